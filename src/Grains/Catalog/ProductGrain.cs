@@ -1,0 +1,189 @@
+using Marketplace.Grains.Common;
+using Microsoft.Extensions.Logging;
+
+namespace Marketplace.Grains.Catalog;
+
+/// <summary>Persisted state of a product. Stock lives in the SKUs' inventory grains, not here.</summary>
+public sealed class ProductState
+{
+    public bool Created { get; set; }
+
+    public string SellerId { get; set; } = "";
+
+    public string Title { get; set; } = "";
+
+    public string? Description { get; set; }
+
+    public string Category { get; set; } = "";
+
+    public string Currency { get; set; } = "";
+
+    public long Price { get; set; }
+
+    public ProductStatus Status { get; set; }
+
+    public List<VariantState> Variants { get; set; } = [];
+
+    public int Version { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public string? CreationFingerprint { get; set; }
+}
+
+public sealed class VariantState
+{
+    public string Sku { get; set; } = "";
+
+    public Dictionary<string, string> Options { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The variant's own price; null means the product's price.</summary>
+    public long? Price { get; set; }
+}
+
+/// <summary>A product: its details and variants. Availability is read from the SKUs' inventory grains.</summary>
+public sealed partial class ProductGrain(
+    [PersistentState("product", StorageNames.Marketplace)] IPersistentState<ProductState> state,
+    TimeProvider clock,
+    ILogger<ProductGrain> logger) : Grain, IProductGrain
+{
+    private string ProductId => this.GetPrimaryKeyString();
+
+    public async Task<ProductDetails> Create(string sellerId, string sellerName, ProductDraft draft, string requestFingerprint)
+    {
+        if (state.State.Created)
+        {
+            if (string.Equals(state.State.SellerId, sellerId, StringComparison.Ordinal)
+                && string.Equals(state.State.CreationFingerprint, requestFingerprint, StringComparison.Ordinal))
+            {
+                // A retry of the request that created this product: make sure every SKU got its stock, then answer
+                // as the first time.
+                await InitializeInventoryAsync(draft);
+                return await BuildDetailsAsync(sellerName);
+            }
+
+            throw new DomainException(
+                DomainErrorKind.IdempotencyMismatch,
+                "idempotency-key-reused",
+                "This Idempotency-Key was already used to create a different product.");
+        }
+
+        var errors = CatalogRules.Validate(draft);
+        if (errors.Count > 0)
+        {
+            throw DomainException.Invalid(errors);
+        }
+
+        // Stock first: if we crash after this, the SKUs exist without a product and nobody can see them; a retry with
+        // the same Idempotency-Key finishes the job. The reverse order could leave a visible product without stock.
+        await InitializeInventoryAsync(draft);
+
+        var now = clock.GetUtcNow();
+        var s = state.State;
+        s.Created = true;
+        s.SellerId = sellerId;
+        s.CreationFingerprint = requestFingerprint;
+        s.CreatedAt = now;
+        s.UpdatedAt = now;
+        s.Title = draft.Title.Trim();
+        s.Description = string.IsNullOrWhiteSpace(draft.Description) ? null : draft.Description.Trim();
+        s.Category = draft.Category;
+        s.Currency = draft.Currency;
+        s.Price = draft.Price;
+        s.Status = draft.Status;
+        s.Variants = draft.Variants
+            .Select(v => new VariantState
+            {
+                Sku = v.Sku,
+                Options = new Dictionary<string, string>(v.Options ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+                Price = v.Price,
+            })
+            .ToList();
+        s.Version = 1;
+        await WriteAsync();
+        LogProductCreated(logger, ProductId, sellerId, s.Variants.Count);
+        return await BuildDetailsAsync(sellerName);
+    }
+
+    public async Task<ProductDetails?> GetDetails()
+    {
+        if (!state.State.Created)
+        {
+            return null;
+        }
+
+        var store = await GrainFactory.GetGrain<ISellerGrain>(state.State.SellerId).GetProfile();
+        return await BuildDetailsAsync(store?.Name ?? "");
+    }
+
+    public async Task<ProductDetails> SetStock(IReadOnlyList<StockSetting> items)
+    {
+        if (!state.State.Created)
+        {
+            throw DomainException.NotFound("The product");
+        }
+
+        var errors = CatalogRules.Validate(items, state.State.Variants.Select(v => v.Sku).ToHashSet(StringComparer.Ordinal));
+        if (errors.Count > 0)
+        {
+            throw DomainException.Invalid(errors);
+        }
+
+        // Check every SKU before changing any, so a refused request changes nothing in the usual case. Each inventory
+        // grain still enforces its own rule atomically, in case a reservation lands in between.
+        var levels = await Task.WhenAll(items.Select(i => Inventory(i.Sku).GetLevel()));
+        var refused = items.Zip(levels).Where(p => p.First.OnHand < p.Second.Reserved).ToList();
+        if (refused.Count > 0)
+        {
+            throw new DomainException(
+                DomainErrorKind.Conflict,
+                "stock-below-reserved",
+                "On-hand units cannot go below the units reserved by open orders: " +
+                string.Join(", ", refused.Select(r => $"{r.First.Sku} has {r.Second.Reserved} reserved")) + ".");
+        }
+
+        foreach (var item in items)
+        {
+            await Inventory(item.Sku).SetOnHand(item.OnHand);
+        }
+
+        var store = await GrainFactory.GetGrain<ISellerGrain>(state.State.SellerId).GetProfile();
+        return await BuildDetailsAsync(store?.Name ?? "");
+    }
+
+    private IInventoryGrain Inventory(string sku) => GrainFactory.GetGrain<IInventoryGrain>(GrainKeys.Sku(ProductId, sku));
+
+    private async Task InitializeInventoryAsync(ProductDraft draft)
+    {
+        await Task.WhenAll(draft.Variants.Select(v => Inventory(v.Sku).Initialize(v.Stock)));
+    }
+
+    private async Task<ProductDetails> BuildDetailsAsync(string sellerName)
+    {
+        var s = state.State;
+        var levels = await Task.WhenAll(s.Variants.Select(v => Inventory(v.Sku).GetLevel()));
+        var variants = s.Variants
+            .Select((v, i) => new VariantDetails(v.Sku, v.Options, v.Price ?? s.Price, Math.Max(0, levels[i].Available), levels[i].OnHand))
+            .ToList();
+        return new ProductDetails(ProductId, s.SellerId, sellerName, s.Title, s.Description, s.Category, s.Currency, s.Price,
+            s.Status, s.Version, variants, s.CreatedAt, s.UpdatedAt);
+    }
+
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Product {ProductId} created in store {SellerId} with {VariantCount} variant(s)")]
+    private static partial void LogProductCreated(ILogger logger, string productId, string sellerId, int variantCount);
+}

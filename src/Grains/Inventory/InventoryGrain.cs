@@ -1,0 +1,70 @@
+using Marketplace.Grains.Common;
+using Microsoft.Extensions.Logging;
+
+namespace Marketplace.Grains.Inventory;
+
+/// <summary>The stock of one SKU, keyed by "productId/sku".</summary>
+public sealed partial class InventoryGrain(
+    [PersistentState("inventory", StorageNames.Marketplace)] IPersistentState<SkuStock> state,
+    ILogger<InventoryGrain> logger) : Grain, IInventoryGrain
+{
+    public async Task<StockLevel> Initialize(int initialStock)
+    {
+        if (state.State.Initialize(initialStock))
+        {
+            await PersistAsync();
+        }
+
+        return state.State.ToLevel();
+    }
+
+    public Task<StockLevel> GetLevel() => Task.FromResult(state.State.ToLevel());
+
+    public async Task<StockLevel> SetOnHand(int onHand)
+    {
+        if (onHand is < 0 or > Catalog.CatalogRules.MaxStockPerSku)
+        {
+            throw DomainException.Invalid(new Dictionary<string, string[]>
+            {
+                ["onHand"] = [$"On-hand units must be between 0 and {Catalog.CatalogRules.MaxStockPerSku}."],
+            });
+        }
+
+        if (!state.State.Initialized)
+        {
+            throw DomainException.NotFound("The SKU");
+        }
+
+        if (state.State.SetOnHand(onHand))
+        {
+            await PersistAsync();
+            LogStockSet(logger, this.GetPrimaryKeyString(), onHand);
+        }
+
+        return state.State.ToLevel();
+    }
+
+    private async Task PersistAsync()
+    {
+        if (!state.State.IsConsistent())
+        {
+            // Never store a state that breaks conservation; drop the in-memory change by reloading on next call.
+            DeactivateOnIdle();
+            throw new InvalidOperationException($"Inventory {this.GetPrimaryKeyString()} would become inconsistent.");
+        }
+
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Memory may be ahead of (or behind) the database now; reload from storage on the next call.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stock of {Sku} set to {OnHand}")]
+    private static partial void LogStockSet(ILogger logger, string sku, int onHand);
+}

@@ -1,0 +1,61 @@
+using Marketplace.Grains.Common;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+
+namespace Marketplace.Silo.Hosting;
+
+/// <summary>The one place that configures a marketplace silo; the silo process and the test clusters both use it.</summary>
+public static class SiloSetup
+{
+    /// <summary>The ADO.NET invariant of Npgsql. Every provider must be given it: some default to SQL Server.</summary>
+    public const string Invariant = "Npgsql";
+
+    public static ISiloBuilder ConfigureMarketplace(
+        this ISiloBuilder silo, SiloSettings settings, IConfiguration? membership = null, bool configureEndpoints = true)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        if (configureEndpoints)
+        {
+            silo.ConfigureEndpoints(settings.AdvertisedAddress, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: false);
+        }
+
+        if (settings.SiloName is { Length: > 0 } name)
+        {
+            silo.Configure<SiloOptions>(o => o.SiloName = name);
+        }
+
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = settings.ConnectionString;
+        });
+        silo.AddAdoNetGrainStorage(StorageNames.Marketplace, o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = settings.ConnectionString;
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = settings.ConnectionString;
+        });
+
+        // State is stored as plain JSON without .NET type names, so renaming or moving a state class keeps old rows
+        // readable.
+        silo.UseSystemTextJsonGrainStorageSerializer();
+
+        if (membership is not null)
+        {
+            silo.Configure<ClusterMembershipOptions>(membership);
+        }
+
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        return silo;
+    }
+}

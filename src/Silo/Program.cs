@@ -1,0 +1,20 @@
+using Marketplace.Silo.Hosting;
+using Npgsql;
+
+var builder = WebApplication.CreateBuilder(args);
+var settings = SiloSettings.FromConfiguration(builder.Configuration);
+
+builder.UseOrleans(silo => silo.ConfigureMarketplace(settings, builder.Configuration.GetSection("Orleans:Membership")));
+
+// Give Orleans time to deactivate grains and leave the membership table cleanly on SIGTERM.
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(
+    builder.Configuration.GetValue("Orleans:ShutdownTimeoutSeconds", 60)));
+builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(settings.ConnectionString) { Name = "marketplace-health" }.Build());
+builder.Services.AddHealthChecks()
+    .AddCheck<ClusterMembershipHealthCheck>("cluster", tags: ["ready"])
+    .AddCheck<DatabaseHealthCheck>("postgres", tags: ["ready"]);
+
+var app = builder.Build();
+app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+app.Run();

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Marketplace.WebClient.Infrastructure;
+
+/// <summary>Every error leaves the API as RFC 7807 problem details carrying the request id.</summary>
+public static class ApiProblems
+{
+    public static IServiceCollection AddMarketplaceProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
+            if (Activity.Current?.TraceId is { } traceId)
+            {
+                context.ProblemDetails.Extensions["traceId"] = traceId.ToString();
+            }
+
+            if (context.ProblemDetails is HttpValidationProblemDetails validation)
+            {
+                CamelCaseKeys(validation.Errors);
+            }
+        });
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        return services;
+    }
+
+    /// <summary>Field errors are keyed by the JSON path a client sent ("items[0].onHand"), not by C# names.</summary>
+    private static void CamelCaseKeys(IDictionary<string, string[]> errors)
+    {
+        foreach (var key in errors.Keys.ToList())
+        {
+            var camel = string.Join('.', key.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+            if (camel != key)
+            {
+                var messages = errors[key];
+                errors.Remove(key);
+                errors[camel] = errors.TryGetValue(camel, out var existing) ? [.. existing, .. messages] : messages;
+            }
+        }
+    }
+
+    /// <summary>A 404 for an id that is malformed or names nothing, without saying which.</summary>
+    public static ProblemHttpResult NotFound(string what) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"{what} was not found.",
+            type: "https://httpstatuses.io/404");
+}
+
+/// <summary>Turns exceptions into problem details: domain refusals, unreadable requests, an unreachable cluster.</summary>
+public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDetails, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails problem = exception switch
+        {
+            DomainException { Kind: DomainErrorKind.Validation } e => new HttpValidationProblemDetails(
+                e.Errors ?? new Dictionary<string, string[]>())
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "One or more fields are invalid.",
+                Detail = e.Message,
+            },
+            DomainException e => new ProblemDetails
+            {
+                Status = e.Kind switch
+                {
+                    DomainErrorKind.NotFound => StatusCodes.Status404NotFound,
+                    DomainErrorKind.Conflict => StatusCodes.Status409Conflict,
+                    DomainErrorKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
+                    DomainErrorKind.IdempotencyMismatch => StatusCodes.Status422UnprocessableEntity,
+                    DomainErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+                    _ => StatusCodes.Status400BadRequest,
+                },
+                Title = e.Kind switch
+                {
+                    DomainErrorKind.NotFound => "Not found",
+                    DomainErrorKind.Conflict => "Conflict",
+                    DomainErrorKind.PreconditionFailed => "Precondition failed",
+                    DomainErrorKind.IdempotencyMismatch => "Idempotency-Key reused",
+                    DomainErrorKind.Forbidden => "Forbidden",
+                    _ => "Bad request",
+                },
+                Detail = e.Message,
+            },
+            BadHttpRequestException e => new ProblemDetails
+            {
+                Status = e.StatusCode,
+                Title = e.StatusCode switch
+                {
+                    StatusCodes.Status413PayloadTooLarge => "Request body too large",
+                    StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
+                    _ => "Bad request",
+                },
+                Detail = Describe(e),
+            },
+            TimeoutException or OrleansException => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Service unavailable",
+                Detail = "The marketplace could not complete the request in time. It is safe to retry.",
+            },
+            _ => new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError,
+                Title = "Internal server error",
+                Detail = "Something went wrong on our side. The request id identifies it in our logs.",
+            },
+        };
+
+        if (problem.Status >= 500)
+        {
+            LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
+        problem.Type = $"https://httpstatuses.io/{problem.Status}";
+        if (exception is DomainException domain)
+        {
+            problem.Extensions["code"] = domain.Code;
+        }
+
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private static string Describe(BadHttpRequestException e) => e.InnerException switch
+    {
+        JsonException json when json.Path is { Length: > 0 } path =>
+            $"The request body is not valid JSON for this endpoint (at '{path}').",
+        JsonException => "The request body is not valid JSON for this endpoint.",
+        _ => e.StatusCode == StatusCodes.Status413PayloadTooLarge
+            ? "The request body exceeds the size this endpoint accepts."
+            : e.Message,
+    };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error in {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path);
+}

@@ -1,0 +1,42 @@
+using Orleans.Configuration;
+
+namespace Marketplace.WebClient.Infrastructure;
+
+/// <summary>Connects the web host to the silo cluster as an Orleans client, finding gateways in the database.</summary>
+public static partial class OrleansClientSetup
+{
+    public static WebApplicationBuilder AddMarketplaceOrleansClient(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var connectionString = configuration.GetConnectionString("Marketplace") ?? configuration["MARKETPLACE_DB"];
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                "No database configured: set ConnectionStrings__Marketplace or MARKETPLACE_DB to a PostgreSQL connection string.");
+        }
+
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = configuration["Orleans:ClusterId"] ?? "marketplace";
+                o.ServiceId = configuration["Orleans:ServiceId"] ?? "marketplace";
+            });
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = connectionString;
+            });
+            // Notice new and departed silos quickly; the default refresh is a minute.
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+
+            // The web host may start before any silo: keep trying instead of failing start-up.
+            client.UseConnectionRetryFilter(async (exception, cancellationToken) =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                return true;
+            });
+        });
+        return builder;
+    }
+}
