@@ -38,6 +38,3 @@ app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Con
 app.MapGet("/", () => TypedResults.Content(LandingPage.Html, "text/html; charset=utf-8")).ExcludeFromDescription();
 
 app.Run();
-
-/// <summary>Entry point, visible to the test host.</summary>
-public partial class Program;

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Marketplace.Grains.Inventory;
 
 /// <summary>
@@ -23,8 +25,10 @@ public sealed class SkuStock
 
     public int Version { get; set; }
 
+    [JsonIgnore]
     public int Reserved => Reservations.Values.Sum();
 
+    [JsonIgnore]
     public int Available => OnHand - Reserved;
 
     public StockLevel ToLevel() => new(OnHand, Reserved, Sold, Version);

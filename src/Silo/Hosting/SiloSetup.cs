@@ -1,8 +1,11 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Marketplace.Grains.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
+using Orleans.Serialization;
 
 namespace Marketplace.Silo.Hosting;
 
@@ -49,6 +52,8 @@ public static class SiloSetup
         // State is stored as plain JSON without .NET type names, so renaming or moving a state class keeps old rows
         // readable.
         silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o =>
+            o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
 
         if (membership is not null)
         {

@@ -1,0 +1,153 @@
+using System.Globalization;
+using Marketplace.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace Marketplace.Testing;
+
+/// <summary>
+/// An Orleans cluster of in-process silos configured exactly like the silo process (SiloSetup: ADO.NET clustering,
+/// storage and reminders, the JSON storage serializer) on a database of its own, plus a client that finds the gateways
+/// through the membership table as the web host does. Silos can be stopped and started to test durability.
+/// </summary>
+public class MarketplaceCluster : IAsyncDisposable
+{
+    public const string ClusterId = "marketplace-test";
+    public const string ServiceId = "marketplace-test";
+
+    private readonly List<IHost> silos = [];
+    private IHost? clientHost;
+    private TestDatabase? database;
+
+    public TestDatabase Database => database ?? throw new InvalidOperationException("Start the cluster first.");
+
+    public IClusterClient Client => clientHost?.Services.GetRequiredService<IClusterClient>()
+        ?? throw new InvalidOperationException("Start the cluster first.");
+
+    public IReadOnlyList<IHost> Silos => silos;
+
+    /// <summary>Membership settings that declare a dead silo within seconds, as the local run does.</summary>
+    public static IConfiguration FastMembership { get; } = new ConfigurationBuilder()
+        .AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ProbeTimeout"] = "00:00:02",
+            ["NumMissedProbesLimit"] = "2",
+            ["NumVotesForDeathDeclaration"] = "1",
+        })
+        .Build();
+
+    public async Task StartAsync(string purpose, int siloCount = 1)
+    {
+        database = await TestDatabase.CreateAsync(purpose);
+        for (var i = 0; i < siloCount; i++)
+        {
+            await StartSiloAsync();
+        }
+
+        await StartClientAsync();
+    }
+
+    public async Task<IHost> StartSiloAsync()
+    {
+        var settings = new SiloSettings
+        {
+            ConnectionString = Database.ConnectionString,
+            ClusterId = ClusterId,
+            ServiceId = ServiceId,
+            SiloPort = ProcessHost.FreePort(),
+            GatewayPort = ProcessHost.FreePort(),
+            SiloName = "test-silo-" + (silos.Count + 1).ToString(CultureInfo.InvariantCulture),
+        };
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleans(silo => silo.ConfigureMarketplace(settings, FastMembership));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        var host = builder.Build();
+        await host.StartAsync();
+        silos.Add(host);
+        return host;
+    }
+
+    /// <summary>Stops a silo gracefully (as on SIGTERM): its grains deactivate and it leaves the membership table.</summary>
+    public async Task StopSiloAsync(IHost silo)
+    {
+        await silo.StopAsync();
+        silo.Dispose();
+        silos.Remove(silo);
+    }
+
+    /// <summary>Stops every silo; a later <see cref="StartSiloAsync"/> starts from what the database holds.</summary>
+    public async Task StopAllSilosAsync()
+    {
+        foreach (var silo in silos.ToList())
+        {
+            await StopSiloAsync(silo);
+        }
+    }
+
+    public async Task RestartClientAsync()
+    {
+        if (clientHost is not null)
+        {
+            await clientHost.StopAsync();
+            clientHost.Dispose();
+            clientHost = null;
+        }
+
+        await StartClientAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (clientHost is not null)
+        {
+            await clientHost.StopAsync();
+            clientHost.Dispose();
+        }
+
+        foreach (var silo in silos.ToList())
+        {
+            try
+            {
+                await silo.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+            }
+            finally
+            {
+                silo.Dispose();
+            }
+        }
+
+        silos.Clear();
+        if (database is not null)
+        {
+            await database.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task StartClientAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = ClusterId;
+                o.ServiceId = ServiceId;
+            });
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = SiloSetup.Invariant;
+                o.ConnectionString = Database.ConnectionString;
+            });
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+        });
+        clientHost = builder.Build();
+        await clientHost.StartAsync();
+    }
+}

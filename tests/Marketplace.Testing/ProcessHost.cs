@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Marketplace.Testing;
+
+/// <summary>
+/// A real silo or web host process started from the build output (as ./marketplace up does), for tests that stop,
+/// kill and restart processes.
+/// </summary>
+public sealed class ProcessHost : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+
+    private ProcessHost(string name, Process process, int httpPort)
+    {
+        Name = name;
+        this.process = process;
+        HttpPort = httpPort;
+    }
+
+    public string Name { get; }
+
+    public int HttpPort { get; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
+
+    public bool HasExited => process.HasExited;
+
+    public int Id => process.Id;
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts a silo process on free ports.</summary>
+    public static ProcessHost StartSilo(string name, string connectionString, string clusterId) =>
+        Start(name, "Silo", new Dictionary<string, string>
+        {
+            ["MARKETPLACE_DB"] = connectionString,
+            ["Orleans__ClusterId"] = clusterId,
+            ["Orleans__ServiceId"] = clusterId,
+            ["Orleans__SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans__GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans__SiloName"] = name,
+        });
+
+    /// <summary>Starts a web host process on a free port.</summary>
+    public static ProcessHost StartWebHost(string name, string connectionString, string clusterId) =>
+        Start(name, "WebClient", new Dictionary<string, string>
+        {
+            ["MARKETPLACE_DB"] = connectionString,
+            ["Orleans__ClusterId"] = clusterId,
+            ["Orleans__ServiceId"] = clusterId,
+        });
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Waits until GET /health/ready answers 200.</summary>
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited with {process.ExitCode} during start-up:\n{Tail()}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("/health/ready");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"{Name} was not ready after {timeout}:\n{Tail()}");
+    }
+
+    /// <summary>Sends SIGTERM and waits for a graceful exit.</summary>
+    public async Task StopAsync(TimeSpan? timeout = null)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        if (kill(process.Id, SIGTERM) != 0)
+        {
+            throw new InvalidOperationException($"Could not signal {Name} (pid {process.Id}).");
+        }
+
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(cts.Token);
+    }
+
+    /// <summary>kill -9: no shutdown of any kind.</summary>
+    public async Task KillAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await KillAsync();
+        }
+        finally
+        {
+            process.Dispose();
+        }
+    }
+
+    public string Tail(int lines = 40)
+    {
+        var all = Output.Split('\n');
+        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+    }
+
+    private static ProcessHost Start(string name, string project, Dictionary<string, string> environment)
+    {
+        var httpPort = FreePort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(TestEnvironment.ProcessAssembly(project));
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}";
+        info.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__Orleans.Runtime.MembershipService"] = "Information";
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var host = new ProcessHost(name, process, httpPort);
+        process.OutputDataReceived += (_, e) => host.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+
+    private const int SIGTERM = 15;
+
+    [DllImport("libc", SetLastError = true)]
+#pragma warning disable SA1300, IDE1006 // the libc name
+    private static extern int kill(int pid, int sig);
+#pragma warning restore SA1300, IDE1006
+}

@@ -1,0 +1,69 @@
+using Marketplace.Migrator;
+using Npgsql;
+
+namespace Marketplace.Testing;
+
+/// <summary>A database of its own on the test server, migrated to the current schema, dropped on dispose.</summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private TestDatabase(string name, string connectionString)
+    {
+        Name = name;
+        ConnectionString = connectionString;
+        DataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public string Name { get; }
+
+    public string ConnectionString { get; }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public static async Task<TestDatabase> CreateAsync(string purpose, bool migrate = true)
+    {
+        var name = $"mkt_{purpose}_{Guid.NewGuid():N}"[..40].ToLowerInvariant();
+        var connectionString = new NpgsqlConnectionStringBuilder(TestEnvironment.ServerConnectionString)
+        {
+            Database = name,
+            MaxPoolSize = 50,
+        }.ConnectionString;
+        await DatabaseMigrator.EnsureDatabaseExistsAsync(connectionString);
+        var database = new TestDatabase(name, connectionString);
+        if (migrate)
+        {
+            await new DatabaseMigrator(database.DataSource).MigrateAsync();
+        }
+
+        return database;
+    }
+
+    public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        foreach (var (parameterName, value) in parameters)
+        {
+            command.Parameters.AddWithValue(parameterName, value);
+        }
+
+        var result = await command.ExecuteScalarAsync();
+        return result is null or DBNull ? default : (T)result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            var maintenance = new NpgsqlConnectionStringBuilder(TestEnvironment.ServerConnectionString) { Pooling = false };
+            await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // The server is thrown away after the run anyway.
+        }
+    }
+}
