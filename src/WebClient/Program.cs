@@ -12,12 +12,14 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
     o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+    // Numbers are numbers: "5" for a price is a client bug, not something to guess about.
+    o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
 });
 builder.Services.AddValidation();
 // Malformed or mistyped bodies raise BadHttpRequestException, which the exception handler turns into problem details.
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-builder.WebHost.ConfigureKestrel(k =>
-    k.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long>("Marketplace:MaxRequestBodyBytes", 1024 * 1024));
+var maxBodyBytes = builder.Configuration.GetValue<long>("Marketplace:MaxRequestBodyBytes", 1024 * 1024);
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBodyBytes);
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
 
@@ -25,6 +27,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRequestBodyLimit(maxBodyBytes);
 
 app.MapOpenApi();
 app.MapScalarApiReference("/docs", o => o.WithTitle("Marketplace API"));
