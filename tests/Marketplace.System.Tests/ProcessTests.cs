@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Marketplace.Testing;
+
+namespace Marketplace.System.Tests;
+
+/// <summary>Real silo and web host processes, started from the build as ./marketplace up starts them.</summary>
+public sealed class ProcessTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task Data_written_through_the_api_survives_stopping_and_starting_every_process()
+    {
+        await using var database = await TestDatabase.CreateAsync("restart");
+        const string ClusterId = "restart-test";
+        string sellerId;
+        string productId;
+
+        await using (var silo = ProcessHost.StartSilo("silo-1", database.ConnectionString, ClusterId))
+        await using (var web = ProcessHost.StartWebHost("web-1", database.ConnectionString, ClusterId))
+        {
+            await silo.WaitReadyAsync(StartTimeout);
+            await web.WaitReadyAsync(StartTimeout);
+            using var http = new HttpClient { BaseAddress = web.BaseAddress };
+            sellerId = await CreateStoreAsync(http);
+            productId = await CreateProductAsync(http, sellerId, stock: 20);
+            (await http.PutAsJsonAsync($"/api/products/{productId}/stock", new { items = new[] { new { sku = "CAFE-250", onHand = 13 } } }))
+                .EnsureSuccessStatusCode();
+
+            await web.StopAsync();
+            await silo.StopAsync();
+        }
+
+        await using (var silo = ProcessHost.StartSilo("silo-1", database.ConnectionString, ClusterId))
+        await using (var web = ProcessHost.StartWebHost("web-1", database.ConnectionString, ClusterId))
+        {
+            await silo.WaitReadyAsync(StartTimeout);
+            await web.WaitReadyAsync(StartTimeout);
+            using var http = new HttpClient { BaseAddress = web.BaseAddress };
+            var store = await ReadAsync(http, $"/api/sellers/{sellerId}");
+            Assert.Equal("Café Ana", store.GetProperty("name").GetString());
+            Assert.Equal(1, store.GetProperty("productCount").GetInt32());
+            var product = await ReadAsync(http, $"/api/products/{productId}");
+            Assert.Equal(13, product.GetProperty("variants")[0].GetProperty("available").GetInt32());
+            Assert.Equal("Café de Colombia", product.GetProperty("title").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Two_silos_join_and_requests_keep_working_when_one_is_stopped_with_sigterm()
+    {
+        await using var database = await TestDatabase.CreateAsync("twosilos");
+        const string ClusterId = "two-silos-test";
+        await using var first = ProcessHost.StartSilo("silo-1", database.ConnectionString, ClusterId);
+        await using var second = ProcessHost.StartSilo("silo-2", database.ConnectionString, ClusterId);
+        await first.WaitReadyAsync(StartTimeout);
+        await second.WaitReadyAsync(StartTimeout);
+        await using var web = ProcessHost.StartWebHost("web-1", database.ConnectionString, ClusterId);
+        await web.WaitReadyAsync(StartTimeout);
+
+        Assert.Equal(2L, await database.ScalarAsync<long>(
+            "SELECT count(*) FROM orleans_membership WHERE deployment_id = @c AND status = 3", ("c", ClusterId)));
+
+        using var http = new HttpClient { BaseAddress = web.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var sellerId = await CreateStoreAsync(http);
+        var products = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            products.Add(await CreateProductAsync(http, sellerId, stock: 10 + i));
+        }
+
+        // Keep reading and writing while silo 1 shuts down: every request must still succeed.
+        using var stop = new CancellationTokenSource();
+        var failures = new List<string>();
+        var succeeded = 0;
+        var traffic = Task.Run(async () =>
+        {
+            var round = 0;
+            while (!stop.IsCancellationRequested && round < 10_000)
+            {
+                var productId = products[round % products.Count];
+                try
+                {
+                    var read = await http.GetAsync($"/api/products/{productId}");
+                    var write = await http.PutAsJsonAsync($"/api/products/{productId}/stock", new { items = new[] { new { sku = "CAFE-1K", onHand = round % 50 } } });
+                    if (read.StatusCode != HttpStatusCode.OK || write.StatusCode != HttpStatusCode.OK)
+                    {
+                        var detail = $"{(int)read.StatusCode}/{(int)write.StatusCode}: {await write.Content.ReadAsStringAsync()}";
+                        lock (failures)
+                        {
+                            failures.Add(detail);
+                        }
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref succeeded);
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    lock (failures)
+                    {
+                        failures.Add(e.Message);
+                    }
+                }
+
+                round++;
+            }
+        });
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await first.StopAsync(TimeSpan.FromSeconds(90));
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        await stop.CancelAsync();
+        await traffic;
+
+        Assert.True(failures.Count == 0, $"{failures.Count} failed request(s) of {succeeded + failures.Count}: {string.Join(" | ", failures.Take(5))}");
+        Assert.True(succeeded > 20, $"only {succeeded} requests completed");
+        Assert.Equal(1L, await database.ScalarAsync<long>(
+            "SELECT count(*) FROM orleans_membership WHERE deployment_id = @c AND status = 3", ("c", ClusterId)));
+        Assert.Equal(6, await database.ScalarAsync<int>(
+            "SELECT status FROM orleans_membership WHERE deployment_id = @c AND silo_name = 'silo-1'", ("c", ClusterId)));
+
+        // Every product is still readable, with its stock, from the remaining silo.
+        for (var i = 0; i < products.Count; i++)
+        {
+            var product = await ReadAsync(http, $"/api/products/{products[i]}");
+            Assert.Equal(10 + i, product.GetProperty("variants")[0].GetProperty("available").GetInt32());
+        }
+    }
+
+    private static async Task<string> CreateStoreAsync(HttpClient http)
+    {
+        var response = await http.PostAsJsonAsync("/api/sellers", new { name = "Café Ana" });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sellerId").GetString()!;
+    }
+
+    private static async Task<string> CreateProductAsync(HttpClient http, string sellerId, int stock)
+    {
+        var response = await http.PostAsJsonAsync($"/api/sellers/{sellerId}/products", new
+        {
+            title = "Café de Colombia",
+            category = "coffee",
+            currency = "CLP",
+            price = 8990,
+            status = "published",
+            variants = new object[] { new { sku = "CAFE-250", stock }, new { sku = "CAFE-1K", stock = 3 } },
+        });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("productId").GetString()!;
+    }
+
+    private static async Task<JsonElement> ReadAsync(HttpClient http, string path)
+    {
+        var response = await http.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+}
