@@ -59,6 +59,15 @@ public sealed class DomainException : Exception
 
     public static DomainException NotFound(string what) => new(DomainErrorKind.NotFound, "not-found", $"{what} was not found.");
 
+    /// <summary>Throws <see cref="Invalid"/> when a rule check reported field errors.</summary>
+    public static void ThrowIfInvalid(IReadOnlyDictionary<string, string[]> errors)
+    {
+        if (errors.Count > 0)
+        {
+            throw Invalid(errors);
+        }
+    }
+
     public static DomainException Invalid(IReadOnlyDictionary<string, string[]> errors) =>
         new(DomainErrorKind.Validation, "validation-failed", "One or more fields are invalid.", errors);
 }

@@ -70,11 +70,7 @@ public sealed partial class ProductGrain(
                 "This Idempotency-Key was already used to create a different product.");
         }
 
-        var errors = CatalogRules.Validate(draft);
-        if (errors.Count > 0)
-        {
-            throw DomainException.Invalid(errors);
-        }
+        DomainException.ThrowIfInvalid(CatalogRules.Validate(draft));
 
         // Stock first: if we crash after this, the SKUs exist without a product and nobody can see them; a retry with
         // the same Idempotency-Key finishes the job. The reverse order could leave a visible product without stock.
@@ -102,7 +98,7 @@ public sealed partial class ProductGrain(
             })
             .ToList();
         s.Version = 1;
-        await WriteAsync();
+        await state.WriteOrReloadAsync(this);
         LogProductCreated(logger, ProductId, sellerId, s.Variants.Count);
         return await BuildDetailsAsync(sellerName);
     }
@@ -125,11 +121,8 @@ public sealed partial class ProductGrain(
             throw DomainException.NotFound("The product");
         }
 
-        var errors = CatalogRules.Validate(items, state.State.Variants.Select(v => v.Sku).ToHashSet(StringComparer.Ordinal));
-        if (errors.Count > 0)
-        {
-            throw DomainException.Invalid(errors);
-        }
+        DomainException.ThrowIfInvalid(
+            CatalogRules.Validate(items, state.State.Variants.Select(v => v.Sku).ToHashSet(StringComparer.Ordinal)));
 
         // Check every SKU before changing any, so a refused request changes nothing in the usual case. Each inventory
         // grain still enforces its own rule atomically, in case a reservation lands in between.
@@ -171,18 +164,6 @@ public sealed partial class ProductGrain(
             s.Status, s.Version, variants, s.CreatedAt, s.UpdatedAt);
     }
 
-    private async Task WriteAsync()
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Product {ProductId} created in store {SellerId} with {VariantCount} variant(s)")]
     private static partial void LogProductCreated(ILogger logger, string productId, string sellerId, int variantCount);

@@ -59,14 +59,14 @@ public sealed partial class SellerGrain(
                 "This Idempotency-Key was already used to create a different store.");
         }
 
-        ThrowIfInvalid(CatalogRules.Validate(draft));
+        DomainException.ThrowIfInvalid(CatalogRules.Validate(draft));
         var now = clock.GetUtcNow();
         var s = state.State;
         s.Created = true;
         s.CreationFingerprint = requestFingerprint;
         s.CreatedAt = now;
         Apply(s, draft, now);
-        await WriteAsync();
+        await state.WriteOrReloadAsync(this);
         LogStoreCreated(logger, SellerId, draft.Name);
         return ToProfile();
     }
@@ -76,9 +76,9 @@ public sealed partial class SellerGrain(
     public async Task<StoreProfile> Update(StoreDraft draft)
     {
         EnsureExists();
-        ThrowIfInvalid(CatalogRules.Validate(draft));
+        DomainException.ThrowIfInvalid(CatalogRules.Validate(draft));
         Apply(state.State, draft, clock.GetUtcNow());
-        await WriteAsync();
+        await state.WriteOrReloadAsync(this);
         return ToProfile();
     }
 
@@ -95,7 +95,7 @@ public sealed partial class SellerGrain(
         if (!state.State.Products.Exists(p => p.ProductId == productId))
         {
             state.State.Products.Add(new StoreProductEntry { ProductId = productId, Status = details.Status });
-            await WriteAsync();
+            await state.WriteOrReloadAsync(this);
         }
 
         return details;
@@ -122,32 +122,11 @@ public sealed partial class SellerGrain(
         s.Version++;
     }
 
-    private static void ThrowIfInvalid(IReadOnlyDictionary<string, string[]> errors)
-    {
-        if (errors.Count > 0)
-        {
-            throw DomainException.Invalid(errors);
-        }
-    }
-
     private void EnsureExists()
     {
         if (!state.State.Created)
         {
             throw DomainException.NotFound("The store");
-        }
-    }
-
-    private async Task WriteAsync()
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
         }
     }
 

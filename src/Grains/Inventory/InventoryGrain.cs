@@ -53,16 +53,7 @@ public sealed partial class InventoryGrain(
             throw new InvalidOperationException($"Inventory {this.GetPrimaryKeyString()} would become inconsistent.");
         }
 
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // Memory may be ahead of (or behind) the database now; reload from storage on the next call.
-            DeactivateOnIdle();
-            throw;
-        }
+        await state.WriteOrReloadAsync(this);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stock of {Sku} set to {OnHand}")]
