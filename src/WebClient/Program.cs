@@ -1,13 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Marketplace.WebClient.Accounts;
 using Marketplace.WebClient.Api;
 using Marketplace.WebClient.Infrastructure;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddMarketplaceOrleansClient();
+AccountSeeder.RefuseDemoInProduction(builder.Configuration, builder.Environment);
+var connectionString = builder.AddMarketplaceOrleansClient();
+builder.AddMarketplaceAuth(connectionString);
 builder.Services.AddMarketplaceProblemDetails();
+builder.Services.AddMarketplaceRateLimits(builder.Configuration);
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
@@ -21,23 +25,37 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 var maxBodyBytes = builder.Configuration.GetValue<long>("Marketplace:MaxRequestBodyBytes", 1024 * 1024);
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBodyBytes);
 builder.Services.AddOpenApi();
-builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
+builder.Services.AddSingleton<AccountSeeder>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<AccountSeeder>());
+builder.Services.AddHealthChecks()
+    .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"])
+    .AddCheck<AccountSeeder>("accounts", tags: ["ready"]);
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRequestBodyLimit(maxBodyBytes);
+app.UseRouting();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+app.UseCallerContext();
 
-app.MapOpenApi();
-app.MapScalarApiReference("/docs", o => o.WithTitle("Marketplace API"));
+app.MapOpenApi().AllowAnonymous();
+app.MapScalarApiReference("/docs", o => o.WithTitle("Marketplace API")).AllowAnonymous();
 
-var api = app.MapGroup("/api");
+// Secure by default: an API endpoint that says nothing else needs a signed-in account (public reads opt out).
+var api = app.MapGroup("/api").RequireAuthorization(AuthorizationSetup.UserPolicy);
+api.MapAccountsApi();
 api.MapSellersApi();
 api.MapProductsApi();
+api.MapAdminApi();
+// Partner systems authenticate with API keys, not user tokens.
+app.MapGroup("/api").MapIntegrationsApi();
 
-app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
-app.MapGet("/", () => TypedResults.Content(LandingPage.Html, "text/html; charset=utf-8")).ExcludeFromDescription();
+app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+app.MapGet("/", () => TypedResults.Content(LandingPage.Html, "text/html; charset=utf-8")).ExcludeFromDescription().AllowAnonymous();
 
 app.Run();

@@ -12,7 +12,7 @@ public sealed class CatalogGrainTests(ClusterFixture cluster)
     [Fact]
     public async Task A_store_is_created_once_and_read_back()
     {
-        var store = Grains.GetGrain<ISellerGrain>(GrainKeys.NewSellerId());
+        var store = Grains.GetGrain<ISellerGrain>(Samples.NewStoreOwnedByCaller());
         Assert.Null(await store.GetProfile());
 
         var created = await store.Create(Samples.Store(), "fp-1");
@@ -25,7 +25,7 @@ public sealed class CatalogGrainTests(ClusterFixture cluster)
     [Fact]
     public async Task Reusing_a_store_id_for_a_different_request_is_refused()
     {
-        var store = Grains.GetGrain<ISellerGrain>(GrainKeys.NewSellerId());
+        var store = Grains.GetGrain<ISellerGrain>(Samples.NewStoreOwnedByCaller());
         await store.Create(Samples.Store(), "fp-1");
         var refusal = await Assert.ThrowsAsync<DomainException>(() => store.Create(Samples.Store("Other"), "fp-2"));
         Assert.Equal(DomainErrorKind.IdempotencyMismatch, refusal.Kind);
@@ -35,7 +35,7 @@ public sealed class CatalogGrainTests(ClusterFixture cluster)
     [Fact]
     public async Task Invalid_store_changes_nothing()
     {
-        var store = Grains.GetGrain<ISellerGrain>(GrainKeys.NewSellerId());
+        var store = Grains.GetGrain<ISellerGrain>(Samples.NewStoreOwnedByCaller());
         var refusal = await Assert.ThrowsAsync<DomainException>(() => store.Create(new StoreDraft("", null, true, "CLP"), "fp"));
         Assert.Equal(DomainErrorKind.Validation, refusal.Kind);
         Assert.Contains("name", refusal.Errors!.Keys);
@@ -45,7 +45,7 @@ public sealed class CatalogGrainTests(ClusterFixture cluster)
     [Fact]
     public async Task A_product_is_created_with_one_inventory_grain_per_sku()
     {
-        var sellerId = GrainKeys.NewSellerId();
+        var sellerId = Samples.NewStoreOwnedByCaller();
         var store = Grains.GetGrain<ISellerGrain>(sellerId);
         await store.Create(Samples.Store(), "fp");
         var productId = GrainKeys.NewProductId();
@@ -64,7 +64,7 @@ public sealed class CatalogGrainTests(ClusterFixture cluster)
     [Fact]
     public async Task Retrying_a_product_create_does_not_reset_stock_or_duplicate_the_listing()
     {
-        var store = Grains.GetGrain<ISellerGrain>(GrainKeys.NewSellerId());
+        var store = Grains.GetGrain<ISellerGrain>(Samples.NewStoreOwnedByCaller());
         await store.Create(Samples.Store(), "fp");
         var productId = GrainKeys.NewProductId();
         await store.CreateProduct(productId, Samples.Product(stock: 20), "fp-p");
@@ -81,7 +81,7 @@ public sealed class CatalogGrainTests(ClusterFixture cluster)
     [Fact]
     public async Task Drafts_are_not_listed_as_published()
     {
-        var store = Grains.GetGrain<ISellerGrain>(GrainKeys.NewSellerId());
+        var store = Grains.GetGrain<ISellerGrain>(Samples.NewStoreOwnedByCaller());
         await store.Create(Samples.Store(), "fp");
         await store.CreateProduct(GrainKeys.NewProductId(), Samples.Product(status: ProductStatus.Draft), "a");
         var published = GrainKeys.NewProductId();
@@ -95,14 +95,14 @@ public sealed class CatalogGrainTests(ClusterFixture cluster)
     public async Task Products_cannot_be_created_in_a_store_that_does_not_exist()
     {
         var refusal = await Assert.ThrowsAsync<DomainException>(() =>
-            Grains.GetGrain<ISellerGrain>(GrainKeys.NewSellerId()).CreateProduct(GrainKeys.NewProductId(), Samples.Product(), "fp"));
+            Grains.GetGrain<ISellerGrain>(Samples.NewStoreOwnedByCaller()).CreateProduct(GrainKeys.NewProductId(), Samples.Product(), "fp"));
         Assert.Equal(DomainErrorKind.NotFound, refusal.Kind);
     }
 
     [Fact]
     public async Task Setting_stock_for_an_unknown_sku_changes_nothing()
     {
-        var store = Grains.GetGrain<ISellerGrain>(GrainKeys.NewSellerId());
+        var store = Grains.GetGrain<ISellerGrain>(Samples.NewStoreOwnedByCaller());
         await store.Create(Samples.Store(), "fp");
         var productId = GrainKeys.NewProductId();
         await store.CreateProduct(productId, Samples.Product(stock: 20), "fp");
@@ -118,7 +118,7 @@ public sealed class CatalogGrainTests(ClusterFixture cluster)
     public async Task Inventory_refuses_out_of_range_stock()
     {
         var sku = Grains.GetGrain<IInventoryGrain>(GrainKeys.Sku(GrainKeys.NewProductId(), "A"));
-        await sku.Initialize(3);
+        await sku.Initialize(Samples.NewStoreOwnedByCaller(), 3);
         await Assert.ThrowsAsync<DomainException>(() => sku.SetOnHand(-1));
         Assert.Equal(3, (await sku.GetLevel()).OnHand);
     }

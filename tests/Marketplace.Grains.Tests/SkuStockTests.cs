@@ -9,8 +9,8 @@ public sealed class SkuStockTests
     public void Initialization_happens_once()
     {
         var stock = new SkuStock();
-        Assert.True(stock.Initialize(20));
-        Assert.False(stock.Initialize(99));
+        Assert.True(stock.Initialize("sel_test", 20));
+        Assert.False(stock.Initialize("sel_test", 99));
         Assert.Equal(20, stock.OnHand);
         Assert.True(stock.IsConsistent());
     }
@@ -19,7 +19,7 @@ public sealed class SkuStockTests
     public void Setting_on_hand_is_recorded_as_an_adjustment_and_conserves_units()
     {
         var stock = new SkuStock();
-        stock.Initialize(20);
+        stock.Initialize("sel_test", 20);
         Assert.True(stock.SetOnHand(15));
         Assert.True(stock.SetOnHand(40));
         Assert.False(stock.SetOnHand(40));
@@ -32,7 +32,7 @@ public sealed class SkuStockTests
     public void On_hand_cannot_go_below_reserved_units()
     {
         var stock = new SkuStock();
-        stock.Initialize(10);
+        stock.Initialize("sel_test", 10);
         stock.Reservations["ord_1"] = 4;
         var refusal = Assert.Throws<DomainException>(() => stock.SetOnHand(3));
         Assert.Equal(DomainErrorKind.Conflict, refusal.Kind);
@@ -46,7 +46,7 @@ public sealed class SkuStockTests
     public void Inconsistent_states_are_detected()
     {
         var stock = new SkuStock();
-        stock.Initialize(5);
+        stock.Initialize("sel_test", 5);
         stock.OnHand = 7;
         Assert.False(stock.IsConsistent());
     }

@@ -14,7 +14,7 @@ public sealed class StorageTests
     {
         await using var cluster = new MarketplaceCluster();
         await cluster.StartAsync("storage");
-        var sellerId = GrainKeys.NewSellerId();
+        var sellerId = Samples.NewStoreOwnedByCaller();
         var productId = GrainKeys.NewProductId();
         var store = cluster.Client.GetGrain<ISellerGrain>(sellerId);
         await store.Create(Samples.Store(), "fp");
@@ -73,7 +73,7 @@ public sealed class StorageTests
         async Task<int?> WriteAsync(int? version)
         {
             await using var command = new NpgsqlCommand(
-                "SELECT NewGrainStateVersion FROM orleans_storage_write(1, 0, 0, 2, 'seller', 'sel_x', 'svc', @v, @p)", connection);
+                "SELECT NewGrainStateVersion FROM orleans_storage_write(1, 0, 0, 2, 'probe', 'prb_x', 'svc', @v, @p)", connection);
             command.Parameters.Add(new NpgsqlParameter<int?>("v", version) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
             command.Parameters.AddWithValue("p", new byte[] { 1 });
             var result = await command.ExecuteScalarAsync();

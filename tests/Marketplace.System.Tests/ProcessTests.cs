@@ -24,7 +24,7 @@ public sealed class ProcessTests
             await silo.WaitReadyAsync(StartTimeout);
             await web.WaitReadyAsync(StartTimeout);
             using var http = new HttpClient { BaseAddress = web.BaseAddress };
-            sellerId = await CreateStoreAsync(http);
+            sellerId = await http.CreateStoreAsync();
             productId = await CreateProductAsync(http, sellerId, stock: 20);
             (await http.PutAsJsonAsync($"/api/products/{productId}/stock", new { items = new[] { new { sku = "CAFE-250", onHand = 13 } } }))
                 .EnsureSuccessStatusCode();
@@ -64,7 +64,7 @@ public sealed class ProcessTests
             "SELECT count(*) FROM orleans_membership WHERE deployment_id = @c AND status = 3", ("c", ClusterId)));
 
         using var http = new HttpClient { BaseAddress = web.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        var sellerId = await CreateStoreAsync(http);
+        var sellerId = await http.CreateStoreAsync();
         var products = new List<string>();
         for (var i = 0; i < 12; i++)
         {
@@ -131,16 +131,8 @@ public sealed class ProcessTests
         }
     }
 
-    private static async Task<string> CreateStoreAsync(HttpClient http)
-    {
-        var response = await http.PostAsJsonAsync("/api/sellers", new { name = "Café Ana" });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sellerId").GetString()!;
-    }
-
-    private static async Task<string> CreateProductAsync(HttpClient http, string sellerId, int stock)
-    {
-        var response = await http.PostAsJsonAsync($"/api/sellers/{sellerId}/products", new
+    private static Task<string> CreateProductAsync(HttpClient http, string sellerId, int stock) =>
+        http.CreateProductAsync(sellerId, new
         {
             title = "Café de Colombia",
             category = "coffee",
@@ -149,9 +141,6 @@ public sealed class ProcessTests
             status = "published",
             variants = new object[] { new { sku = "CAFE-250", stock }, new { sku = "CAFE-1K", stock = 3 } },
         });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("productId").GetString()!;
-    }
 
     private static async Task<JsonElement> ReadAsync(HttpClient http, string path)
     {

@@ -62,6 +62,8 @@ public sealed class ProcessHost : IAsyncDisposable
             ["MARKETPLACE_DB"] = connectionString,
             ["Orleans__ClusterId"] = clusterId,
             ["Orleans__ServiceId"] = clusterId,
+            ["Auth__SigningKey"] = TestSecrets.SigningKey,
+            ["RateLimits__Enabled"] = "false",
         });
 
     public static int FreePort()

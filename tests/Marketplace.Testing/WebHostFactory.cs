@@ -1,14 +1,17 @@
-using Microsoft.AspNetCore.Hosting;
 using Marketplace.WebClient.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Marketplace.Testing;
 
 /// <summary>
-/// The real web host (its whole ASP.NET Core pipeline) connected as an Orleans client to a test cluster.
+/// The real web host (its whole ASP.NET Core pipeline) connected as an Orleans client to a test cluster. Rate limits
+/// are off and admins need no second factor unless <paramref name="settings"/> says otherwise; the seeded admin is
+/// <see cref="TestSecrets.AdminEmail"/>.
 /// (The type argument only names the web host's assembly; its generated Program class clashes with the silo's.)
 /// </summary>
-public sealed class WebHostFactory(MarketplaceCluster cluster) : WebApplicationFactory<ClusterHealthCheck>
+public sealed class WebHostFactory(MarketplaceCluster cluster, IReadOnlyDictionary<string, string>? settings = null)
+    : WebApplicationFactory<ClusterHealthCheck>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -16,5 +19,14 @@ public sealed class WebHostFactory(MarketplaceCluster cluster) : WebApplicationF
         builder.UseSetting("ConnectionStrings:Marketplace", cluster.Database.ConnectionString);
         builder.UseSetting("Orleans:ClusterId", MarketplaceCluster.ClusterId);
         builder.UseSetting("Orleans:ServiceId", MarketplaceCluster.ServiceId);
+        builder.UseSetting("Auth:SigningKey", TestSecrets.SigningKey);
+        builder.UseSetting("Auth:RequireTwoFactorForAdmins", "false");
+        builder.UseSetting("RateLimits:Enabled", "false");
+        builder.UseSetting("MARKETPLACE_ADMIN_EMAIL", TestSecrets.AdminEmail);
+        builder.UseSetting("MARKETPLACE_ADMIN_PASSWORD", TestSecrets.AdminPassword);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }

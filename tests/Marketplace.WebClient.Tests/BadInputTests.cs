@@ -26,10 +26,14 @@ public sealed class BadInputTests(WebFixture fixture)
 
     [Theory]
     [MemberData(nameof(MalformedStores))]
-    public async Task Malformed_store_requests_are_400_problem_details(string body, string because)
+    public async Task Malformed_store_requests_are_400_problem_details_and_change_nothing(string body, string because)
     {
-        var response = await http.PostAsync("/api/sellers", new StringContent(body, Encoding.UTF8, "application/json"));
+        var sellerId = await http.CreateStoreAsync();
+        var response = await http.PutAsync($"/api/sellers/{sellerId}", new StringContent(body, Encoding.UTF8, "application/json"));
         await AssertProblemAsync(response, HttpStatusCode.BadRequest, because);
+        var store = await (await http.GetAsync($"/api/sellers/{sellerId}")).ReadJsonAsync();
+        Assert.Equal("Café Ana", store.GetProperty("name").GetString());
+        Assert.Equal(1, store.GetProperty("version").GetInt32());
     }
 
     public static TheoryData<string, string> MalformedProducts => new()
@@ -94,12 +98,13 @@ public sealed class BadInputTests(WebFixture fixture)
     }
 
     [Fact]
-    public async Task Writes_to_unknown_ids_are_404()
+    public async Task Writes_to_unknown_ids_are_404_or_403_for_someone_elses_store()
     {
+        await http.CreateStoreAsync();
         var stock = await http.PutAsJsonAsync("/api/products/prd_00000000000000000000000000/stock", new { items = new[] { new { sku = "A", onHand = 1 } } });
         await AssertProblemAsync(stock, HttpStatusCode.NotFound, "stock of unknown product");
-        var product = await http.PostAsJsonAsync("/api/sellers/sel_00000000000000000000000000/products", Json.Product());
-        await AssertProblemAsync(product, HttpStatusCode.NotFound, "product in unknown store");
+        var product = await http.PostAsJsonAsync("/api/sellers/sel_00000000000000000000000000/products", ApiClient.Product());
+        await AssertProblemAsync(product, HttpStatusCode.Forbidden, "product in a store the seller does not act for");
     }
 
     [Fact]
@@ -124,14 +129,16 @@ public sealed class BadInputTests(WebFixture fixture)
     [Fact]
     public async Task A_body_that_is_not_json_is_415()
     {
-        var response = await http.PostAsync("/api/sellers", new StringContent("name=x", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        var sellerId = await http.CreateStoreAsync();
+        var response = await http.PostAsync($"/api/sellers/{sellerId}/products", new StringContent("name=x", Encoding.UTF8, "application/x-www-form-urlencoded"));
         await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "form body");
     }
 
     [Fact]
     public async Task A_bad_idempotency_key_is_400()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sellers") { Content = JsonContent.Create(new { name = "A" }) };
+        var sellerId = await http.CreateStoreAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/sellers/{sellerId}/products") { Content = JsonContent.Create(ApiClient.Product()) };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", new string('k', 500));
         await AssertProblemAsync(await http.SendAsync(request), HttpStatusCode.BadRequest, "500-character key");
     }

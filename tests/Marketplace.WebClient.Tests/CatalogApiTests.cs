@@ -9,9 +9,10 @@ public sealed class CatalogApiTests(WebFixture fixture)
     private readonly HttpClient http = fixture.CreateClient();
 
     [Fact]
-    public async Task A_store_is_created_and_read_back()
+    public async Task An_admin_creates_an_unclaimed_store_and_anyone_reads_it()
     {
-        var created = await http.PostAsJsonAsync("/api/sellers", new { name = "Café Ana", description = "Specialty coffee", requiresConfirmation = false, currency = "USD" });
+        using var admin = await fixture.CreateAdminClientAsync();
+        var created = await admin.PostAsJsonAsync("/api/sellers", new { name = "Café Ana", description = "Specialty coffee", requiresConfirmation = false, currency = "USD" });
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var body = await created.ReadJsonAsync();
@@ -23,6 +24,8 @@ public sealed class CatalogApiTests(WebFixture fixture)
         Assert.Equal("Café Ana", read.GetProperty("name").GetString());
         Assert.False(read.GetProperty("requiresConfirmation").GetBoolean());
         Assert.Equal("USD", read.GetProperty("currency").GetString());
+        Assert.False(read.GetProperty("claimed").GetBoolean());
+        Assert.Equal("active", read.GetProperty("status").GetString());
     }
 
     [Fact]
@@ -30,7 +33,7 @@ public sealed class CatalogApiTests(WebFixture fixture)
     {
         var sellerId = await http.CreateStoreAsync();
 
-        var created = await http.PostAsJsonAsync($"/api/sellers/{sellerId}/products", Json.Product(stock: 20));
+        var created = await http.PostAsJsonAsync($"/api/sellers/{sellerId}/products", ApiClient.Product(stock: 20));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var product = await created.ReadJsonAsync();
         var productId = product.GetProperty("productId").GetString()!;
@@ -60,7 +63,7 @@ public sealed class CatalogApiTests(WebFixture fixture)
     {
         var sellerId = await http.CreateStoreAsync();
         var published = await http.CreateProductAsync(sellerId);
-        await http.CreateProductAsync(sellerId, Json.Product(status: "draft"));
+        await http.CreateProductAsync(sellerId, ApiClient.Product(status: "draft"));
 
         var page = await (await http.GetAsync($"/api/sellers/{sellerId}/products?page=1&pageSize=500")).ReadJsonAsync();
 
@@ -82,9 +85,9 @@ public sealed class CatalogApiTests(WebFixture fixture)
             return await http.SendAsync(request);
         }
 
-        var first = await (await PostAsync(Json.Product())).ReadJsonAsync();
-        var second = await PostAsync(Json.Product());
-        var reused = await PostAsync(Json.Product(stock: 1));
+        var first = await (await PostAsync(ApiClient.Product())).ReadJsonAsync();
+        var second = await PostAsync(ApiClient.Product());
+        var reused = await PostAsync(ApiClient.Product(stock: 1));
 
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
         Assert.Equal(first.GetProperty("productId").GetString(), (await second.ReadJsonAsync()).GetProperty("productId").GetString());

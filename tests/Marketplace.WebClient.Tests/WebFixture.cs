@@ -9,13 +9,24 @@ public sealed class WebFixture : MarketplaceCluster, IAsyncLifetime
 {
     private WebHostFactory? factory;
 
-    public HttpClient CreateClient() => (factory ?? throw new InvalidOperationException("Not started.")).CreateClient();
+    public HttpClient CreateClient() => Factory.CreateClient();
+
+    public WebHostFactory Factory => factory ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>A client signed in as the seeded admin.</summary>
+    public async Task<HttpClient> CreateAdminClientAsync()
+    {
+        var http = CreateClient();
+        http.UseToken(await http.LoginAsync(TestSecrets.AdminEmail, TestSecrets.AdminPassword));
+        return http;
+    }
 
     public async ValueTask InitializeAsync()
     {
         await StartAsync("web");
         factory = new WebHostFactory(this);
         _ = factory.Server; // start the host now, not in the first test
+        await WaitForSeedAsync(factory);
     }
 
     async ValueTask IAsyncDisposable.DisposeAsync()
@@ -27,6 +38,23 @@ public sealed class WebFixture : MarketplaceCluster, IAsyncLifetime
 
         await DisposeAsync();
     }
+
+    /// <summary>The admin account is created in the background at start-up; readiness says when.</summary>
+    internal static async Task WaitForSeedAsync(WebHostFactory host)
+    {
+        using var http = host.CreateClient();
+        for (var i = 0; i < 300; i++)
+        {
+            if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The web host did not become ready.");
+    }
 }
 
 [CollectionDefinition(Name)]
@@ -35,41 +63,3 @@ public sealed class WebCollection : ICollectionFixture<WebFixture>
     public const string Name = "web host";
 }
 
-internal static class Json
-{
-    public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.Clone();
-    }
-
-    public static object Product(int stock = 20, string status = "published") => new
-    {
-        title = "Café de Colombia",
-        description = "Medium roast",
-        category = "coffee",
-        currency = "CLP",
-        price = 8990,
-        status,
-        variants = new object[]
-        {
-            new { sku = "CAFE-250", options = new { size = "250 g" }, price = 8990, stock },
-            new { sku = "CAFE-1K", options = new { size = "1 kg" }, price = 29990, stock = 5 },
-        },
-    };
-
-    public static async Task<string> CreateStoreAsync(this HttpClient http, string name = "Café Ana")
-    {
-        var response = await http.PostAsJsonAsync("/api/sellers", new { name, description = "Specialty coffee" });
-        response.EnsureSuccessStatusCode();
-        return (await response.ReadJsonAsync()).GetProperty("sellerId").GetString()!;
-    }
-
-    public static async Task<string> CreateProductAsync(this HttpClient http, string sellerId, object? product = null)
-    {
-        var response = await http.PostAsJsonAsync($"/api/sellers/{sellerId}/products", product ?? Product());
-        response.EnsureSuccessStatusCode();
-        return (await response.ReadJsonAsync()).GetProperty("productId").GetString()!;
-    }
-}

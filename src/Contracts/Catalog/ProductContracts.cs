@@ -49,7 +49,12 @@ public sealed record ProductDetails(
     [property: Id(9)] int Version,
     [property: Id(10)] IReadOnlyList<VariantDetails> Variants,
     [property: Id(11)] DateTimeOffset CreatedAt,
-    [property: Id(12)] DateTimeOffset UpdatedAt);
+    [property: Id(12)] DateTimeOffset UpdatedAt,
+    [property: Id(13)] StoreStatus SellerStatus = StoreStatus.Active)
+{
+    /// <summary>Whether the storefront shows it: published, in a store that is not suspended.</summary>
+    public bool IsPublic => Status == ProductStatus.Published && SellerStatus == StoreStatus.Active;
+}
 
 /// <summary>A seller's request to set the on-hand units of one SKU.</summary>
 [GenerateSerializer, Immutable, Alias("mk.StockSetting")]
@@ -61,7 +66,10 @@ public sealed record StockSetting(
 [Alias("mk.IProductGrain")]
 public interface IProductGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the product and its SKUs' inventory; a repeated identical request answers the same product.</summary>
+    /// <summary>
+    /// Creates the product and its SKUs' inventory; a repeated identical request answers the same product. Called by
+    /// the store grain, with the caller acting for <paramref name="sellerId"/>.
+    /// </summary>
     [Alias("Create")]
     Task<ProductDetails> Create(string sellerId, string sellerName, ProductDraft draft, string requestFingerprint);
 

@@ -1,14 +1,45 @@
 namespace Marketplace.Contracts.Catalog;
 
+[GenerateSerializer, Alias("mk.StoreStatus")]
+public enum StoreStatus
+{
+    Active = 0,
+    /// <summary>Set by an admin: hidden from the storefront and unable to sell; existing orders go on.</summary>
+    Suspended = 1,
+}
+
+[GenerateSerializer, Alias("mk.StaffRole")]
+public enum StaffRole
+{
+    Owner = 0,
+    Staff = 1,
+}
+
+/// <summary>How to reach a store and where it is. Every field is optional.</summary>
+[GenerateSerializer, Immutable, Alias("mk.StoreContact")]
+public sealed record StoreContact(
+    [property: Id(0)] string? Email,
+    [property: Id(1)] string? Phone,
+    [property: Id(2)] string? Website,
+    [property: Id(3)] string? Address,
+    [property: Id(4)] string? City,
+    [property: Id(5)] string? Country,
+    [property: Id(6)] string? TaxId)
+{
+    public static readonly StoreContact Empty = new(null, null, null, null, null, null, null);
+}
+
 /// <summary>The editable part of a store: its public profile and its settings.</summary>
 [GenerateSerializer, Immutable, Alias("mk.StoreDraft")]
 public sealed record StoreDraft(
     [property: Id(0)] string Name,
     [property: Id(1)] string? Description,
     [property: Id(2)] bool RequiresConfirmation,
-    [property: Id(3)] string Currency);
+    [property: Id(3)] string Currency,
+    [property: Id(4)] string? LogoUrl = null,
+    [property: Id(5)] StoreContact? Contact = null);
 
-/// <summary>A store as everyone may see it.</summary>
+/// <summary>A store as everyone may see it, plus its status.</summary>
 [GenerateSerializer, Immutable, Alias("mk.StoreProfile")]
 public sealed record StoreProfile(
     [property: Id(0)] string SellerId,
@@ -19,7 +50,11 @@ public sealed record StoreProfile(
     [property: Id(5)] int ProductCount,
     [property: Id(6)] int Version,
     [property: Id(7)] DateTimeOffset CreatedAt,
-    [property: Id(8)] DateTimeOffset UpdatedAt);
+    [property: Id(8)] DateTimeOffset UpdatedAt,
+    [property: Id(9)] string? LogoUrl,
+    [property: Id(10)] StoreContact Contact,
+    [property: Id(11)] StoreStatus Status,
+    [property: Id(12)] bool Claimed);
 
 /// <summary>A page of ids.</summary>
 [GenerateSerializer, Immutable, Alias("mk.IdPage")]
@@ -27,11 +62,38 @@ public sealed record IdPage(
     [property: Id(0)] IReadOnlyList<string> Ids,
     [property: Id(1)] int Total);
 
-/// <summary>A seller's store and the list of its products. Keyed by seller id.</summary>
+[GenerateSerializer, Immutable, Alias("mk.StaffMember")]
+public sealed record StaffMember(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] string? Email,
+    [property: Id(2)] StaffRole Role,
+    [property: Id(3)] DateTimeOffset AddedAt);
+
+/// <summary>An invitation to join a store's staff. <see cref="Token"/> is shown once; the store keeps only its hash.</summary>
+[GenerateSerializer, Immutable, Alias("mk.StaffInvitation")]
+public sealed record StaffInvitation(
+    [property: Id(0)] string Email,
+    [property: Id(1)] string Token,
+    [property: Id(2)] DateTimeOffset ExpiresAt);
+
+/// <summary>The outcome of a directory upsert. <see cref="ClaimCode"/> is set only when a new claim code was issued.</summary>
+[GenerateSerializer, Immutable, Alias("mk.DirectorySync")]
+public sealed record DirectorySync(
+    [property: Id(0)] StoreProfile Profile,
+    [property: Id(1)] bool Created,
+    [property: Id(2)] string? ClaimCode);
+
+/// <summary>
+/// A seller's store: profile, settings, staff and the list of its products. Keyed by seller id. Writes check the
+/// <see cref="CallerContext"/>: staff of this store for catalog and profile, the owner for staff, admins for status.
+/// </summary>
 [Alias("mk.ISellerGrain")]
 public interface ISellerGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the store. Repeating the same request (same fingerprint) answers the same store.</summary>
+    /// <summary>
+    /// Creates the store. An admin creates it unclaimed; a seller caller acting for this id becomes its owner.
+    /// Repeating the same request (same fingerprint) answers the same store.
+    /// </summary>
     [Alias("Create")]
     Task<StoreProfile> Create(StoreDraft draft, string requestFingerprint);
 
@@ -49,4 +111,39 @@ public interface ISellerGrain : IGrainWithStringKey
     /// <summary>The store's product ids, newest first; only published ones when <paramref name="publishedOnly"/>.</summary>
     [Alias("GetProductIds"), AlwaysInterleave]
     Task<IdPage> GetProductIds(int skip, int take, bool publishedOnly);
+
+    /// <summary>Refuses unless the current caller is staff of this active store. Product grains ask before a write.</summary>
+    [Alias("AuthorizeCatalogWrite"), AlwaysInterleave]
+    Task AuthorizeCatalogWrite();
+
+    /// <summary>Creates or updates the store from a business directory's record (integration callers only).</summary>
+    [Alias("UpsertFromDirectory")]
+    Task<DirectorySync> UpsertFromDirectory(string externalId, StoreDraft draft);
+
+    /// <summary>Issues a new claim code for an unclaimed store, replacing any earlier one (admins and integrations).</summary>
+    [Alias("IssueClaimCode")]
+    Task<string> IssueClaimCode();
+
+    /// <summary>Makes the calling seller the owner of this unclaimed store; the code works once.</summary>
+    [Alias("Claim")]
+    Task<StoreProfile> Claim(string claimSecret);
+
+    [Alias("InviteStaff")]
+    Task<StaffInvitation> InviteStaff(string email);
+
+    /// <summary>Adds the caller to the staff when the invitation matches their email. Idempotent for that caller.</summary>
+    [Alias("AcceptInvitation")]
+    Task<StoreProfile> AcceptInvitation(string invitationSecret, string email);
+
+    [Alias("GetStaff")]
+    Task<IReadOnlyList<StaffMember>> GetStaff();
+
+    [Alias("RemoveStaff")]
+    Task RemoveStaff(string userId);
+
+    [Alias("Suspend")]
+    Task<StoreProfile> Suspend(string reason);
+
+    [Alias("Reinstate")]
+    Task<StoreProfile> Reinstate();
 }

@@ -57,6 +57,10 @@ public sealed class DomainException : Exception
     [Id(2)]
     public Dictionary<string, string[]>? Errors { get; private set; }
 
+    public static DomainException Forbidden(string code, string message) => new(DomainErrorKind.Forbidden, code, message);
+
+    public static DomainException Conflict(string code, string message) => new(DomainErrorKind.Conflict, code, message);
+
     public static DomainException NotFound(string what) => new(DomainErrorKind.NotFound, "not-found", $"{what} was not found.");
 
     /// <summary>Throws <see cref="Invalid"/> when a rule check reported field errors.</summary>

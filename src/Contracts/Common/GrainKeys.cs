@@ -32,6 +32,27 @@ public static class GrainKeys
     /// <summary>The inventory grain key of one SKU: the product id and the seller's SKU code.</summary>
     public static string Sku(string productId, string sku) => productId + "/" + sku;
 
+    /// <summary>
+    /// A code handed to a person (claim code, staff invitation) that names its store: "sellerId.secret". The store
+    /// keeps only a hash of the secret.
+    /// </summary>
+    public static string StoreCode(string sellerId, string secret) => sellerId + "." + secret;
+
+    public static bool TryParseStoreCode(string? code, out string sellerId, out string secret)
+    {
+        sellerId = "";
+        secret = "";
+        var dot = code?.IndexOf('.', StringComparison.Ordinal) ?? -1;
+        if (dot < 0 || !IsSellerId(code![..dot]) || dot == code.Length - 1)
+        {
+            return false;
+        }
+
+        sellerId = code[..dot];
+        secret = code[(dot + 1)..];
+        return true;
+    }
+
     private static string RandomPart() => Convert.ToHexStringLower(Guid.CreateVersion7().ToByteArray())[..RandomPartLength];
 
     private static bool HasShape(string? value, string prefix)

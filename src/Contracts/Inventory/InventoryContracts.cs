@@ -18,14 +18,19 @@ public sealed record StockLevel(
 [Alias("mk.IInventoryGrain")]
 public interface IInventoryGrain : IGrainWithStringKey
 {
-    /// <summary>Sets the initial stock once; later calls leave the stock alone and answer the current level.</summary>
+    /// <summary>
+    /// Sets the owning store and the initial stock once; later calls leave the stock alone and answer the current level.
+    /// </summary>
     [Alias("Initialize")]
-    Task<StockLevel> Initialize(int initialStock);
+    Task<StockLevel> Initialize(string sellerId, int initialStock);
 
     [Alias("GetLevel"), AlwaysInterleave]
     Task<StockLevel> GetLevel();
 
-    /// <summary>Sets the units on hand; refused with a conflict when fewer than the reserved units.</summary>
+    /// <summary>
+    /// Sets the units on hand; refused with a conflict when fewer than the reserved units, and refused unless the
+    /// caller acts for the owning store.
+    /// </summary>
     [Alias("SetOnHand")]
     Task<StockLevel> SetOnHand(int onHand);
 }

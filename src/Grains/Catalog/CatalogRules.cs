@@ -16,6 +16,7 @@ public static partial class CatalogRules
     public const int MaxOptionsPerVariant = 10;
     public const int MaxOptionLength = 60;
     public const int MaxStockPerSku = 1_000_000;
+    public const int MaxUrlLength = 500;
 
     /// <summary>Upper bound for a price in minor units (10^12 leaves room for totals in a long).</summary>
     public const long MaxPrice = 1_000_000_000_000;
@@ -30,6 +31,20 @@ public static partial class CatalogRules
             errors.Add("currency", $"'{draft.Currency}' is not a supported ISO 4217 currency code.");
         }
 
+        CheckUrl(errors, "logoUrl", draft.LogoUrl);
+        var contact = draft.Contact ?? StoreContact.Empty;
+        CheckText(errors, "contact.email", contact.Email, 254, required: false);
+        if (contact.Email is { Length: > 0 } email && (!email.Contains('@', StringComparison.Ordinal) || email.Any(char.IsWhiteSpace)))
+        {
+            errors.Add("contact.email", "Not an email address.");
+        }
+
+        CheckText(errors, "contact.phone", contact.Phone, 40, required: false);
+        CheckUrl(errors, "contact.website", contact.Website);
+        CheckText(errors, "contact.address", contact.Address, 200, required: false);
+        CheckText(errors, "contact.city", contact.City, 100, required: false);
+        CheckText(errors, "contact.country", contact.Country, 100, required: false);
+        CheckText(errors, "contact.taxId", contact.TaxId, 40, required: false);
         return errors.Result;
     }
 
@@ -167,6 +182,21 @@ public static partial class CatalogRules
         if (value.Length > maxLength)
         {
             errors.Add(field, $"At most {maxLength} characters.");
+        }
+    }
+
+    private static void CheckUrl(ErrorCollector errors, string field, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return;
+        }
+
+        if (value.Length > MaxUrlLength
+            || !Uri.TryCreate(value, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            errors.Add(field, $"An absolute http(s) URL of at most {MaxUrlLength} characters.");
         }
     }
 

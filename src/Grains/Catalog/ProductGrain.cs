@@ -53,6 +53,12 @@ public sealed partial class ProductGrain(
 
     public async Task<ProductDetails> Create(string sellerId, string sellerName, ProductDraft draft, string requestFingerprint)
     {
+        // The store grain checked the caller against its staff list; check the claim again here for direct calls.
+        if (!CallerContext.Require().ActsFor(sellerId))
+        {
+            throw DomainException.Forbidden("not-store-staff", "Only the store's staff may create its products.");
+        }
+
         if (state.State.Created)
         {
             if (string.Equals(state.State.SellerId, sellerId, StringComparison.Ordinal)
@@ -60,8 +66,8 @@ public sealed partial class ProductGrain(
             {
                 // A retry of the request that created this product: make sure every SKU got its stock, then answer
                 // as the first time.
-                await InitializeInventoryAsync(draft);
-                return await BuildDetailsAsync(sellerName);
+                await InitializeInventoryAsync(sellerId, draft);
+                return await BuildDetailsAsync(sellerName, StoreStatus.Active);
             }
 
             throw new DomainException(
@@ -74,7 +80,7 @@ public sealed partial class ProductGrain(
 
         // Stock first: if we crash after this, the SKUs exist without a product and nobody can see them; a retry with
         // the same Idempotency-Key finishes the job. The reverse order could leave a visible product without stock.
-        await InitializeInventoryAsync(draft);
+        await InitializeInventoryAsync(sellerId, draft);
 
         var now = clock.GetUtcNow();
         var s = state.State;
@@ -100,7 +106,7 @@ public sealed partial class ProductGrain(
         s.Version = 1;
         await state.WriteOrReloadAsync(this);
         LogProductCreated(logger, ProductId, sellerId, s.Variants.Count);
-        return await BuildDetailsAsync(sellerName);
+        return await BuildDetailsAsync(sellerName, StoreStatus.Active);
     }
 
     public async Task<ProductDetails?> GetDetails()
@@ -110,8 +116,7 @@ public sealed partial class ProductGrain(
             return null;
         }
 
-        var store = await GrainFactory.GetGrain<ISellerGrain>(state.State.SellerId).GetProfile();
-        return await BuildDetailsAsync(store?.Name ?? "");
+        return await BuildDetailsAsync();
     }
 
     public async Task<ProductDetails> SetStock(IReadOnlyList<StockSetting> items)
@@ -120,6 +125,8 @@ public sealed partial class ProductGrain(
         {
             throw DomainException.NotFound("The product");
         }
+
+        await Store.AuthorizeCatalogWrite();
 
         DomainException.ThrowIfInvalid(
             CatalogRules.Validate(items, state.State.Variants.Select(v => v.Sku).ToHashSet(StringComparer.Ordinal)));
@@ -142,18 +149,25 @@ public sealed partial class ProductGrain(
             await Inventory(item.Sku).SetOnHand(item.OnHand);
         }
 
-        var store = await GrainFactory.GetGrain<ISellerGrain>(state.State.SellerId).GetProfile();
-        return await BuildDetailsAsync(store?.Name ?? "");
+        return await BuildDetailsAsync();
     }
+
+    private ISellerGrain Store => GrainFactory.GetGrain<ISellerGrain>(state.State.SellerId);
 
     private IInventoryGrain Inventory(string sku) => GrainFactory.GetGrain<IInventoryGrain>(GrainKeys.Sku(ProductId, sku));
 
-    private async Task InitializeInventoryAsync(ProductDraft draft)
+    private async Task InitializeInventoryAsync(string sellerId, ProductDraft draft)
     {
-        await Task.WhenAll(draft.Variants.Select(v => Inventory(v.Sku).Initialize(v.Stock)));
+        await Task.WhenAll(draft.Variants.Select(v => Inventory(v.Sku).Initialize(sellerId, v.Stock)));
     }
 
-    private async Task<ProductDetails> BuildDetailsAsync(string sellerName)
+    private async Task<ProductDetails> BuildDetailsAsync()
+    {
+        var store = await Store.GetProfile();
+        return await BuildDetailsAsync(store?.Name ?? "", store?.Status ?? StoreStatus.Suspended);
+    }
+
+    private async Task<ProductDetails> BuildDetailsAsync(string sellerName, StoreStatus sellerStatus)
     {
         var s = state.State;
         var levels = await Task.WhenAll(s.Variants.Select(v => Inventory(v.Sku).GetLevel()));
@@ -161,7 +175,7 @@ public sealed partial class ProductGrain(
             .Select((v, i) => new VariantDetails(v.Sku, v.Options, v.Price ?? s.Price, Math.Max(0, levels[i].Available), levels[i].OnHand))
             .ToList();
         return new ProductDetails(ProductId, s.SellerId, sellerName, s.Title, s.Description, s.Category, s.Currency, s.Price,
-            s.Status, s.Version, variants, s.CreatedAt, s.UpdatedAt);
+            s.Status, s.Version, variants, s.CreatedAt, s.UpdatedAt, sellerStatus);
     }
 
 

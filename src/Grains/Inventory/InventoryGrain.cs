@@ -8,9 +8,20 @@ public sealed partial class InventoryGrain(
     [PersistentState("inventory", StorageNames.Marketplace)] IPersistentState<SkuStock> state,
     ILogger<InventoryGrain> logger) : Grain, IInventoryGrain
 {
-    public async Task<StockLevel> Initialize(int initialStock)
+    public async Task<StockLevel> Initialize(string sellerId, int initialStock)
     {
-        if (state.State.Initialize(initialStock))
+        if (state.State.Initialized)
+        {
+            if (!string.Equals(state.State.SellerId, sellerId, StringComparison.Ordinal))
+            {
+                throw DomainException.Conflict("sku-taken", "The SKU belongs to another store.");
+            }
+
+            return state.State.ToLevel();
+        }
+
+        RequireStoreStaff(sellerId);
+        if (state.State.Initialize(sellerId, initialStock))
         {
             await PersistAsync();
         }
@@ -35,6 +46,7 @@ public sealed partial class InventoryGrain(
             throw DomainException.NotFound("The SKU");
         }
 
+        RequireStoreStaff(state.State.SellerId);
         if (state.State.SetOnHand(onHand))
         {
             await PersistAsync();
@@ -42,6 +54,18 @@ public sealed partial class InventoryGrain(
         }
 
         return state.State.ToLevel();
+    }
+
+    /// <summary>
+    /// The product grain has already asked the store whether the caller is its staff; this second check, on the claim
+    /// the caller carries, keeps a direct call from another store out.
+    /// </summary>
+    private static void RequireStoreStaff(string sellerId)
+    {
+        if (!CallerContext.Require().ActsFor(sellerId))
+        {
+            throw DomainException.Forbidden("not-store-staff", "Only the store's staff may change its stock.");
+        }
     }
 
     private async Task PersistAsync()

@@ -11,6 +11,9 @@ public sealed class SkuStock
 {
     public bool Initialized { get; set; }
 
+    /// <summary>The store that owns the SKU; only its staff may change the stock.</summary>
+    public string SellerId { get; set; } = "";
+
     public int InitialStock { get; set; }
 
     /// <summary>Net units added or removed by the seller after the initial stock (set-on-hand, restock).</summary>
@@ -34,7 +37,7 @@ public sealed class SkuStock
     public StockLevel ToLevel() => new(OnHand, Reserved, Sold, Version);
 
     /// <summary>Sets the first stock. Answers false (and changes nothing) when the SKU was initialized before.</summary>
-    public bool Initialize(int initialStock)
+    public bool Initialize(string sellerId, int initialStock)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(initialStock);
         if (Initialized)
@@ -43,6 +46,7 @@ public sealed class SkuStock
         }
 
         Initialized = true;
+        SellerId = sellerId;
         InitialStock = initialStock;
         OnHand = initialStock;
         Version++;

@@ -20,7 +20,40 @@ public sealed record StoreRequest
     [RegularExpression("^[A-Z]{3}$", ErrorMessage = "Use an ISO 4217 code such as CLP or USD.")]
     public string? Currency { get; init; }
 
-    internal StoreDraft ToDraft() => new(Name!, Description, RequiresConfirmation ?? true, Currency ?? "CLP");
+    [StringLength(500), Url]
+    public string? LogoUrl { get; init; }
+
+    public StoreContactRequest? Contact { get; init; }
+
+    internal StoreDraft ToDraft() => new(Name!, Description, RequiresConfirmation ?? true, Currency ?? "CLP", LogoUrl, Contact?.ToContact());
+}
+
+/// <summary>How to reach a store and where it is.</summary>
+public sealed record StoreContactRequest
+{
+    [EmailAddress, StringLength(254)]
+    public string? Email { get; init; }
+
+    [StringLength(40)]
+    public string? Phone { get; init; }
+
+    [StringLength(500), Url]
+    public string? Website { get; init; }
+
+    [StringLength(200)]
+    public string? Address { get; init; }
+
+    [StringLength(100)]
+    public string? City { get; init; }
+
+    [StringLength(100)]
+    public string? Country { get; init; }
+
+    /// <summary>The company's tax id (e.g. a Chilean RUT).</summary>
+    [StringLength(40)]
+    public string? TaxId { get; init; }
+
+    internal StoreContact ToContact() => new(Email, Phone, Website, Address, City, Country, TaxId);
 }
 
 public sealed record VariantRequest
@@ -99,10 +132,15 @@ public sealed record StoreResponse(
     int ProductCount,
     int Version,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string? LogoUrl,
+    StoreContact Contact,
+    StoreStatus Status,
+    bool Claimed)
 {
     public static StoreResponse From(StoreProfile p) =>
-        new(p.SellerId, p.Name, p.Description, p.RequiresConfirmation, p.Currency, p.ProductCount, p.Version, p.CreatedAt, p.UpdatedAt);
+        new(p.SellerId, p.Name, p.Description, p.RequiresConfirmation, p.Currency, p.ProductCount, p.Version, p.CreatedAt, p.UpdatedAt,
+            p.LogoUrl, p.Contact, p.Status, p.Claimed);
 }
 
 public sealed record VariantResponse(string Sku, string SkuId, IReadOnlyDictionary<string, string> Options, long Price, int Available);

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Marketplace.WebClient.Accounts;
 using Marketplace.WebClient.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -5,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.WebClient.Api;
 
-/// <summary>Stores: create, read, update, and their product catalogs.</summary>
+/// <summary>Stores: create, read, update, their product catalogs and their staff.</summary>
 public static class SellersApi
 {
     public static IEndpointRouteBuilder MapSellersApi(this IEndpointRouteBuilder routes)
@@ -14,15 +16,26 @@ public static class SellersApi
 
         group.MapPost("/", CreateStore)
             .WithName("CreateStore")
-            .WithSummary("Create a store")
-            .WithDescription("Accepts an Idempotency-Key header: repeating the request with the same key answers the same store.");
-        group.MapGet("/{sellerId}", GetStore).WithName("GetStore").WithSummary("A store's public profile");
-        group.MapPut("/{sellerId}", UpdateStore).WithName("UpdateStore").WithSummary("Replace a store's profile and settings");
-        group.MapGet("/{sellerId}/products", ListProducts).WithName("ListStoreProducts").WithSummary("The store's published products, newest first");
+            .WithSummary("Create an unclaimed store (admins; sellers get theirs at registration)")
+            .WithDescription("Accepts an Idempotency-Key header: repeating the request with the same key answers the same store.")
+            .RequireAuthorization(AuthorizationSetup.AdminPolicy);
+        group.MapGet("/{sellerId}", GetStore).WithName("GetStore").WithSummary("A store's public profile").AllowAnonymous();
+        group.MapPut("/{sellerId}", UpdateStore).WithName("UpdateStore").WithSummary("Replace a store's profile and settings")
+            .RequireAuthorization(AuthorizationSetup.SellerPolicy);
+        group.MapGet("/{sellerId}/products", ListProducts).WithName("ListStoreProducts")
+            .WithSummary("The store's published products, newest first").AllowAnonymous();
         group.MapPost("/{sellerId}/products", CreateProduct)
             .WithName("CreateProduct")
             .WithSummary("Create a product with its variants and initial stock")
-            .WithDescription("Accepts an Idempotency-Key header: repeating the request with the same key answers the same product.");
+            .WithDescription("Accepts an Idempotency-Key header: repeating the request with the same key answers the same product.")
+            .RequireAuthorization(AuthorizationSetup.SellerPolicy);
+        group.MapPost("/{sellerId}/invitations", InviteStaff).WithName("InviteStaff")
+            .WithSummary("Invite someone to the store's staff by email (owner); answers the invitation token to send them")
+            .RequireAuthorization(AuthorizationSetup.SellerPolicy);
+        group.MapGet("/{sellerId}/staff", ListStaff).WithName("ListStaff").WithSummary("The store's staff (staff and admins)");
+        group.MapDelete("/{sellerId}/staff/{userId}", RemoveStaff).WithName("RemoveStaff")
+            .WithSummary("Remove a staff member (owner); their sessions end at once")
+            .RequireAuthorization(AuthorizationSetup.SellerPolicy);
         return routes;
     }
 
@@ -39,7 +52,7 @@ public static class SellersApi
         return TypedResults.Created($"/api/sellers/{profile.SellerId}", StoreResponse.From(profile));
     }
 
-    private static async Task<Results<Ok<StoreResponse>, ProblemHttpResult>> GetStore(string sellerId, IGrainFactory grains)
+    private static async Task<Results<Ok<StoreResponse>, ProblemHttpResult>> GetStore(string sellerId, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (!GrainKeys.IsSellerId(sellerId))
         {
@@ -47,15 +60,17 @@ public static class SellersApi
         }
 
         var profile = await grains.GetGrain<ISellerGrain>(sellerId).GetProfile();
-        return profile is null ? ApiProblems.NotFound("The store") : TypedResults.Ok(StoreResponse.From(profile));
+        return profile is null || !Access.CanSee(user, profile)
+            ? ApiProblems.NotFound("The store")
+            : TypedResults.Ok(StoreResponse.From(profile));
     }
 
     private static async Task<Results<Ok<StoreResponse>, ProblemHttpResult>> UpdateStore(
-        string sellerId, StoreRequest request, IGrainFactory grains)
+        string sellerId, StoreRequest request, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (!GrainKeys.IsSellerId(sellerId))
+        if (Access.RequireStoreStaff(user, sellerId) is { } refused)
         {
-            return ApiProblems.NotFound("The store");
+            return refused;
         }
 
         var profile = await grains.GetGrain<ISellerGrain>(sellerId).Update(request.ToDraft());
@@ -63,7 +78,7 @@ public static class SellersApi
     }
 
     private static async Task<Results<Ok<PagedResponse<ProductResponse>>, ProblemHttpResult>> ListProducts(
-        string sellerId, int? page, int? pageSize, IGrainFactory grains)
+        string sellerId, int? page, int? pageSize, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (!GrainKeys.IsSellerId(sellerId))
         {
@@ -71,7 +86,7 @@ public static class SellersApi
         }
 
         var store = grains.GetGrain<ISellerGrain>(sellerId);
-        if (await store.GetProfile() is null)
+        if (await store.GetProfile() is not { } profile || !Access.CanSee(user, profile))
         {
             return ApiProblems.NotFound("The store");
         }
@@ -87,11 +102,11 @@ public static class SellersApi
     }
 
     private static async Task<Results<Created<ProductResponse>, ProblemHttpResult>> CreateProduct(
-        string sellerId, ProductRequest request, HttpRequest http, IGrainFactory grains, IOptions<JsonOptions> json)
+        string sellerId, ProductRequest request, HttpRequest http, ClaimsPrincipal user, IGrainFactory grains, IOptions<JsonOptions> json)
     {
-        if (!GrainKeys.IsSellerId(sellerId))
+        if (Access.RequireStoreStaff(user, sellerId) is { } refused)
         {
-            return ApiProblems.NotFound("The store");
+            return refused;
         }
 
         if (!Idempotency.TryGetKey(http, out var key, out var error))
@@ -103,6 +118,49 @@ public static class SellersApi
         var details = await grains.GetGrain<ISellerGrain>(sellerId)
             .CreateProduct(productId, request.ToDraft(), Idempotency.Fingerprint(request, json));
         return TypedResults.Created($"/api/products/{details.ProductId}", ProductResponse.From(details));
+    }
+
+    private static async Task<Results<Created<InvitationResponse>, ProblemHttpResult>> InviteStaff(
+        string sellerId, InvitationRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (Access.RequireStoreStaff(user, sellerId) is { } refused)
+        {
+            return refused;
+        }
+
+        var invitation = await grains.GetGrain<ISellerGrain>(sellerId).InviteStaff(AccountService.NormalizeEmail(request.Email!));
+        return TypedResults.Created($"/api/sellers/{sellerId}/staff",
+            new InvitationResponse(invitation.Email, invitation.Token, invitation.ExpiresAt));
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<StaffResponse>>, ProblemHttpResult>> ListStaff(
+        string sellerId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!user.IsAdmin() && Access.RequireStoreStaff(user, sellerId) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!GrainKeys.IsSellerId(sellerId))
+        {
+            return ApiProblems.NotFound("The store");
+        }
+
+        var staff = await grains.GetGrain<ISellerGrain>(sellerId).GetStaff();
+        return TypedResults.Ok<IReadOnlyList<StaffResponse>>(staff.Select(m => new StaffResponse(m.UserId, m.Email, m.Role, m.AddedAt)).ToList());
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveStaff(
+        string sellerId, string userId, ClaimsPrincipal user, IGrainFactory grains, AccountService accounts, CancellationToken ct)
+    {
+        if (Access.RequireStoreStaff(user, sellerId) is { } refused)
+        {
+            return refused;
+        }
+
+        await grains.GetGrain<ISellerGrain>(sellerId).RemoveStaff(userId);
+        await accounts.LeaveStoreAsync(userId, sellerId, ct);
+        return TypedResults.NoContent();
     }
 
     private static ProblemHttpResult BadHeader(string detail) =>

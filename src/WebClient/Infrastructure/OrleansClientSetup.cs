@@ -5,7 +5,8 @@ namespace Marketplace.WebClient.Infrastructure;
 /// <summary>Connects the web host to the silo cluster as an Orleans client, finding gateways in the database.</summary>
 public static partial class OrleansClientSetup
 {
-    public static WebApplicationBuilder AddMarketplaceOrleansClient(this WebApplicationBuilder builder)
+    /// <summary>Adds the Orleans client; answers the database connection string for the web host's own tables.</summary>
+    public static string AddMarketplaceOrleansClient(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
         var connectionString = configuration.GetConnectionString("Marketplace") ?? configuration["MARKETPLACE_DB"];
@@ -37,6 +38,6 @@ public static partial class OrleansClientSetup
                 return true;
             });
         });
-        return builder;
+        return connectionString;
     }
 }

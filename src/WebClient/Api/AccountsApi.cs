@@ -1,0 +1,304 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using Marketplace.WebClient.Accounts;
+using Marketplace.WebClient.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.WebClient.Api;
+
+/// <summary>Registration, sign-in, tokens, guests, the current user, two-factor sign-in and staff invitations.</summary>
+public static class AccountsApi
+{
+    public static IEndpointRouteBuilder MapAccountsApi(this IEndpointRouteBuilder routes)
+    {
+        var auth = routes.MapGroup("/auth").WithTags("Accounts").AllowAnonymous().WithMetadata(RateLimits.AuthCategory);
+        auth.MapPost("/register", Register).WithName("Register")
+            .WithSummary("Create an account (shopper or seller; a seller gets a store or claims one)")
+            .WithDescription("Send a guest token as the bearer token to carry the guest's cart over to the new account.");
+        auth.MapPost("/login", Login).WithName("Login")
+            .WithSummary("Sign in with email and password (and a two-factor code when enabled)");
+        auth.MapPost("/refresh", Refresh).WithName("RefreshToken")
+            .WithSummary("Exchange a refresh token for new tokens; each refresh token works once");
+        auth.MapPost("/logout", Logout).WithName("Logout").WithSummary("End the session of the refresh token or of the bearer token");
+        auth.MapPost("/guest", Guest).WithName("GuestToken").WithSummary("A guest identity for a cart and watching stock");
+
+        var me = routes.MapGroup("/me").WithTags("Accounts").RequireAuthorization(AuthorizationSetup.UserPolicy);
+        me.MapGet("/", GetMe).WithName("GetMe").WithSummary("The signed-in user");
+        me.MapPost("/two-factor/setup", SetUpTwoFactor).WithName("SetUpTwoFactor")
+            .WithSummary("Start two-factor enrolment: a new authenticator key and otpauth URI");
+        me.MapPost("/two-factor/enable", EnableTwoFactor).WithName("EnableTwoFactor")
+            .WithSummary("Confirm enrolment with a code from the app; answers the recovery codes (shown once)");
+        me.MapPost("/two-factor/disable", DisableTwoFactor).WithName("DisableTwoFactor")
+            .WithSummary("Turn two-factor sign-in off (needs a current code or a recovery code)");
+        me.MapPost("/two-factor/recovery-codes", NewRecoveryCodes).WithName("NewRecoveryCodes")
+            .WithSummary("Replace the recovery codes (needs a current code)");
+
+        routes.MapPost("/invitations/accept", AcceptInvitation).WithTags("Stores").WithName("AcceptInvitation")
+            .WithSummary("Join a store's staff with an invitation token; refresh your token afterwards to act for the store")
+            .RequireAuthorization(AuthorizationSetup.UserPolicy);
+        return routes;
+    }
+
+    private static async Task<Results<Created<RegisterResponse>, ValidationProblem, ProblemHttpResult>> Register(
+        RegisterRequest request, HttpContext http, AccountService accounts, IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        var seller = request.Role == RegistrationRole.Seller;
+        if (seller && (request.Store is null) == (request.ClaimCode is null))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["store"] = ["A seller gives either the store to create or a claim code for an existing store."],
+            });
+        }
+
+        if (!seller && (request.Store is not null || request.ClaimCode is not null))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["role"] = ["Only sellers register with a store."] });
+        }
+
+        var (user, result) = await accounts.RegisterAsync(request, Idempotency.Fingerprint(request.Store, json), ct);
+        if (!result.Succeeded)
+        {
+            if (result.Errors.Any(e => e.Code is "DuplicateEmail" or "DuplicateUserName"))
+            {
+                return Problem(StatusCodes.Status409Conflict, "email-taken", "An account with this email already exists.");
+            }
+
+            return TypedResults.ValidationProblem(result.Errors
+                .GroupBy(e => e.Code.StartsWith("Password", StringComparison.Ordinal) ? "password" : "email")
+                .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()));
+        }
+
+        await AdoptGuestAsync(http.User, user.Id, accounts, ct);
+        var tokens = await accounts.StartSessionAsync(user, MarketplaceClaims.PasswordMethod, ct);
+        return TypedResults.Created("/api/me", new RegisterResponse(user.Id, user.SellerId, tokens.AccessToken, tokens.ExpiresAt, tokens.RefreshToken));
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Login(
+        LoginRequest request, HttpContext http, AccountService accounts, TimeProvider clock, CancellationToken ct)
+    {
+        var result = await accounts.SignInAsync(request, ct);
+        switch (result.Failure)
+        {
+            case SignInFailure.None:
+                await AdoptGuestAsync(http.User, result.UserId!, accounts, ct);
+                return TypedResults.Ok(result.Tokens!);
+            case SignInFailure.LockedOut:
+                http.Response.Headers.RetryAfter = AccountService.FormatRetryAfter(result.LockedUntil ?? clock.GetUtcNow(), clock.GetUtcNow());
+                return Problem(StatusCodes.Status423Locked, "account-locked",
+                    "Too many failed sign-ins. The account is locked for a few minutes; try again after the time in Retry-After.");
+            case SignInFailure.TwoFactorRequired:
+                return Problem(StatusCodes.Status401Unauthorized, "two-factor-required",
+                    "This account uses two-factor sign-in: send the code from your authenticator app as twoFactorCode.");
+            case SignInFailure.InvalidTwoFactorCode:
+                return Problem(StatusCodes.Status401Unauthorized, "invalid-two-factor-code", "The two-factor code is not valid.");
+            default:
+                return Problem(StatusCodes.Status401Unauthorized, "invalid-credentials", "The email or password is not correct.");
+        }
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> Refresh(
+        RefreshRequest request, AccountService accounts, CancellationToken ct)
+    {
+        var (outcome, tokens) = await accounts.RefreshAsync(request.RefreshToken!, ct);
+        return outcome switch
+        {
+            RefreshOutcome.Rotated => TypedResults.Ok(tokens!),
+            RefreshOutcome.ReuseDetected => Problem(StatusCodes.Status401Unauthorized, "refresh-token-reused",
+                "This refresh token was already used. The session has been ended everywhere; sign in again."),
+            _ => Problem(StatusCodes.Status401Unauthorized, "invalid-refresh-token", "The refresh token is not valid; sign in again."),
+        };
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Logout(
+        LogoutRequest? request, ClaimsPrincipal user, SessionStore sessions, CancellationToken ct)
+    {
+        var ended = false;
+        if (request?.RefreshToken is { Length: > 0 } refreshToken)
+        {
+            ended = await sessions.RevokeByRefreshTokenAsync(refreshToken, "logout", ct);
+        }
+
+        if (Guid.TryParseExact(user.FindFirstValue(MarketplaceClaims.Session), "N", out var sessionId))
+        {
+            await sessions.RevokeSessionAsync(sessionId, "logout", ct);
+            ended = true;
+        }
+
+        return ended
+            ? TypedResults.NoContent()
+            : Problem(StatusCodes.Status401Unauthorized, "no-session", "Send the refresh token or a bearer token of the session to end.");
+    }
+
+    private static Ok<GuestTokenResponse> Guest(TokenService tokens)
+    {
+        var token = tokens.CreateGuestToken(out var guestId);
+        return TypedResults.Ok(new GuestTokenResponse(token.Token, token.ExpiresAt, guestId));
+    }
+
+    private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> GetMe(ClaimsPrincipal principal, UserManager<MarketplaceUser> users)
+    {
+        var user = await users.FindByIdAsync(principal.UserId());
+        if (user is null)
+        {
+            return ApiProblems.NotFound("The account");
+        }
+
+        var roles = await users.GetRolesAsync(user);
+        return TypedResults.Ok(new MeResponse(user.Id, user.Email!, user.DisplayName, roles.Order(StringComparer.Ordinal).ToList(),
+            user.SellerId, user.TwoFactorEnabled, user.CreatedAt));
+    }
+
+    private static async Task<Results<Ok<TwoFactorSetupResponse>, ProblemHttpResult>> SetUpTwoFactor(
+        ClaimsPrincipal principal, UserManager<MarketplaceUser> users, IOptions<AuthOptions> options)
+    {
+        var user = await users.FindByIdAsync(principal.UserId());
+        if (user is null)
+        {
+            return ApiProblems.NotFound("The account");
+        }
+
+        if (user.TwoFactorEnabled)
+        {
+            return Problem(StatusCodes.Status409Conflict, "two-factor-enabled", "Two-factor sign-in is already on; disable it first to change the key.");
+        }
+
+        await users.ResetAuthenticatorKeyAsync(user);
+        var key = (await users.GetAuthenticatorKeyAsync(user))!;
+        var issuer = Uri.EscapeDataString(options.Value.Issuer);
+        var uri = $"otpauth://totp/{issuer}:{Uri.EscapeDataString(user.Email!)}?secret={key}&issuer={issuer}&digits=6";
+        return TypedResults.Ok(new TwoFactorSetupResponse(FormatKey(key), uri));
+    }
+
+    private static async Task<Results<Ok<RecoveryCodesResponse>, ProblemHttpResult>> EnableTwoFactor(
+        TwoFactorCodeRequest request, ClaimsPrincipal principal, UserManager<MarketplaceUser> users)
+    {
+        var user = await users.FindByIdAsync(principal.UserId());
+        if (user is null)
+        {
+            return ApiProblems.NotFound("The account");
+        }
+
+        if (await users.GetAuthenticatorKeyAsync(user) is null)
+        {
+            return Problem(StatusCodes.Status409Conflict, "two-factor-not-set-up", "Call /api/me/two-factor/setup first.");
+        }
+
+        if (!await VerifyCodeAsync(users, user, request.Code!))
+        {
+            return InvalidCode();
+        }
+
+        await users.SetTwoFactorEnabledAsync(user, true);
+        var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10);
+        return TypedResults.Ok(new RecoveryCodesResponse(codes!.ToList()));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DisableTwoFactor(
+        TwoFactorCodeRequest request, ClaimsPrincipal principal, UserManager<MarketplaceUser> users)
+    {
+        var user = await users.FindByIdAsync(principal.UserId());
+        if (user is null)
+        {
+            return ApiProblems.NotFound("The account");
+        }
+
+        if (!user.TwoFactorEnabled)
+        {
+            return TypedResults.NoContent();
+        }
+
+        var code = request.Code!.Trim();
+        if (!await VerifyCodeAsync(users, user, code) && !(await users.RedeemTwoFactorRecoveryCodeAsync(user, code)).Succeeded)
+        {
+            return InvalidCode();
+        }
+
+        await users.SetTwoFactorEnabledAsync(user, false);
+        await users.ResetAuthenticatorKeyAsync(user);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<RecoveryCodesResponse>, ProblemHttpResult>> NewRecoveryCodes(
+        TwoFactorCodeRequest request, ClaimsPrincipal principal, UserManager<MarketplaceUser> users)
+    {
+        var user = await users.FindByIdAsync(principal.UserId());
+        if (user is null)
+        {
+            return ApiProblems.NotFound("The account");
+        }
+
+        if (!user.TwoFactorEnabled)
+        {
+            return Problem(StatusCodes.Status409Conflict, "two-factor-not-enabled", "Two-factor sign-in is off.");
+        }
+
+        if (!await VerifyCodeAsync(users, user, request.Code!))
+        {
+            return InvalidCode();
+        }
+
+        var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10);
+        return TypedResults.Ok(new RecoveryCodesResponse(codes!.ToList()));
+    }
+
+    private static async Task<Results<Ok<AcceptInvitationResponse>, ProblemHttpResult>> AcceptInvitation(
+        AcceptInvitationRequest request, ClaimsPrincipal principal, UserManager<MarketplaceUser> users, AccountService accounts,
+        IGrainFactory grains)
+    {
+        if (!GrainKeys.TryParseStoreCode(request.Token!.Trim(), out var sellerId, out var secret))
+        {
+            return Problem(StatusCodes.Status403Forbidden, "invalid-invitation", "The invitation is not valid.");
+        }
+
+        var user = await users.FindByIdAsync(principal.UserId());
+        if (user is null)
+        {
+            return ApiProblems.NotFound("The account");
+        }
+
+        if (user.SellerId is { } current && current != sellerId)
+        {
+            return Problem(StatusCodes.Status409Conflict, "staff-of-another-store", "An account acts for one store only.");
+        }
+
+        var store = await grains.GetGrain<ISellerGrain>(sellerId).AcceptInvitation(secret, user.Email!);
+        await accounts.JoinStoreAsync(user, sellerId);
+        return TypedResults.Ok(new AcceptInvitationResponse(sellerId, store.Name));
+    }
+
+    private static async Task AdoptGuestAsync(ClaimsPrincipal principal, string userId, AccountService accounts, CancellationToken ct)
+    {
+        if (userId.Length > 0 && principal.IsInRole(RoleNames.Guest) && principal.FindFirstValue(MarketplaceClaims.Subject) is { } guestId)
+        {
+            await accounts.AdoptGuestAsync(guestId, userId, ct);
+        }
+    }
+
+    private static async Task<bool> VerifyCodeAsync(UserManager<MarketplaceUser> users, MarketplaceUser user, string code) =>
+        await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code.Replace(" ", "", StringComparison.Ordinal));
+
+    private static ProblemHttpResult InvalidCode() =>
+        Problem(StatusCodes.Status400BadRequest, "invalid-two-factor-code", "The code is not valid; use the current code from your authenticator app.");
+
+    private static string FormatKey(string key)
+    {
+        var grouped = new StringBuilder();
+        for (var i = 0; i < key.Length; i += 4)
+        {
+            grouped.Append(key.AsSpan(i, Math.Min(4, key.Length - i))).Append(' ');
+        }
+
+        return grouped.ToString().TrimEnd().ToLower(CultureInfo.InvariantCulture);
+    }
+
+    internal static ProblemHttpResult Problem(int status, string code, string detail) =>
+        TypedResults.Problem(statusCode: status, detail: detail, type: $"https://httpstatuses.io/{status}",
+            title: ReasonPhrases(status), extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    private static string ReasonPhrases(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+}

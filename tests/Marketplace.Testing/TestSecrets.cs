@@ -1,0 +1,14 @@
+namespace Marketplace.Testing;
+
+/// <summary>Secrets that only test hosts use.</summary>
+public static class TestSecrets
+{
+    /// <summary>The JWT signing key of every test web host (32 bytes, base64).</summary>
+    public const string SigningKey = "dGVzdC1vbmx5LXNpZ25pbmcta2V5LTMyLWJ5dGVzLWxvbmchIQ==";
+
+    public const string AdminEmail = "admin@test.marketplace.local";
+    public const string AdminPassword = "copper-meadow-signal-9";
+
+    /// <summary>A password every test account uses: long enough and not on the common list.</summary>
+    public const string Password = "violet-harbour-lantern";
+}
