@@ -65,7 +65,7 @@ public static class AdminApi
         if (!string.IsNullOrWhiteSpace(q))
         {
             var pattern = "%" + EscapeLike(q.Trim()) + "%";
-            users = users.Where(u => EF.Functions.ILike(u.Email!, pattern, "\\\\") || EF.Functions.ILike(u.DisplayName, pattern, "\\\\"));
+            users = users.Where(u => EF.Functions.ILike(u.Email!, pattern, "\\") || EF.Functions.ILike(u.DisplayName, pattern, "\\"));
         }
 
         var total = await users.CountAsync(ct);

@@ -1,0 +1,242 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marketplace.WebClient.Tests;
+
+/// <summary>
+/// Every endpoint the web host maps, called as every kind of caller, with the status each must get. The endpoint list
+/// comes from the app itself, so a new endpoint without a decision here fails the test.
+/// </summary>
+[Collection(WebCollection.Name)]
+public sealed class AccessMatrixTests(WebFixture fixture)
+{
+    public enum Who
+    {
+        Anonymous,
+        Guest,
+        Shopper,
+        SellerA,
+        SellerB,
+        SuspendedSeller,
+        Integration,
+        Admin,
+    }
+
+    private static readonly Who[] Everyone = Enum.GetValues<Who>();
+
+    [Fact]
+    public async Task Every_endpoint_answers_each_caller_as_decided()
+    {
+        var world = await World.CreateAsync(fixture);
+        var cases = Cases(world);
+
+        var mapped = fixture.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                .Select(method => $"{method} {e.RoutePattern.RawText}"))
+            .ToHashSet(StringComparer.Ordinal);
+        var undecided = mapped.Except(cases.Keys).Order().ToList();
+        var stale = cases.Keys.Except(mapped).Order().ToList();
+        Assert.True(undecided.Count == 0, "Endpoints without an access decision: " + string.Join(", ", undecided));
+        Assert.True(stale.Count == 0, "Decisions for endpoints that no longer exist: " + string.Join(", ", stale));
+
+        var failures = new List<string>();
+        foreach (var (endpoint, @case) in cases.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            // Callers that are refused go first, so the one allowed to change something does it last.
+            foreach (var who in Everyone.OrderBy(w => @case.Expected(w) < 300 ? 1 : 0))
+            {
+                using var http = fixture.CreateClient();
+                using var request = @case.Build(who);
+                await world.AuthenticateAsync(request, who, @case.FreshSession);
+                using var response = await http.SendAsync(request);
+                var expected = @case.Expected(who);
+                if ((int)response.StatusCode != expected)
+                {
+                    failures.Add($"{endpoint} as {who}: expected {expected}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
+                else if (expected >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                {
+                    failures.Add($"{endpoint} as {who}: {expected} without problem details");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private sealed record Case(Func<Who, HttpRequestMessage> Build, Func<Who, int> Expected, bool FreshSession = false);
+
+    private static Dictionary<string, Case> Cases(World w)
+    {
+        static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
+        static HttpRequestMessage Send(HttpMethod method, string path, object? body = null) =>
+            new(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        static Case Open(Func<Who, HttpRequestMessage> build, int status) => new(build, _ => status);
+
+        // Statuses for endpoints closed to anonymous callers (401) and guests (403).
+        static Func<Who, int> Only(int allowed, params Who[] who) => caller =>
+            who.Contains(caller) ? allowed
+            : caller is Who.Anonymous or Who.Integration ? 401
+            : 403;
+        static Func<Who, int> Users(int status) => caller =>
+            caller is Who.Anonymous or Who.Integration ? 401 : caller == Who.Guest ? 403 : status;
+
+        var a = w.StoreA;
+        return new Dictionary<string, Case>(StringComparer.Ordinal)
+        {
+            // Accounts: open to everyone; the body decides.
+            ["POST /api/auth/register"] = Open(_ => Send(HttpMethod.Post, "/api/auth/register",
+                new { email = ApiClient.NewEmail(), password = TestSecrets.Password, displayName = "New", role = "shopper" }), 201),
+            ["POST /api/auth/login"] = Open(_ => Send(HttpMethod.Post, "/api/auth/login",
+                new { email = ApiClient.NewEmail("nobody"), password = TestSecrets.Password }), 401),
+            ["POST /api/auth/refresh"] = Open(_ => Send(HttpMethod.Post, "/api/auth/refresh", new { refreshToken = "not-a-token" }), 401),
+            ["POST /api/auth/logout"] = new(_ => Send(HttpMethod.Post, "/api/auth/logout"),
+                caller => caller is Who.Anonymous or Who.Guest or Who.Integration ? 401 : 204, FreshSession: true),
+            ["POST /api/auth/guest"] = Open(_ => Send(HttpMethod.Post, "/api/auth/guest"), 200),
+
+            ["GET /api/me/"] = new(_ => Get("/api/me"), Users(200)),
+            ["POST /api/me/two-factor/setup"] = new(_ => Send(HttpMethod.Post, "/api/me/two-factor/setup"), Users(200)),
+            // Cases run in key order, so no one has started enrolment yet.
+            ["POST /api/me/two-factor/enable"] = new(_ => Send(HttpMethod.Post, "/api/me/two-factor/enable", new { code = "000000" }), Users(409)),
+            ["POST /api/me/two-factor/disable"] = new(_ => Send(HttpMethod.Post, "/api/me/two-factor/disable", new { code = "000000" }), Users(204)),
+            ["POST /api/me/two-factor/recovery-codes"] = new(_ => Send(HttpMethod.Post, "/api/me/two-factor/recovery-codes", new { code = "000000" }), Users(409)),
+            // A bogus invitation to store A: refused, and sellers of other stores are told they cannot join a second one.
+            ["POST /api/invitations/accept"] = new(_ => Send(HttpMethod.Post, "/api/invitations/accept", new { token = a + ".bogus" }),
+                caller => caller is Who.SellerB or Who.SuspendedSeller ? 409 : Users(403)(caller)),
+
+            // Stores.
+            ["POST /api/sellers/"] = new(_ => Send(HttpMethod.Post, "/api/sellers", new { name = "Admin's store" }), Only(201, Who.Admin)),
+            ["GET /api/sellers/{sellerId}"] = Open(_ => Get($"/api/sellers/{a}"), 200),
+            ["PUT /api/sellers/{sellerId}"] = new(_ => Send(HttpMethod.Put, $"/api/sellers/{a}", new { name = "Café Ana" }), Only(200, Who.SellerA)),
+            ["GET /api/sellers/{sellerId}/products"] = Open(_ => Get($"/api/sellers/{a}/products"), 200),
+            ["POST /api/sellers/{sellerId}/products"] = new(_ => Send(HttpMethod.Post, $"/api/sellers/{a}/products", ApiClient.Product()), Only(201, Who.SellerA)),
+            ["POST /api/sellers/{sellerId}/invitations"] = new(_ => Send(HttpMethod.Post, $"/api/sellers/{a}/invitations", new { email = ApiClient.NewEmail("staff") }),
+                Only(201, Who.SellerA)),
+            ["GET /api/sellers/{sellerId}/staff"] = new(_ => Get($"/api/sellers/{a}/staff"), Only(200, Who.SellerA, Who.Admin)),
+            ["DELETE /api/sellers/{sellerId}/staff/{userId}"] = new(_ => Send(HttpMethod.Delete, $"/api/sellers/{a}/staff/usr_nobody"), Only(404, Who.SellerA)),
+
+            // Products.
+            ["GET /api/products/{productId}"] = Open(_ => Get($"/api/products/{w.ProductA}"), 200),
+            ["PUT /api/products/{productId}/stock"] = new(_ => Send(HttpMethod.Put, $"/api/products/{w.ProductA}/stock",
+                new { items = new[] { new { sku = "CAFE-250", onHand = 30 } } }), Only(200, Who.SellerA)),
+
+            // Admin.
+            ["GET /api/admin/users"] = new(_ => Get("/api/admin/users?q=test"), Only(200, Who.Admin)),
+            ["GET /api/admin/stores"] = new(_ => Get("/api/admin/stores"), Only(200, Who.Admin)),
+            ["POST /api/admin/stores/{sellerId}/suspend"] = new(_ => Send(HttpMethod.Post, $"/api/admin/stores/{w.StoreC}/suspend", new { reason = "Audit" }),
+                Only(200, Who.Admin)),
+            ["POST /api/admin/stores/{sellerId}/reinstate"] = new(_ => Send(HttpMethod.Post, $"/api/admin/stores/{w.StoreC}/reinstate"), Only(200, Who.Admin)),
+            ["POST /api/admin/stores/{sellerId}/claim-code"] = new(_ => Send(HttpMethod.Post, $"/api/admin/stores/{w.StoreC}/claim-code"), Only(200, Who.Admin)),
+            ["GET /api/admin/api-keys"] = new(_ => Get("/api/admin/api-keys"), Only(200, Who.Admin)),
+            ["POST /api/admin/api-keys"] = new(_ => Send(HttpMethod.Post, "/api/admin/api-keys", new { name = "Matrix", scopes = new[] { "directory" } }),
+                Only(201, Who.Admin)),
+            ["DELETE /api/admin/api-keys/{keyId:guid}"] = new(_ => Send(HttpMethod.Delete, $"/api/admin/api-keys/{Guid.NewGuid()}"), Only(404, Who.Admin)),
+            ["GET /api/admin/cluster"] = new(_ => Get("/api/admin/cluster"), Only(200, Who.Admin)),
+
+            // Integrations: an API key, never a user token.
+            ["PUT /api/integrations/directory/sellers/{externalId}"] = new(_ => Send(HttpMethod.Put, $"/api/integrations/directory/sellers/matrix-{Guid.NewGuid():N}",
+                new { name = "Ferretería Central" }), caller => caller == Who.Integration ? 201 : 401),
+            ["POST /api/integrations/directory/sellers/{externalId}/claim-code"] = new(_ => Send(HttpMethod.Post,
+                $"/api/integrations/directory/sellers/{w.DirectoryExternalId}/claim-code"), caller => caller == Who.Integration ? 200 : 401),
+
+            // Outside the API.
+            ["GET /health/live"] = Open(_ => Get("/health/live"), 200),
+            ["GET /health/ready"] = Open(_ => Get("/health/ready"), 200),
+            ["GET /openapi/{documentName}.json"] = Open(_ => Get("/openapi/v1.json"), 200),
+            ["GET /docs/{documentName?}"] = Open(_ => Get("/docs/"), 200),
+            ["GET /docs/scalar.js"] = Open(_ => Get("/docs/scalar.js"), 200),
+            ["GET /docs/scalar.aspnetcore.js"] = Open(_ => Get("/docs/scalar.aspnetcore.js"), 200),
+            ["GET /docs/favicon.svg"] = Open(_ => Get("/docs/favicon.svg"), 200),
+            ["GET /"] = Open(_ => Get("/"), 200),
+        };
+    }
+
+    /// <summary>The callers and the things they act on.</summary>
+    private sealed class World
+    {
+        private readonly Dictionary<Who, string> tokens = [];
+        private readonly Dictionary<Who, string> emails = [];
+        private readonly WebFixture fixture;
+        private string apiKey = "";
+
+        private World(WebFixture fixture) => this.fixture = fixture;
+
+        public string StoreA { get; private set; } = "";
+
+        public string ProductA { get; private set; } = "";
+
+        public string StoreC { get; private set; } = "";
+
+        public string DirectoryExternalId { get; } = "matrix-" + Guid.NewGuid().ToString("N");
+
+        public static async Task<World> CreateAsync(WebFixture fixture)
+        {
+            var w = new World(fixture);
+            using var http = fixture.CreateClient();
+            var guest = await (await http.PostAsync("/api/auth/guest", null)).ReadJsonAsync();
+            w.tokens[Who.Guest] = guest.GetProperty("accessToken").GetString()!;
+
+            foreach (var (who, role) in new[] { (Who.Shopper, "shopper"), (Who.SellerA, "seller"), (Who.SellerB, "seller"), (Who.SuspendedSeller, "seller") })
+            {
+                var account = await http.RegisterAsync(role, storeName: $"Store of {who}");
+                w.tokens[who] = account.AccessToken;
+                w.emails[who] = account.Email;
+                if (who == Who.SellerA)
+                {
+                    w.StoreA = account.SellerId!;
+                    http.UseToken(account.AccessToken);
+                    w.ProductA = await http.CreateProductAsync(w.StoreA);
+                    http.UseToken(null);
+                }
+            }
+
+            using var admin = await fixture.CreateAdminClientAsync();
+            w.tokens[Who.Admin] = admin.DefaultRequestHeaders.Authorization!.Parameter!;
+            var suspended = (await admin.GetFromJsonAsync<System.Text.Json.JsonElement>(
+                $"/api/admin/users?q={Uri.EscapeDataString(w.emails[Who.SuspendedSeller])}")).GetProperty("items")[0].GetProperty("sellerId").GetString();
+            (await admin.PostAsJsonAsync($"/api/admin/stores/{suspended}/suspend", new { reason = "Matrix" })).EnsureSuccessStatusCode();
+            var storeC = await admin.PostAsJsonAsync("/api/sellers", new { name = "Unclaimed" });
+            w.StoreC = (await storeC.ReadJsonAsync()).GetProperty("sellerId").GetString()!;
+            var key = await admin.PostAsJsonAsync("/api/admin/api-keys", new { name = "Matrix directory", scopes = new[] { "directory" } });
+            w.apiKey = (await key.ReadJsonAsync()).GetProperty("apiKey").GetString()!;
+
+            using var directory = fixture.CreateClient();
+            directory.DefaultRequestHeaders.Add("X-Api-Key", w.apiKey);
+            var synced = await directory.PutAsJsonAsync($"/api/integrations/directory/sellers/{w.DirectoryExternalId}", new { name = "Directory store" });
+            Assert.True(synced.IsSuccessStatusCode, await synced.Content.ReadAsStringAsync());
+            return w;
+        }
+
+        public async Task AuthenticateAsync(HttpRequestMessage request, Who who, bool freshSession)
+        {
+            if (who == Who.Integration)
+            {
+                request.Headers.Add("X-Api-Key", apiKey);
+                return;
+            }
+
+            if (!tokens.TryGetValue(who, out var token))
+            {
+                return;
+            }
+
+            if (freshSession && emails.TryGetValue(who, out var email))
+            {
+                using var http = fixture.CreateClient();
+                token = await http.LoginAsync(email, TestSecrets.Password);
+            }
+            else if (freshSession && who == Who.Admin)
+            {
+                using var http = fixture.CreateClient();
+                token = await http.LoginAsync(TestSecrets.AdminEmail, TestSecrets.AdminPassword);
+            }
+
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+}
