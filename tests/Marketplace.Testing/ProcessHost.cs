@@ -158,7 +158,9 @@ public sealed class ProcessHost : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(TestEnvironment.ProcessAssembly(project));
+        var assembly = TestEnvironment.ProcessAssembly(project);
+        info.ArgumentList.Add(assembly);
+        info.WorkingDirectory = Path.GetDirectoryName(assembly)!; // where its appsettings files are
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}";
         info.Environment["DOTNET_ENVIRONMENT"] = "Development";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";

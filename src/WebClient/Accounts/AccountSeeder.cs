@@ -98,7 +98,7 @@ public sealed partial class AccountSeeder(
                 var password = configuration["MARKETPLACE_ADMIN_PASSWORD"];
                 if (string.IsNullOrEmpty(password))
                 {
-                    password = "admin-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+                    password = "mk-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
                 }
 
                 await CreateUserAsync(users, email, "Admin", RoleNames.Admin, null, password);
