@@ -11,12 +11,15 @@ public static class GrainKeys
 {
     public const string SellerPrefix = "sel_";
     public const string ProductPrefix = "prd_";
+    public const string UserPrefix = "usr_";
 
     private const int RandomPartLength = 26;
 
     public static string NewSellerId() => SellerPrefix + RandomPart();
 
     public static string NewProductId() => ProductPrefix + RandomPart();
+
+    public static string NewUserId() => UserPrefix + RandomPart();
 
     /// <summary>An id derived from a client's Idempotency-Key, so a retried create lands on the same grain.</summary>
     public static string DerivedId(string prefix, string scope, string idempotencyKey)

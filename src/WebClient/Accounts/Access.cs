@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Marketplace.WebClient.Api;
+using Marketplace.WebClient.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Marketplace.WebClient.Accounts;
@@ -14,7 +14,7 @@ public static class Access
     public static ProblemHttpResult? RequireStoreStaff(ClaimsPrincipal user, string sellerId) =>
         user.ActsFor(sellerId)
             ? null
-            : AccountsApi.Problem(StatusCodes.Status403Forbidden, "not-store-staff", "Only the store's staff may do this.");
+            : ApiProblems.Problem(StatusCodes.Status403Forbidden, "not-store-staff", "Only the store's staff may do this.");
 
     /// <summary>Suspended stores are hidden from everyone but their staff and admins.</summary>
     public static bool CanSee(ClaimsPrincipal user, StoreProfile store) =>

@@ -161,17 +161,7 @@ public sealed partial class AccountSeeder(
     private static async Task<MarketplaceUser> CreateUserAsync(
         UserManager<MarketplaceUser> users, string email, string name, string role, string? sellerId, string password)
     {
-        var normalized = AccountService.NormalizeEmail(email);
-        var user = new MarketplaceUser
-        {
-            Id = AccountService.NewUserId(),
-            UserName = normalized,
-            Email = normalized,
-            DisplayName = name,
-            SellerId = sellerId,
-            CreatedAt = DateTimeOffset.UtcNow,
-            LockoutEnabled = true,
-        };
+        var user = AccountService.NewUser(email, name, sellerId, DateTimeOffset.UtcNow);
         Check(await users.CreateAsync(user, password));
         Check(await users.AddToRoleAsync(user, role));
         return user;

@@ -33,7 +33,25 @@ public sealed partial class AccountService(
 {
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 
-    public static string NewUserId() => "usr_" + Convert.ToHexStringLower(Guid.CreateVersion7().ToByteArray())[..26];
+    /// <summary>A new, not yet stored account whose user name is its normalized email.</summary>
+    public static MarketplaceUser NewUser(string email, string displayName, string? sellerId, DateTimeOffset now)
+    {
+        var normalized = NormalizeEmail(email);
+        return new MarketplaceUser
+        {
+            Id = GrainKeys.NewUserId(),
+            UserName = normalized,
+            Email = normalized,
+            DisplayName = displayName.Trim(),
+            SellerId = sellerId,
+            CreatedAt = now,
+            LockoutEnabled = true,
+        };
+    }
+
+    /// <summary>Checks a code from the user's authenticator app (spaces ignored, as apps show "123 456").</summary>
+    public Task<bool> VerifyAuthenticatorCodeAsync(MarketplaceUser user, string code) =>
+        users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code.Replace(" ", "", StringComparison.Ordinal));
 
     /// <summary>
     /// Creates the user and, for a seller, its store (or takes over a store with a claim code). The user row and its
@@ -41,17 +59,8 @@ public sealed partial class AccountService(
     /// </summary>
     public async Task<(MarketplaceUser User, IdentityResult Result)> RegisterAsync(RegisterRequest request, string fingerprint, CancellationToken ct)
     {
-        var email = NormalizeEmail(request.Email!);
         var seller = request.Role == RegistrationRole.Seller;
-        var user = new MarketplaceUser
-        {
-            Id = NewUserId(),
-            UserName = email,
-            Email = email,
-            DisplayName = request.DisplayName!.Trim(),
-            CreatedAt = clock.GetUtcNow(),
-            LockoutEnabled = true,
-        };
+        var user = NewUser(request.Email!, request.DisplayName!, sellerId: null, clock.GetUtcNow());
 
         string? claimSecret = null;
         if (seller)
@@ -92,7 +101,7 @@ public sealed partial class AccountService(
         if (seller)
         {
             // The new account acts for its own store from here on, and the store grain checks exactly that.
-            CallerContext.Set(new Caller(user.Id, CallerRoles.Seller | CallerRoles.Shopper, user.SellerId, email));
+            CallerContext.Set(new Caller(user.Id, CallerRoles.Seller | CallerRoles.Shopper, user.SellerId, user.Email));
             var store = grains.GetGrain<ISellerGrain>(user.SellerId!);
             try
             {
@@ -142,8 +151,7 @@ public sealed partial class AccountService(
         {
             if (!string.IsNullOrWhiteSpace(request.TwoFactorCode))
             {
-                var code = request.TwoFactorCode.Replace(" ", "", StringComparison.Ordinal);
-                if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+                if (!await VerifyAuthenticatorCodeAsync(user, request.TwoFactorCode))
                 {
                     return await FailAsync(user, SignInFailure.InvalidTwoFactorCode);
                 }

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Caching.Memory;
@@ -194,10 +195,7 @@ public sealed class SessionStore(NpgsqlDataSource db, IMemoryCache cache, IOptio
 
     private static string CacheKey(Guid sessionId) => "session:" + sessionId.ToString("N");
 
-    private static string NewToken() => Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+    private static string NewToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
-
-    private static string Base64UrlEncode(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -175,7 +175,7 @@ public static class AccountsApi
     }
 
     private static async Task<Results<Ok<RecoveryCodesResponse>, ProblemHttpResult>> EnableTwoFactor(
-        TwoFactorCodeRequest request, ClaimsPrincipal principal, UserManager<MarketplaceUser> users)
+        TwoFactorCodeRequest request, ClaimsPrincipal principal, UserManager<MarketplaceUser> users, AccountService accounts)
     {
         var user = await users.FindByIdAsync(principal.UserId());
         if (user is null)
@@ -188,7 +188,7 @@ public static class AccountsApi
             return Problem(StatusCodes.Status409Conflict, "two-factor-not-set-up", "Call /api/me/two-factor/setup first.");
         }
 
-        if (!await VerifyCodeAsync(users, user, request.Code!))
+        if (!await accounts.VerifyAuthenticatorCodeAsync(user, request.Code!))
         {
             return InvalidCode();
         }
@@ -199,7 +199,7 @@ public static class AccountsApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DisableTwoFactor(
-        TwoFactorCodeRequest request, ClaimsPrincipal principal, UserManager<MarketplaceUser> users)
+        TwoFactorCodeRequest request, ClaimsPrincipal principal, UserManager<MarketplaceUser> users, AccountService accounts)
     {
         var user = await users.FindByIdAsync(principal.UserId());
         if (user is null)
@@ -213,7 +213,7 @@ public static class AccountsApi
         }
 
         var code = request.Code!.Trim();
-        if (!await VerifyCodeAsync(users, user, code) && !(await users.RedeemTwoFactorRecoveryCodeAsync(user, code)).Succeeded)
+        if (!await accounts.VerifyAuthenticatorCodeAsync(user, code) && !(await users.RedeemTwoFactorRecoveryCodeAsync(user, code)).Succeeded)
         {
             return InvalidCode();
         }
@@ -224,7 +224,7 @@ public static class AccountsApi
     }
 
     private static async Task<Results<Ok<RecoveryCodesResponse>, ProblemHttpResult>> NewRecoveryCodes(
-        TwoFactorCodeRequest request, ClaimsPrincipal principal, UserManager<MarketplaceUser> users)
+        TwoFactorCodeRequest request, ClaimsPrincipal principal, UserManager<MarketplaceUser> users, AccountService accounts)
     {
         var user = await users.FindByIdAsync(principal.UserId());
         if (user is null)
@@ -237,7 +237,7 @@ public static class AccountsApi
             return Problem(StatusCodes.Status409Conflict, "two-factor-not-enabled", "Two-factor sign-in is off.");
         }
 
-        if (!await VerifyCodeAsync(users, user, request.Code!))
+        if (!await accounts.VerifyAuthenticatorCodeAsync(user, request.Code!))
         {
             return InvalidCode();
         }
@@ -279,9 +279,6 @@ public static class AccountsApi
         }
     }
 
-    private static async Task<bool> VerifyCodeAsync(UserManager<MarketplaceUser> users, MarketplaceUser user, string code) =>
-        await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code.Replace(" ", "", StringComparison.Ordinal));
-
     private static ProblemHttpResult InvalidCode() =>
         Problem(StatusCodes.Status400BadRequest, "invalid-two-factor-code", "The code is not valid; use the current code from your authenticator app.");
 
@@ -296,9 +293,5 @@ public static class AccountsApi
         return grouped.ToString().TrimEnd().ToLower(CultureInfo.InvariantCulture);
     }
 
-    internal static ProblemHttpResult Problem(int status, string code, string detail) =>
-        TypedResults.Problem(statusCode: status, detail: detail, type: $"https://httpstatuses.io/{status}",
-            title: ReasonPhrases(status), extensions: new Dictionary<string, object?> { ["code"] = code });
-
-    private static string ReasonPhrases(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+    private static ProblemHttpResult Problem(int status, string code, string detail) => ApiProblems.Problem(status, code, detail);
 }

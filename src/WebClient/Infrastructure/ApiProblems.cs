@@ -43,6 +43,12 @@ public static class ApiProblems
         }
     }
 
+    /// <summary>A refusal with a stable <c>code</c> clients can branch on, shaped like the domain refusals.</summary>
+    public static ProblemHttpResult Problem(int status, string code, string detail) =>
+        TypedResults.Problem(statusCode: status, detail: detail, type: $"https://httpstatuses.io/{status}",
+            title: Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
+            extensions: new Dictionary<string, object?> { ["code"] = code });
+
     /// <summary>A 404 for an id that is malformed or names nothing, without saying which.</summary>
     public static ProblemHttpResult NotFound(string what) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"{what} was not found.",
