@@ -63,7 +63,11 @@ public class MarketplaceCluster : IAsyncDisposable
         };
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.UseOrleans(silo => silo.ConfigureMarketplace(settings, FastMembership));
+        builder.UseOrleans(silo =>
+        {
+            silo.ConfigureMarketplace(settings, FastMembership);
+            ConfigureSilo(silo);
+        });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         var host = builder.Build();
         await host.StartAsync();
@@ -127,6 +131,11 @@ public class MarketplaceCluster : IAsyncDisposable
         }
 
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Lets a fixture adjust the silos (e.g. shorter timeouts) on top of the production setup.</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
     }
 
     private async Task StartClientAsync()

@@ -25,7 +25,25 @@ public sealed record ProductDraft(
     [property: Id(3)] string Currency,
     [property: Id(4)] long Price,
     [property: Id(5)] ProductStatus Status,
-    [property: Id(6)] IReadOnlyList<VariantDraft> Variants);
+    [property: Id(6)] IReadOnlyList<VariantDraft> Variants,
+    [property: Id(7)] IReadOnlyDictionary<string, string>? Attributes = null);
+
+/// <summary>A stored product image: its blob key (content hash), type and pixel size.</summary>
+[GenerateSerializer, Immutable, Alias("mk.ProductImage")]
+public sealed record ProductImage(
+    [property: Id(0)] string Key,
+    [property: Id(1)] string ContentType,
+    [property: Id(2)] int Width,
+    [property: Id(3)] int Height,
+    [property: Id(4)] long Bytes);
+
+/// <summary>Who owns a product and whether it exists, without reading its stock.</summary>
+[GenerateSerializer, Immutable, Alias("mk.ProductHeader")]
+public sealed record ProductHeader(
+    [property: Id(0)] string ProductId,
+    [property: Id(1)] string SellerId,
+    [property: Id(2)] ProductStatus Status,
+    [property: Id(3)] int Version);
 
 [GenerateSerializer, Immutable, Alias("mk.VariantDetails")]
 public sealed record VariantDetails(
@@ -50,7 +68,9 @@ public sealed record ProductDetails(
     [property: Id(10)] IReadOnlyList<VariantDetails> Variants,
     [property: Id(11)] DateTimeOffset CreatedAt,
     [property: Id(12)] DateTimeOffset UpdatedAt,
-    [property: Id(13)] StoreStatus SellerStatus = StoreStatus.Active)
+    [property: Id(13)] StoreStatus SellerStatus = StoreStatus.Active,
+    [property: Id(14)] IReadOnlyDictionary<string, string>? Attributes = null,
+    [property: Id(15)] IReadOnlyList<ProductImage>? Images = null)
 {
     /// <summary>Whether the storefront shows it: published, in a store that is not suspended.</summary>
     public bool IsPublic => Status == ProductStatus.Published && SellerStatus == StoreStatus.Active;
@@ -76,6 +96,29 @@ public interface IProductGrain : IGrainWithStringKey
     /// <summary>The product with live availability per SKU, or null when it does not exist.</summary>
     [Alias("GetDetails"), AlwaysInterleave]
     Task<ProductDetails?> GetDetails();
+
+    /// <summary>Who owns the product, its status and version; null when it does not exist. Reads no stock.</summary>
+    [Alias("GetHeader"), AlwaysInterleave]
+    Task<ProductHeader?> GetHeader();
+
+    /// <summary>
+    /// Replaces the editable fields when <paramref name="expectedVersion"/> is the current version (else 412). New
+    /// variants get their initial stock; the stock of existing ones is changed through <see cref="SetStock"/> only.
+    /// </summary>
+    [Alias("Update")]
+    Task<ProductDetails> Update(ProductDraft draft, int expectedVersion);
+
+    /// <summary>Archives the product: hidden from the public, kept for orders and history. Repeating it is a no-op.</summary>
+    [Alias("Archive")]
+    Task<ProductDetails> Archive(int? expectedVersion);
+
+    /// <summary>Adds an uploaded image (at most <c>CatalogRules.MaxImages</c>); adding the same image again is a no-op.</summary>
+    [Alias("AddImage")]
+    Task<ProductDetails> AddImage(ProductImage image);
+
+    /// <summary>Removes an image by key; removing one that is not there is a no-op.</summary>
+    [Alias("RemoveImage")]
+    Task<ProductDetails> RemoveImage(string key);
 
     /// <summary>Sets on-hand units for the given SKUs; unknown SKUs are refused before anything changes.</summary>
     [Alias("SetStock")]

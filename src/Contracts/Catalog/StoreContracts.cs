@@ -112,6 +112,10 @@ public interface ISellerGrain : IGrainWithStringKey
     [Alias("GetProductIds"), AlwaysInterleave]
     Task<IdPage> GetProductIds(int skip, int take, bool publishedOnly);
 
+    /// <summary>Records a product's new status in the store's list (product grains, for the store's staff).</summary>
+    [Alias("RecordProductStatus")]
+    Task RecordProductStatus(string productId, ProductStatus status);
+
     /// <summary>Refuses unless the current caller is staff of this active store. Product grains ask before a write.</summary>
     [Alias("AuthorizeCatalogWrite"), AlwaysInterleave]
     Task AuthorizeCatalogWrite();

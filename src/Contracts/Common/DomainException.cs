@@ -15,6 +15,8 @@ public enum DomainErrorKind
     /// <summary>An Idempotency-Key was reused for a different request.</summary>
     IdempotencyMismatch = 4,
     Forbidden = 5,
+    /// <summary>A transient failure (e.g. a storage write): nothing is promised, and a retry is safe.</summary>
+    Unavailable = 6,
 }
 
 /// <summary>A domain rule refused the request. Thrown by grains, mapped to problem details by the web host.</summary>

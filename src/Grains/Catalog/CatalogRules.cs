@@ -17,6 +17,10 @@ public static partial class CatalogRules
     public const int MaxOptionLength = 60;
     public const int MaxStockPerSku = 1_000_000;
     public const int MaxUrlLength = 500;
+    public const int MaxImages = 10;
+    public const int MaxAttributes = 30;
+    public const int MaxAttributeNameLength = 40;
+    public const int MaxAttributeValueLength = 200;
 
     /// <summary>Upper bound for a price in minor units (10^12 leaves room for totals in a long).</summary>
     public const long MaxPrice = 1_000_000_000_000;
@@ -67,6 +71,17 @@ public static partial class CatalogRules
         if (draft.Status == ProductStatus.Archived || !Enum.IsDefined(draft.Status))
         {
             errors.Add("status", "A product is created or edited as 'draft' or 'published'; delete it to archive it.");
+        }
+
+        var attributes = draft.Attributes ?? new Dictionary<string, string>();
+        if (attributes.Count > MaxAttributes)
+        {
+            errors.Add("attributes", $"A product has at most {MaxAttributes} attributes.");
+        }
+        else if (attributes.Any(a => string.IsNullOrWhiteSpace(a.Key) || a.Key.Length > MaxAttributeNameLength
+                                     || a.Value is null || a.Value.Length > MaxAttributeValueLength))
+        {
+            errors.Add("attributes", $"Attribute names are 1-{MaxAttributeNameLength} characters and values at most {MaxAttributeValueLength}.");
         }
 
         if (draft.Variants is null || draft.Variants.Count == 0)

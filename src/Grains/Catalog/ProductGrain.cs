@@ -24,6 +24,11 @@ public sealed class ProductState
 
     public List<VariantState> Variants { get; set; } = [];
 
+    public Dictionary<string, string> Attributes { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Images in display order; the first is the product's main image.</summary>
+    public List<ProductImage> Images { get; set; } = [];
+
     public int Version { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
@@ -89,20 +94,7 @@ public sealed partial class ProductGrain(
         s.CreationFingerprint = requestFingerprint;
         s.CreatedAt = now;
         s.UpdatedAt = now;
-        s.Title = draft.Title.Trim();
-        s.Description = string.IsNullOrWhiteSpace(draft.Description) ? null : draft.Description.Trim();
-        s.Category = draft.Category;
-        s.Currency = draft.Currency;
-        s.Price = draft.Price;
-        s.Status = draft.Status;
-        s.Variants = draft.Variants
-            .Select(v => new VariantState
-            {
-                Sku = v.Sku,
-                Options = new Dictionary<string, string>(v.Options ?? new Dictionary<string, string>(), StringComparer.Ordinal),
-                Price = v.Price,
-            })
-            .ToList();
+        Apply(s, draft);
         s.Version = 1;
         await state.WriteOrReloadAsync(this);
         LogProductCreated(logger, ProductId, sellerId, s.Variants.Count);
@@ -119,14 +111,81 @@ public sealed partial class ProductGrain(
         return await BuildDetailsAsync();
     }
 
-    public async Task<ProductDetails> SetStock(IReadOnlyList<StockSetting> items)
+    public Task<ProductHeader?> GetHeader() => Task.FromResult(
+        state.State.Created ? new ProductHeader(ProductId, state.State.SellerId, state.State.Status, state.State.Version) : null);
+
+    public async Task<ProductDetails> Update(ProductDraft draft, int expectedVersion)
     {
-        if (!state.State.Created)
+        await AuthorizeWriteAsync(expectedVersion);
+        DomainException.ThrowIfInvalid(CatalogRules.Validate(draft));
+
+        // SKUs that are new to the product get their initial stock before the product lists them.
+        var known = state.State.Variants.Select(v => v.Sku).ToHashSet(StringComparer.Ordinal);
+        var added = draft.Variants.Where(v => !known.Contains(v.Sku)).ToList();
+        await Task.WhenAll(added.Select(v => Inventory(v.Sku).Initialize(state.State.SellerId, v.Stock)));
+
+        var previousStatus = state.State.Status;
+        Apply(state.State, draft);
+        await SaveChangeAsync();
+        if (previousStatus != state.State.Status)
         {
-            throw DomainException.NotFound("The product");
+            await Store.RecordProductStatus(ProductId, state.State.Status);
         }
 
-        await Store.AuthorizeCatalogWrite();
+        LogProductUpdated(logger, ProductId, state.State.Version);
+        return await BuildDetailsAsync();
+    }
+
+    public async Task<ProductDetails> Archive(int? expectedVersion)
+    {
+        if (state.State.Status == ProductStatus.Archived && expectedVersion is null)
+        {
+            await AuthorizeWriteAsync(null);
+            return await BuildDetailsAsync();
+        }
+
+        await AuthorizeWriteAsync(expectedVersion);
+        if (state.State.Status != ProductStatus.Archived)
+        {
+            state.State.Status = ProductStatus.Archived;
+            await SaveChangeAsync();
+        }
+
+        await Store.RecordProductStatus(ProductId, ProductStatus.Archived);
+        return await BuildDetailsAsync();
+    }
+
+    public async Task<ProductDetails> AddImage(ProductImage image)
+    {
+        await AuthorizeWriteAsync(null);
+        if (!state.State.Images.Exists(i => i.Key == image.Key))
+        {
+            if (state.State.Images.Count >= CatalogRules.MaxImages)
+            {
+                throw DomainException.Conflict("too-many-images", $"A product has at most {CatalogRules.MaxImages} images.");
+            }
+
+            state.State.Images.Add(image);
+            await SaveChangeAsync();
+        }
+
+        return await BuildDetailsAsync();
+    }
+
+    public async Task<ProductDetails> RemoveImage(string key)
+    {
+        await AuthorizeWriteAsync(null);
+        if (state.State.Images.RemoveAll(i => i.Key == key) > 0)
+        {
+            await SaveChangeAsync();
+        }
+
+        return await BuildDetailsAsync();
+    }
+
+    public async Task<ProductDetails> SetStock(IReadOnlyList<StockSetting> items)
+    {
+        await AuthorizeWriteAsync(null);
 
         DomainException.ThrowIfInvalid(
             CatalogRules.Validate(items, state.State.Variants.Select(v => v.Sku).ToHashSet(StringComparer.Ordinal)));
@@ -152,6 +211,53 @@ public sealed partial class ProductGrain(
         return await BuildDetailsAsync();
     }
 
+    /// <summary>
+    /// Refuses unless the product exists, the caller is staff of its active store (the store decides) and, when given,
+    /// the caller saw the current version.
+    /// </summary>
+    private async Task AuthorizeWriteAsync(int? expectedVersion)
+    {
+        if (!state.State.Created)
+        {
+            throw DomainException.NotFound("The product");
+        }
+
+        await Store.AuthorizeCatalogWrite();
+        if (expectedVersion is { } expected && expected != state.State.Version)
+        {
+            throw new DomainException(
+                DomainErrorKind.PreconditionFailed,
+                "version-mismatch",
+                $"The product changed since it was read (version {state.State.Version}, not {expected}). Read it again and reapply the edit.");
+        }
+    }
+
+    private async Task SaveChangeAsync()
+    {
+        state.State.Version++;
+        state.State.UpdatedAt = clock.GetUtcNow();
+        await state.WriteOrReloadAsync(this);
+    }
+
+    private static void Apply(ProductState s, ProductDraft draft)
+    {
+        s.Title = draft.Title.Trim();
+        s.Description = string.IsNullOrWhiteSpace(draft.Description) ? null : draft.Description.Trim();
+        s.Category = draft.Category;
+        s.Currency = draft.Currency;
+        s.Price = draft.Price;
+        s.Status = draft.Status;
+        s.Attributes = new Dictionary<string, string>(draft.Attributes ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        s.Variants = draft.Variants
+            .Select(v => new VariantState
+            {
+                Sku = v.Sku,
+                Options = new Dictionary<string, string>(v.Options ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+                Price = v.Price,
+            })
+            .ToList();
+    }
+
     private ISellerGrain Store => GrainFactory.GetGrain<ISellerGrain>(state.State.SellerId);
 
     private IInventoryGrain Inventory(string sku) => GrainFactory.GetGrain<IInventoryGrain>(GrainKeys.Sku(ProductId, sku));
@@ -175,9 +281,11 @@ public sealed partial class ProductGrain(
             .Select((v, i) => new VariantDetails(v.Sku, v.Options, v.Price ?? s.Price, Math.Max(0, levels[i].Available), levels[i].OnHand))
             .ToList();
         return new ProductDetails(ProductId, s.SellerId, sellerName, s.Title, s.Description, s.Category, s.Currency, s.Price,
-            s.Status, s.Version, variants, s.CreatedAt, s.UpdatedAt, sellerStatus);
+            s.Status, s.Version, variants, s.CreatedAt, s.UpdatedAt, sellerStatus, s.Attributes, s.Images);
     }
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Product {ProductId} updated to version {Version}")]
+    private static partial void LogProductUpdated(ILogger logger, string productId, int version);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Product {ProductId} created in store {SellerId} with {VariantCount} variant(s)")]
     private static partial void LogProductCreated(ILogger logger, string productId, string sellerId, int variantCount);

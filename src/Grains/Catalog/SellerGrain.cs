@@ -177,6 +177,20 @@ public sealed partial class SellerGrain(
         return Task.FromResult(new IdPage(page, matching.Count));
     }
 
+    public async Task RecordProductStatus(string productId, ProductStatus status)
+    {
+        EnsureExists();
+        RequireActiveStaff();
+        var entry = state.State.Products.Find(p => p.ProductId == productId);
+        if (entry is null || entry.Status == status)
+        {
+            return;
+        }
+
+        entry.Status = status;
+        await state.WriteOrReloadAsync(this);
+    }
+
     public Task AuthorizeCatalogWrite()
     {
         EnsureExists();

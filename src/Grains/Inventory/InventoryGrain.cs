@@ -1,59 +1,378 @@
-using Marketplace.Grains.Common;
+using Marketplace.Grains.Catalog;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 
 namespace Marketplace.Grains.Inventory;
 
-/// <summary>The stock of one SKU, keyed by "productId/sku".</summary>
+/// <summary>
+/// The stock of one SKU, keyed by "productId/sku".
+/// <para>
+/// Group commit: the grain is reentrant, so calls arriving while a write is in flight are applied to memory at once (each
+/// decides on the state the previous ones left, so availability can never be promised twice) and stored together by the
+/// next write. A call is answered only after the write holding its change succeeded. If a write fails, every change not
+/// yet stored is refused with a retryable error and the activation is retired; retries land on a fresh activation that
+/// reloads storage, where idempotency by order id turns a write that did commit into the same answer.
+/// </para>
+/// </summary>
+[Reentrant]
 public sealed partial class InventoryGrain(
-    [PersistentState("inventory", StorageNames.Marketplace)] IPersistentState<SkuStock> state,
-    ILogger<InventoryGrain> logger) : Grain, IInventoryGrain
+    IInventoryStore store,
+    IOptions<InventoryOptions> options,
+    TimeProvider clock,
+    ILogger<InventoryGrain> logger) : Grain, IInventoryGrain, IRemindable
 {
+    private const string SweepReminder = "inventory-sweep";
+
+    private SkuLedger? ledger;
+    private StockLevel durable = StockLevel.None;
+    private TaskCompletionSource? nextWrite;
+    private TaskCompletionSource? currentWrite;
+    private Exception? broken;
+    private IGrainTimer? sweepTimer;
+    private bool reminderRegistered;
+
+    private string SkuId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (await store.LoadAsync(SkuId, cancellationToken) is { } snapshot)
+        {
+            ledger = SkuLedger.Load(snapshot, options.Value.SettledMemory);
+            durable = snapshot.Counters.ToLevel();
+            if (ledger.HeldCount > 0)
+            {
+                StartSweeping();
+                reminderRegistered = await this.GetReminder(SweepReminder) is not null;
+            }
+        }
+    }
+
     public async Task<StockLevel> Initialize(string sellerId, int initialStock)
     {
-        if (state.State.Initialized)
+        if (ledger is not null)
         {
-            if (!string.Equals(state.State.SellerId, sellerId, StringComparison.Ordinal))
+            if (!string.Equals(ledger.Counters.SellerId, sellerId, StringComparison.Ordinal))
             {
                 throw DomainException.Conflict("sku-taken", "The SKU belongs to another store.");
             }
 
-            return state.State.ToLevel();
+            await WhenStored();
+            return durable;
         }
 
         RequireStoreStaff(sellerId);
-        if (state.State.Initialize(sellerId, initialStock))
+        if (initialStock is < 0 or > CatalogRules.MaxStockPerSku)
         {
-            await PersistAsync();
+            throw InvalidField("initialStock", $"Initial stock must be between 0 and {CatalogRules.MaxStockPerSku}.");
         }
 
-        return state.State.ToLevel();
+        var separator = SkuId.IndexOf('/', StringComparison.Ordinal);
+        if (separator <= 0)
+        {
+            throw InvalidField("sku", "An inventory key is 'productId/sku'.");
+        }
+
+        ledger = SkuLedger.Create(SkuId, SkuId[..separator], SkuId[(separator + 1)..], sellerId, initialStock, clock.GetUtcNow(),
+            options.Value.SettledMemory);
+        await Store();
+        return durable;
     }
 
-    public Task<StockLevel> GetLevel() => Task.FromResult(state.State.ToLevel());
+    public Task<StockLevel> GetLevel() => Task.FromResult(durable);
 
     public async Task<StockLevel> SetOnHand(int onHand)
     {
-        if (onHand is < 0 or > Catalog.CatalogRules.MaxStockPerSku)
+        if (onHand is < 0 or > CatalogRules.MaxStockPerSku)
         {
-            throw DomainException.Invalid(new Dictionary<string, string[]>
+            throw InvalidField("onHand", $"On-hand units must be between 0 and {CatalogRules.MaxStockPerSku}.");
+        }
+
+        var sku = RequireLedger();
+        RequireStoreStaff(sku.Counters.SellerId);
+        if (sku.SetOnHand(onHand, "set-" + Guid.NewGuid().ToString("N"), clock.GetUtcNow()))
+        {
+            LogStockSet(logger, SkuId, onHand);
+            await Store();
+        }
+        else
+        {
+            await WhenStored();
+        }
+
+        return durable;
+    }
+
+    public async Task<StockLevel> Restock(string adjustmentId, int delta)
+    {
+        if (string.IsNullOrWhiteSpace(adjustmentId) || adjustmentId.Length > 100)
+        {
+            throw InvalidField("adjustmentId", "An adjustment id is 1-100 characters.");
+        }
+
+        if (delta == 0 || Math.Abs((long)delta) > CatalogRules.MaxStockPerSku)
+        {
+            throw InvalidField("delta", $"A restock adds or removes between 1 and {CatalogRules.MaxStockPerSku} units.");
+        }
+
+        var sku = RequireLedger();
+        RequireStoreStaff(sku.Counters.SellerId);
+        if (!sku.KnowsAdjustment(adjustmentId) && await store.AdjustmentExistsAsync(SkuId, adjustmentId))
+        {
+            sku.RememberAdjustment(adjustmentId);
+        }
+
+        if (sku.Restock(adjustmentId, delta, CatalogRules.MaxStockPerSku, clock.GetUtcNow()))
+        {
+            await Store();
+        }
+        else
+        {
+            await WhenStored();
+        }
+
+        return durable;
+    }
+
+    public async Task<ReservationResult> Reserve(string orderId, int quantity, DateTimeOffset expiresAt)
+    {
+        RequireOrderId(orderId);
+        if (quantity is <= 0 or > CatalogRules.MaxStockPerSku)
+        {
+            throw InvalidField("quantity", $"A reservation holds between 1 and {CatalogRules.MaxStockPerSku} units.");
+        }
+
+        var now = clock.GetUtcNow();
+        if (expiresAt <= now)
+        {
+            throw InvalidField("expiresAt", "A reservation must expire in the future.");
+        }
+
+        var result = RequireLedger().Reserve(orderId, quantity, expiresAt, now, out var changed);
+        await (changed ? Store() : WhenStored());
+        return result;
+    }
+
+    public async Task<ReservationResult> Release(string orderId)
+    {
+        RequireOrderId(orderId);
+        var sku = RequireLedger();
+        var result = sku.Release(orderId, clock.GetUtcNow(), out var changed);
+        if (result is null && await RecallAsync(orderId))
+        {
+            result = sku.Release(orderId, clock.GetUtcNow(), out changed);
+        }
+
+        await (changed ? Store() : WhenStored());
+        return result ?? Unknown(orderId);
+    }
+
+    public async Task<ReservationResult> Commit(string orderId)
+    {
+        RequireOrderId(orderId);
+        var sku = RequireLedger();
+        var result = sku.Commit(orderId, clock.GetUtcNow(), out var changed);
+        if (result is null && await RecallAsync(orderId))
+        {
+            result = sku.Commit(orderId, clock.GetUtcNow(), out changed);
+        }
+
+        if (changed)
+        {
+            LogCommitted(logger, SkuId, orderId, result!.Quantity);
+        }
+
+        await (changed ? Store() : WhenStored());
+        return result ?? Unknown(orderId);
+    }
+
+    public async Task<ReservationResult> GetReservation(string orderId)
+    {
+        RequireOrderId(orderId);
+        var sku = RequireLedger();
+        if (sku.Find(orderId) is null)
+        {
+            await RecallAsync(orderId);
+        }
+
+        await WhenStored();
+        return sku.Find(orderId) is { } r
+            ? new ReservationResult(r.OrderId, r.Status, r.Quantity, sku.Available, r.ExpiresAt)
+            : Unknown(orderId);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != SweepReminder)
+        {
+            return;
+        }
+
+        if (ledger is null || ledger.HeldCount == 0)
+        {
+            await StopReminderAsync();
+            return;
+        }
+
+        StartSweeping();
+        await SweepAsync();
+    }
+
+    /// <summary>Reads a settled hold that memory no longer has; answers whether storage knew it.</summary>
+    private async Task<bool> RecallAsync(string orderId)
+    {
+        if (await store.FindReservationAsync(SkuId, orderId) is not { } stored)
+        {
+            return false;
+        }
+
+        ledger!.Remember(stored);
+        return true;
+    }
+
+    private async Task SweepAsync()
+    {
+        if (ledger is null || broken is not null)
+        {
+            return;
+        }
+
+        var expired = ledger.Expire(clock.GetUtcNow(), options.Value.ExpiryGrace);
+        if (expired > 0)
+        {
+            LogExpired(logger, SkuId, expired);
+            await Store();
+        }
+    }
+
+    private void StartSweeping()
+    {
+        var interval = options.Value.SweepInterval;
+        sweepTimer ??= this.RegisterGrainTimer(_ => SweepAsync(), new GrainTimerCreationOptions { DueTime = interval, Period = interval });
+    }
+
+    private async Task StopReminderAsync()
+    {
+        sweepTimer?.Dispose();
+        sweepTimer = null;
+        if (await this.GetReminder(SweepReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        reminderRegistered = false;
+    }
+
+    /// <summary>Queues the changes made so far for the next write and waits until they are stored.</summary>
+    private Task Store()
+    {
+        if (broken is not null)
+        {
+            throw Unavailable();
+        }
+
+        nextWrite ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stored = nextWrite.Task;
+        if (currentWrite is null)
+        {
+            _ = WriteLoopAsync();
+        }
+
+        return stored;
+    }
+
+    /// <summary>Waits until everything applied so far is stored (a repeated request must not be answered sooner).</summary>
+    private Task WhenStored()
+    {
+        if (broken is not null)
+        {
+            throw Unavailable();
+        }
+
+        return nextWrite?.Task ?? currentWrite?.Task ?? Task.CompletedTask;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        while (nextWrite is { } write)
+        {
+            nextWrite = null;
+            currentWrite = write;
+            var batch = ledger!.TakeBatch();
+            try
             {
-                ["onHand"] = [$"On-hand units must be between 0 and {Catalog.CatalogRules.MaxStockPerSku}."],
-            });
-        }
+                // Never store a state that breaks conservation (checked once per batch, not per call).
+                if (!ledger.IsConsistent())
+                {
+                    throw new InvalidOperationException($"Inventory {SkuId} would become inconsistent.");
+                }
 
-        if (!state.State.Initialized)
+                await store.WriteAsync(batch);
+            }
+            catch (Exception e)
+            {
+                LogWriteFailed(logger, e, SkuId, batch.Operations);
+                broken = e;
+                DeactivateOnIdle();
+                currentWrite = null;
+                write.SetException(Unavailable());
+                nextWrite?.SetException(Unavailable());
+                nextWrite = null;
+                return;
+            }
+
+            durable = batch.Counters.ToLevel();
+            currentWrite = null;
+            write.SetResult();
+            await KeepReminderAsync();
+        }
+    }
+
+    /// <summary>A SKU with holds keeps a reminder, so its sweep runs even if the silo holding it dies.</summary>
+    private async Task KeepReminderAsync()
+    {
+        if (ledger!.HeldCount == 0 || reminderRegistered)
         {
-            throw DomainException.NotFound("The SKU");
+            return;
         }
 
-        RequireStoreStaff(state.State.SellerId);
-        if (state.State.SetOnHand(onHand))
+        reminderRegistered = true;
+        StartSweeping();
+        try
         {
-            await PersistAsync();
-            LogStockSet(logger, this.GetPrimaryKeyString(), onHand);
+            await this.RegisterOrUpdateReminder(SweepReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+        }
+        catch (Exception e)
+        {
+            reminderRegistered = false;
+            LogReminderFailed(logger, e, SkuId);
+        }
+    }
+
+    private SkuLedger RequireLedger()
+    {
+        if (broken is not null)
+        {
+            throw Unavailable();
         }
 
-        return state.State.ToLevel();
+        return ledger ?? throw DomainException.NotFound("The SKU");
+    }
+
+    private static DomainException Unavailable() => new(
+        DomainErrorKind.Unavailable, "inventory-unavailable", "The stock could not be stored. Nothing was promised; retry.");
+
+    private static ReservationResult Unknown(string orderId) => new(orderId, ReservationStatus.Unknown, 0, 0, null);
+
+    private static DomainException InvalidField(string field, string message) =>
+        DomainException.Invalid(new Dictionary<string, string[]> { [field] = [message] });
+
+    private static void RequireOrderId(string orderId)
+    {
+        if (string.IsNullOrWhiteSpace(orderId) || orderId.Length > 100)
+        {
+            throw InvalidField("orderId", "An order id is 1-100 characters.");
+        }
     }
 
     /// <summary>
@@ -68,18 +387,18 @@ public sealed partial class InventoryGrain(
         }
     }
 
-    private async Task PersistAsync()
-    {
-        if (!state.State.IsConsistent())
-        {
-            // Never store a state that breaks conservation; drop the in-memory change by reloading on next call.
-            DeactivateOnIdle();
-            throw new InvalidOperationException($"Inventory {this.GetPrimaryKeyString()} would become inconsistent.");
-        }
-
-        await state.WriteOrReloadAsync(this);
-    }
-
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stock of {Sku} set to {OnHand}")]
     private static partial void LogStockSet(ILogger logger, string sku, int onHand);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Order {OrderId} bought {Quantity} of {Sku}")]
+    private static partial void LogCommitted(ILogger logger, string sku, string orderId, int quantity);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released {Count} expired hold(s) on {Sku}")]
+    private static partial void LogExpired(ILogger logger, string sku, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing {Operations} change(s) of {Sku} failed; the activation retires")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, string sku, int operations);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not register the expiry sweep of {Sku}; retrying with the next write")]
+    private static partial void LogReminderFailed(ILogger logger, Exception exception, string sku);
 }

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Marketplace.Grains.Common;
+using Marketplace.Grains.Inventory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
 using Orleans.Configuration;
 using Orleans.Serialization;
 
@@ -61,6 +63,9 @@ public static class SiloSetup
         }
 
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
+        silo.Services.TryAddSingleton<IInventoryStore, PostgresInventoryStore>();
+        silo.Services.AddOptions<InventoryOptions>().BindConfiguration("Inventory");
         return silo;
     }
 }

@@ -78,6 +78,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
                     DomainErrorKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
                     DomainErrorKind.IdempotencyMismatch => StatusCodes.Status422UnprocessableEntity,
                     DomainErrorKind.Forbidden => StatusCodes.Status403Forbidden,
+                    DomainErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
                     _ => StatusCodes.Status400BadRequest,
                 },
                 Title = e.Kind switch
@@ -87,6 +88,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
                     DomainErrorKind.PreconditionFailed => "Precondition failed",
                     DomainErrorKind.IdempotencyMismatch => "Idempotency-Key reused",
                     DomainErrorKind.Forbidden => "Forbidden",
+                    DomainErrorKind.Unavailable => "Service unavailable",
                     _ => "Bad request",
                 },
                 Detail = e.Message,

@@ -1,0 +1,202 @@
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Storage;
+
+namespace Marketplace.Grains.Inventory;
+
+/// <summary>Durable storage of SKUs: counters, reservations and adjustments.</summary>
+public interface IInventoryStore
+{
+    /// <summary>The SKU's counters and its held reservations, or null when it was never stored.</summary>
+    Task<SkuSnapshot?> LoadAsync(string skuId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a batch as one transaction. Throws <see cref="InconsistentStateException"/> when storage is not at the
+    /// batch's expected version (another activation wrote in between); nothing is stored then.
+    /// </summary>
+    Task WriteAsync(InventoryBatch batch, CancellationToken cancellationToken = default);
+
+    Task<Reservation?> FindReservationAsync(string skuId, string orderId, CancellationToken cancellationToken = default);
+
+    Task<bool> AdjustmentExistsAsync(string skuId, string adjustmentId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The inventory tables on PostgreSQL (migration 0003).</summary>
+public sealed class PostgresInventoryStore(NpgsqlDataSource dataSource) : IInventoryStore
+{
+    public async Task<SkuSnapshot?> LoadAsync(string skuId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("""
+                    SELECT sku_id, product_id, sku, seller_id, initial_stock, adjustments, on_hand, reserved, sold, version,
+                           created_at, updated_at
+                    FROM inventory_skus WHERE sku_id = $1
+                    """) { Parameters = { new() { Value = skuId } } },
+                new NpgsqlBatchCommand("""
+                    SELECT order_id, quantity, expires_at, status, created_at, settled_at
+                    FROM inventory_reservations WHERE sku_id = $1 AND status = 'held'
+                    """) { Parameters = { new() { Value = skuId } } },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var counters = new SkuCounters(
+            reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
+            reader.GetInt64(5), reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8), reader.GetInt64(9),
+            reader.GetFieldValue<DateTimeOffset>(10), reader.GetFieldValue<DateTimeOffset>(11));
+        await reader.NextResultAsync(cancellationToken);
+        var held = new List<Reservation>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            held.Add(ReadReservation(reader));
+        }
+
+        return new SkuSnapshot(counters, held);
+    }
+
+    public async Task WriteAsync(InventoryBatch batch, CancellationToken cancellationToken = default)
+    {
+        var c = batch.Counters;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = new NpgsqlBatch(connection, transaction);
+
+        var counters = batch.ExpectedVersion == 0
+            ? new NpgsqlBatchCommand("""
+                INSERT INTO inventory_skus (sku_id, product_id, sku, seller_id, initial_stock, adjustments, on_hand, reserved,
+                                            sold, version, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                ON CONFLICT (sku_id) DO NOTHING
+                """)
+            : new NpgsqlBatchCommand("""
+                UPDATE inventory_skus
+                SET adjustments = $6, on_hand = $7, reserved = $8, sold = $9, version = $10, updated_at = $12
+                WHERE sku_id = $1 AND version = $13
+                """);
+        counters.Parameters.Add(new() { Value = c.SkuId });
+        counters.Parameters.Add(new() { Value = c.ProductId });
+        counters.Parameters.Add(new() { Value = c.Sku });
+        counters.Parameters.Add(new() { Value = c.SellerId });
+        counters.Parameters.Add(new() { Value = c.InitialStock });
+        counters.Parameters.Add(new() { Value = c.Adjustments });
+        counters.Parameters.Add(new() { Value = c.OnHand });
+        counters.Parameters.Add(new() { Value = c.Reserved });
+        counters.Parameters.Add(new() { Value = c.Sold });
+        counters.Parameters.Add(new() { Value = c.Version });
+        counters.Parameters.Add(new() { Value = c.CreatedAt.ToUniversalTime() });
+        counters.Parameters.Add(new() { Value = c.UpdatedAt.ToUniversalTime() });
+        if (batch.ExpectedVersion != 0)
+        {
+            counters.Parameters.Add(new() { Value = batch.ExpectedVersion });
+        }
+
+        command.BatchCommands.Add(counters);
+
+        if (batch.Reservations.Count > 0)
+        {
+            var r = batch.Reservations;
+            command.BatchCommands.Add(new NpgsqlBatchCommand("""
+                INSERT INTO inventory_reservations (sku_id, order_id, quantity, expires_at, status, created_at, settled_at)
+                SELECT $1, u.* FROM unnest($2::text[], $3::integer[], $4::timestamptz[], $5::text[], $6::timestamptz[],
+                                           $7::timestamptz[]) AS u
+                ON CONFLICT (sku_id, order_id) DO UPDATE
+                    SET quantity = EXCLUDED.quantity, expires_at = EXCLUDED.expires_at, status = EXCLUDED.status,
+                        settled_at = EXCLUDED.settled_at
+                """)
+            {
+                Parameters =
+                {
+                    new() { Value = c.SkuId },
+                    new() { Value = r.Select(x => x.OrderId).ToArray() },
+                    new() { Value = r.Select(x => x.Quantity).ToArray() },
+                    new() { Value = r.Select(x => x.ExpiresAt.UtcDateTime).ToArray() },
+                    new() { Value = r.Select(x => StatusName(x.Status)).ToArray() },
+                    new() { Value = r.Select(x => x.CreatedAt.UtcDateTime).ToArray() },
+                    new() { Value = r.Select(x => x.SettledAt?.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
+                },
+            });
+        }
+
+        if (batch.Adjustments.Count > 0)
+        {
+            var a = batch.Adjustments;
+            command.BatchCommands.Add(new NpgsqlBatchCommand("""
+                INSERT INTO inventory_adjustments (sku_id, adjustment_id, kind, delta, on_hand_after, at)
+                SELECT $1, u.* FROM unnest($2::text[], $3::text[], $4::integer[], $5::integer[], $6::timestamptz[]) AS u
+                """)
+            {
+                Parameters =
+                {
+                    new() { Value = c.SkuId },
+                    new() { Value = a.Select(x => x.AdjustmentId).ToArray() },
+                    new() { Value = a.Select(x => x.Kind).ToArray() },
+                    new() { Value = a.Select(x => x.Delta).ToArray() },
+                    new() { Value = a.Select(x => x.OnHandAfter).ToArray() },
+                    new() { Value = a.Select(x => x.At.UtcDateTime).ToArray() },
+                },
+            });
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        if (counters.RecordsAffected != 1)
+        {
+            throw new InconsistentStateException(
+                $"SKU {c.SkuId} is not at version {batch.ExpectedVersion} in storage; another activation wrote it.");
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<Reservation?> FindReservationAsync(string skuId, string orderId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT order_id, quantity, expires_at, status, created_at, settled_at
+            FROM inventory_reservations WHERE sku_id = $1 AND order_id = $2
+            """);
+        command.Parameters.Add(new() { Value = skuId });
+        command.Parameters.Add(new() { Value = orderId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadReservation(reader) : null;
+    }
+
+    public async Task<bool> AdjustmentExistsAsync(string skuId, string adjustmentId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT EXISTS (SELECT 1 FROM inventory_adjustments WHERE sku_id = $1 AND adjustment_id = $2)");
+        command.Parameters.Add(new() { Value = skuId });
+        command.Parameters.Add(new() { Value = adjustmentId });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static Reservation ReadReservation(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetInt32(1),
+        reader.GetFieldValue<DateTimeOffset>(2),
+        reader.GetString(3) switch
+        {
+            "held" => ReservationStatus.Held,
+            "committed" => ReservationStatus.Committed,
+            "released" => ReservationStatus.Released,
+            "expired" => ReservationStatus.Expired,
+            var other => throw new InvalidOperationException($"Unknown reservation status '{other}'."),
+        },
+        reader.GetFieldValue<DateTimeOffset>(4),
+        reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5));
+
+    private static string StatusName(ReservationStatus status) => status switch
+    {
+        ReservationStatus.Held => "held",
+        ReservationStatus.Committed => "committed",
+        ReservationStatus.Released => "released",
+        ReservationStatus.Expired => "expired",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not a stored reservation status."),
+    };
+}

@@ -1,0 +1,309 @@
+namespace Marketplace.Grains.Inventory;
+
+/// <summary>The persisted counters of one SKU.</summary>
+public sealed record SkuCounters(
+    string SkuId,
+    string ProductId,
+    string Sku,
+    string SellerId,
+    int InitialStock,
+    long Adjustments,
+    int OnHand,
+    int Reserved,
+    int Sold,
+    long Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public StockLevel ToLevel() => new(OnHand, Reserved, Sold, Version);
+}
+
+/// <summary>One order's hold on a SKU, and how it ended.</summary>
+public sealed record Reservation(
+    string OrderId,
+    int Quantity,
+    DateTimeOffset ExpiresAt,
+    ReservationStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? SettledAt);
+
+/// <summary>A change of on-hand units made by the store.</summary>
+public sealed record StockAdjustment(string AdjustmentId, string Kind, int Delta, int OnHandAfter, DateTimeOffset At);
+
+/// <summary>What a SKU's storage holds: its counters and the reservations still held.</summary>
+public sealed record SkuSnapshot(SkuCounters Counters, IReadOnlyList<Reservation> Held);
+
+/// <summary>
+/// Everything that changed since the last write, stored as one transaction. <see cref="ExpectedVersion"/> is the version
+/// the storage must still have (0 for a SKU not stored yet), so a second activation of the grain cannot overwrite it.
+/// </summary>
+public sealed record InventoryBatch(
+    SkuCounters Counters,
+    long ExpectedVersion,
+    IReadOnlyList<Reservation> Reservations,
+    IReadOnlyList<StockAdjustment> Adjustments,
+    int Operations);
+
+/// <summary>
+/// The units of one SKU and the rules that keep them honest, without I/O: available = OnHand − Reserved never drops
+/// below zero, and OnHand + Sold always equals InitialStock + Adjustments. Every operation changes memory at once (so the
+/// next one decides on it) and records what it changed; <see cref="TakeBatch"/> hands those changes to storage.
+/// </summary>
+public sealed class SkuLedger
+{
+    private readonly Dictionary<string, Reservation> held = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Reservation> settled = new(StringComparer.Ordinal);
+    private readonly Queue<string> settledOrder = new();
+    private readonly HashSet<string> knownAdjustments = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Reservation> dirtyReservations = new(StringComparer.Ordinal);
+    private readonly List<StockAdjustment> newAdjustments = [];
+    private readonly int settledMemory;
+    private long storedVersion;
+    private int pendingOperations;
+
+    private SkuLedger(SkuCounters counters, long storedVersion, int settledMemory)
+    {
+        Counters = counters;
+        this.storedVersion = storedVersion;
+        this.settledMemory = settledMemory;
+    }
+
+    /// <summary>The current counters, including changes not yet written.</summary>
+    public SkuCounters Counters { get; private set; }
+
+    public int Available => Counters.OnHand - Counters.Reserved;
+
+    public int HeldCount => held.Count;
+
+    /// <summary>Whether there are changes that <see cref="TakeBatch"/> would hand out.</summary>
+    public bool HasChanges => pendingOperations > 0;
+
+    /// <summary>A SKU that storage does not have yet; its first batch creates it.</summary>
+    public static SkuLedger Create(
+        string skuId, string productId, string sku, string sellerId, int initialStock, DateTimeOffset now, int settledMemory = 100_000)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(initialStock);
+        var ledger = new SkuLedger(
+            new SkuCounters(skuId, productId, sku, sellerId, initialStock, 0, initialStock, 0, 0, 0, now, now), 0, settledMemory);
+        ledger.pendingOperations = 1;
+        return ledger;
+    }
+
+    public static SkuLedger Load(SkuSnapshot snapshot, int settledMemory = 100_000)
+    {
+        var ledger = new SkuLedger(snapshot.Counters, snapshot.Counters.Version, settledMemory);
+        foreach (var reservation in snapshot.Held)
+        {
+            ledger.held[reservation.OrderId] = reservation;
+        }
+
+        return ledger;
+    }
+
+    /// <summary>Answers what this SKU knows about the order without storage, or null when memory does not say.</summary>
+    public Reservation? Find(string orderId) =>
+        held.TryGetValue(orderId, out var h) ? h : settled.GetValueOrDefault(orderId);
+
+    /// <summary>Remembers a settled reservation read back from storage, so the next question is answered from memory.</summary>
+    public void Remember(Reservation reservation)
+    {
+        if (reservation.Status != ReservationStatus.Held && !settled.ContainsKey(reservation.OrderId))
+        {
+            RememberSettled(reservation);
+        }
+    }
+
+    public bool KnowsAdjustment(string adjustmentId) => knownAdjustments.Contains(adjustmentId);
+
+    public void RememberAdjustment(string adjustmentId) => knownAdjustments.Add(adjustmentId);
+
+    /// <summary>Holds units for an order, or answers why not. <paramref name="changed"/> says whether memory changed.</summary>
+    public ReservationResult Reserve(string orderId, int quantity, DateTimeOffset expiresAt, DateTimeOffset now, out bool changed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
+        changed = false;
+        if (held.TryGetValue(orderId, out var existing))
+        {
+            if (existing.Quantity != quantity)
+            {
+                throw DomainException.Conflict(
+                    "reservation-mismatch",
+                    $"Order {orderId} already holds {existing.Quantity} unit(s) of this SKU; a hold is not resized.");
+            }
+
+            if (expiresAt > existing.ExpiresAt)
+            {
+                // A later retry may extend the hold (the order's own timeout moved); never shorten it.
+                existing = existing with { ExpiresAt = expiresAt };
+                held[orderId] = existing;
+                MarkDirty(existing);
+                changed = true;
+            }
+
+            return Result(existing);
+        }
+
+        if (settled.TryGetValue(orderId, out var done))
+        {
+            return Result(done);
+        }
+
+        if (quantity > Available)
+        {
+            return new ReservationResult(orderId, ReservationStatus.Refused, quantity, Available, null);
+        }
+
+        var reservation = new Reservation(orderId, quantity, expiresAt, ReservationStatus.Held, now, null);
+        held[orderId] = reservation;
+        Counters = Counters with { Reserved = Counters.Reserved + quantity, UpdatedAt = now };
+        MarkDirty(reservation);
+        changed = true;
+        return Result(reservation);
+    }
+
+    /// <summary>Lets a hold go. Null when memory does not know the order (storage may).</summary>
+    public ReservationResult? Release(string orderId, DateTimeOffset now, out bool changed) =>
+        Settle(orderId, ReservationStatus.Released, now, out changed);
+
+    /// <summary>Sells the held units. Null when memory does not know the order (storage may).</summary>
+    public ReservationResult? Commit(string orderId, DateTimeOffset now, out bool changed) =>
+        Settle(orderId, ReservationStatus.Committed, now, out changed);
+
+    /// <summary>Releases every hold whose expiry plus <paramref name="grace"/> has passed; answers how many.</summary>
+    public int Expire(DateTimeOffset now, TimeSpan grace)
+    {
+        var due = held.Values.Where(r => r.ExpiresAt + grace <= now).Select(r => r.OrderId).ToList();
+        foreach (var orderId in due)
+        {
+            Settle(orderId, ReservationStatus.Expired, now, out _);
+        }
+
+        return due.Count;
+    }
+
+    /// <summary>Sets the units on hand; refused below the reserved units. Answers false when nothing changes.</summary>
+    public bool SetOnHand(int onHand, string adjustmentId, DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(onHand);
+        if (onHand < Counters.Reserved)
+        {
+            throw DomainException.Conflict(
+                "stock-below-reserved",
+                $"On-hand units cannot go below the {Counters.Reserved} unit(s) reserved by open orders.");
+        }
+
+        if (onHand == Counters.OnHand)
+        {
+            return false;
+        }
+
+        Adjust(adjustmentId, "set", onHand - Counters.OnHand, now);
+        return true;
+    }
+
+    /// <summary>Adds (or removes) units on hand once per adjustment id. Answers false for a repeated id.</summary>
+    public bool Restock(string adjustmentId, int delta, int maxOnHand, DateTimeOffset now)
+    {
+        if (knownAdjustments.Contains(adjustmentId))
+        {
+            return false;
+        }
+
+        var after = (long)Counters.OnHand + delta;
+        if (after < Counters.Reserved)
+        {
+            throw DomainException.Conflict(
+                "stock-below-reserved",
+                $"Removing {-delta} unit(s) would leave fewer on hand than the {Counters.Reserved} reserved by open orders.");
+        }
+
+        if (after > maxOnHand)
+        {
+            throw DomainException.Conflict("stock-too-large", $"A SKU holds at most {maxOnHand} units on hand.");
+        }
+
+        Adjust(adjustmentId, "restock", delta, now);
+        return true;
+    }
+
+    /// <summary>Hands out the changes since the last batch and expects storage to be at the version written before.</summary>
+    public InventoryBatch TakeBatch()
+    {
+        var expected = storedVersion;
+        Counters = Counters with { Version = expected + 1 };
+        var batch = new InventoryBatch(Counters, expected, dirtyReservations.Values.ToList(), newAdjustments.ToList(), pendingOperations);
+        storedVersion = expected + 1;
+        dirtyReservations.Clear();
+        newAdjustments.Clear();
+        pendingOperations = 0;
+        return batch;
+    }
+
+    /// <summary>True when the conservation rule holds; checked before every write.</summary>
+    public bool IsConsistent()
+    {
+        var c = Counters;
+        return c.Reserved >= 0 && c.OnHand >= c.Reserved && c.Sold >= 0
+               && c.OnHand + (long)c.Sold == c.InitialStock + c.Adjustments
+               && c.Reserved == held.Values.Sum(r => r.Quantity);
+    }
+
+    private ReservationResult? Settle(string orderId, ReservationStatus outcome, DateTimeOffset now, out bool changed)
+    {
+        changed = false;
+        if (settled.TryGetValue(orderId, out var done))
+        {
+            return Result(done);
+        }
+
+        if (!held.Remove(orderId, out var reservation))
+        {
+            return null;
+        }
+
+        var counters = Counters with { Reserved = Counters.Reserved - reservation.Quantity, UpdatedAt = now };
+        if (outcome == ReservationStatus.Committed)
+        {
+            counters = counters with { OnHand = counters.OnHand - reservation.Quantity, Sold = counters.Sold + reservation.Quantity };
+        }
+
+        Counters = counters;
+        var result = reservation with { Status = outcome, SettledAt = now };
+        RememberSettled(result);
+        MarkDirty(result);
+        changed = true;
+        return Result(result);
+    }
+
+    private void Adjust(string adjustmentId, string kind, int delta, DateTimeOffset now)
+    {
+        Counters = Counters with
+        {
+            OnHand = Counters.OnHand + delta,
+            Adjustments = Counters.Adjustments + delta,
+            UpdatedAt = now,
+        };
+        knownAdjustments.Add(adjustmentId);
+        newAdjustments.Add(new StockAdjustment(adjustmentId, kind, delta, Counters.OnHand, now));
+        pendingOperations++;
+    }
+
+    private void RememberSettled(Reservation reservation)
+    {
+        settled[reservation.OrderId] = reservation;
+        settledOrder.Enqueue(reservation.OrderId);
+        while (settledOrder.Count > settledMemory && settledOrder.TryDequeue(out var oldest))
+        {
+            // Storage keeps the record; memory only has to answer quick retries.
+            settled.Remove(oldest);
+        }
+    }
+
+    private void MarkDirty(Reservation reservation)
+    {
+        dirtyReservations[reservation.OrderId] = reservation;
+        pendingOperations++;
+    }
+
+    private ReservationResult Result(Reservation r) => new(r.OrderId, r.Status, r.Quantity, Available, r.ExpiresAt);
+}
