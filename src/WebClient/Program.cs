@@ -3,6 +3,10 @@ using System.Text.Json.Serialization;
 using Marketplace.WebClient.Accounts;
 using Marketplace.WebClient.Api;
 using Marketplace.WebClient.Infrastructure;
+using Marketplace.WebClient.Media;
+using Marketplace.WebClient.Search;
+using Microsoft.Extensions.Options;
+using Npgsql;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,6 +16,15 @@ var connectionString = builder.AddMarketplaceOrleansClient();
 builder.AddMarketplaceAuth(connectionString);
 builder.Services.AddMarketplaceProblemDetails();
 builder.Services.AddMarketplaceRateLimits(builder.Configuration);
+builder.Services.AddPublicApiCors();
+builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+builder.Services.AddSingleton<ProductSearch>();
+builder.Services.AddOptions<BlobOptions>().BindConfiguration("Blobs");
+builder.Services.AddSingleton<IBlobStore>(sp =>
+{
+    var path = sp.GetRequiredService<IOptions<BlobOptions>>().Value.Path;
+    return new FileSystemBlobStore(path is { Length: > 0 } ? path : Path.Combine(builder.Environment.ContentRootPath, "blobs"));
+});
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
@@ -35,8 +48,9 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseRequestBodyLimit(maxBodyBytes);
 app.UseRouting();
+app.UseRequestBodyLimit(maxBodyBytes);
+app.UseCors();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();
@@ -50,9 +64,12 @@ var api = app.MapGroup("/api").RequireAuthorization(AuthorizationSetup.UserPolic
 api.MapAccountsApi();
 api.MapSellersApi();
 api.MapProductsApi();
+api.MapSearchApi();
 api.MapAdminApi();
 // Partner systems authenticate with API keys, not user tokens.
 app.MapGroup("/api").MapIntegrationsApi();
+
+app.MapMediaApi();
 
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();

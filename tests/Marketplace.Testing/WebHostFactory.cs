@@ -13,6 +13,9 @@ namespace Marketplace.Testing;
 public sealed class WebHostFactory(MarketplaceCluster cluster, IReadOnlyDictionary<string, string>? settings = null)
     : WebApplicationFactory<ClusterHealthCheck>
 {
+    /// <summary>Uploaded files of this host, in a folder of its own under the system's temporary folder.</summary>
+    public string BlobPath { get; } = Path.Combine(Path.GetTempPath(), "marketplace-blobs-" + Guid.NewGuid().ToString("N"));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -24,6 +27,7 @@ public sealed class WebHostFactory(MarketplaceCluster cluster, IReadOnlyDictiona
         builder.UseSetting("RateLimits:Enabled", "false");
         builder.UseSetting("MARKETPLACE_ADMIN_EMAIL", TestSecrets.AdminEmail);
         builder.UseSetting("MARKETPLACE_ADMIN_PASSWORD", TestSecrets.AdminPassword);
+        builder.UseSetting("Blobs:Path", BlobPath);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

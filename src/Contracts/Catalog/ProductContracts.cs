@@ -102,11 +102,11 @@ public interface IProductGrain : IGrainWithStringKey
     Task<ProductHeader?> GetHeader();
 
     /// <summary>
-    /// Replaces the editable fields when <paramref name="expectedVersion"/> is the current version (else 412). New
+    /// Replaces the editable fields when <paramref name="expectedVersion"/> is the current version or null (else 412). New
     /// variants get their initial stock; the stock of existing ones is changed through <see cref="SetStock"/> only.
     /// </summary>
     [Alias("Update")]
-    Task<ProductDetails> Update(ProductDraft draft, int expectedVersion);
+    Task<ProductDetails> Update(ProductDraft draft, int? expectedVersion);
 
     /// <summary>Archives the product: hidden from the public, kept for orders and history. Repeating it is a no-op.</summary>
     [Alias("Archive")]

@@ -114,7 +114,7 @@ public sealed partial class ProductGrain(
     public Task<ProductHeader?> GetHeader() => Task.FromResult(
         state.State.Created ? new ProductHeader(ProductId, state.State.SellerId, state.State.Status, state.State.Version) : null);
 
-    public async Task<ProductDetails> Update(ProductDraft draft, int expectedVersion)
+    public async Task<ProductDetails> Update(ProductDraft draft, int? expectedVersion)
     {
         await AuthorizeWriteAsync(expectedVersion);
         DomainException.ThrowIfInvalid(CatalogRules.Validate(draft));

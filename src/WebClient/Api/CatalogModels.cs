@@ -97,6 +97,9 @@ public sealed record ProductRequest
     [Required, Length(1, 100)]
     public List<VariantRequest>? Variants { get; init; }
 
+    /// <summary>Free-form facts shoppers search and compare, e.g. {"origin": "Huila", "roast": "medium"}.</summary>
+    public Dictionary<string, string>? Attributes { get; init; }
+
     internal ProductDraft ToDraft() => new(
         Title!,
         Description,
@@ -104,7 +107,8 @@ public sealed record ProductRequest
         Currency!,
         Price!.Value,
         Status ?? ProductStatus.Draft,
-        Variants!.Select(v => new VariantDraft(v.Sku!, v.Options ?? [], v.Price, v.Stock ?? 0)).ToList());
+        Variants!.Select(v => new VariantDraft(v.Sku!, v.Options ?? [], v.Price, v.Stock ?? 0)).ToList(),
+        Attributes ?? []);
 }
 
 public sealed record StockItemRequest
@@ -145,7 +149,7 @@ public sealed record StoreResponse(
 
 public sealed record VariantResponse(string Sku, string SkuId, IReadOnlyDictionary<string, string> Options, long Price, int Available);
 
-public sealed record ImageResponse(string Url);
+public sealed record ImageResponse(string Key, string Url, int Width, int Height, string ContentType);
 
 public sealed record RatingResponse(double? Average, int Count);
 
@@ -160,6 +164,7 @@ public sealed record ProductResponse(
     long Price,
     ProductStatus Status,
     int Version,
+    IReadOnlyDictionary<string, string> Attributes,
     IReadOnlyList<ImageResponse> Images,
     IReadOnlyList<VariantResponse> Variants,
     RatingResponse Rating,
@@ -168,7 +173,8 @@ public sealed record ProductResponse(
 {
     public static ProductResponse From(ProductDetails p) => new(
         p.ProductId, p.SellerId, p.SellerName, p.Title, p.Description, p.Category, p.Currency, p.Price, p.Status, p.Version,
-        [],
+        p.Attributes ?? new Dictionary<string, string>(),
+        (p.Images ?? []).Select(i => new ImageResponse(i.Key, MediaApi.UrlOf(i.Key), i.Width, i.Height, i.ContentType)).ToList(),
         p.Variants.Select(v => new VariantResponse(v.Sku, GrainKeys.Sku(p.ProductId, v.Sku), v.Options, v.Price, v.Available)).ToList(),
         new RatingResponse(null, 0),
         p.CreatedAt,

@@ -19,11 +19,12 @@ public static class SellersApi
             .WithSummary("Create an unclaimed store (admins; sellers get theirs at registration)")
             .WithDescription("Accepts an Idempotency-Key header: repeating the request with the same key answers the same store.")
             .RequireAuthorization(AuthorizationSetup.AdminPolicy);
-        group.MapGet("/{sellerId}", GetStore).WithName("GetStore").WithSummary("A store's public profile").AllowAnonymous();
+        group.MapGet("/{sellerId}", GetStore).WithName("GetStore").WithSummary("A store's public profile").AllowAnonymous()
+            .RequireCors(PublicApi.CorsPolicy);
         group.MapPut("/{sellerId}", UpdateStore).WithName("UpdateStore").WithSummary("Replace a store's profile and settings")
             .RequireAuthorization(AuthorizationSetup.SellerPolicy);
         group.MapGet("/{sellerId}/products", ListProducts).WithName("ListStoreProducts")
-            .WithSummary("The store's published products, newest first").AllowAnonymous();
+            .WithSummary("The store's published products, newest first").AllowAnonymous().RequireCors(PublicApi.CorsPolicy);
         group.MapPost("/{sellerId}/products", CreateProduct)
             .WithName("CreateProduct")
             .WithSummary("Create a product with its variants and initial stock")

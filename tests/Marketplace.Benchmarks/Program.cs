@@ -1,0 +1,16 @@
+using Marketplace.Benchmarks;
+
+// Benchmarks print figures; they assert nothing about speed. Run them with ./marketplace bench <name>.
+var name = args.FirstOrDefault() ?? "";
+var options = BenchmarkOptions.Parse(args.Skip(1).ToArray());
+switch (name)
+{
+    case "inventory":
+        await InventoryBenchmark.RunAsync(options);
+        break;
+    default:
+        Console.Error.WriteLine("usage: Marketplace.Benchmarks inventory [--seconds N] [--clients N]");
+        return 2;
+}
+
+return 0;
