@@ -122,6 +122,21 @@ public sealed class AccessMatrixTests(WebFixture fixture)
 
             // Products.
             ["GET /api/products/{productId}"] = Open(_ => Get($"/api/products/{w.ProductA}"), 200),
+            ["PUT /api/products/{productId}"] = new(_ =>
+            {
+                var put = Send(HttpMethod.Put, $"/api/products/{w.ProductA}", ApiClient.Product());
+                put.Headers.IfMatch.Add(EntityTagHeaderValue.Any);
+                return put;
+            }, Only(200, Who.SellerA)),
+            ["DELETE /api/products/{productId}"] = new(_ => Send(HttpMethod.Delete, $"/api/products/{w.ProductA2}"), Only(200, Who.SellerA)),
+            ["POST /api/products/{productId}/images"] = new(_ => new HttpRequestMessage(HttpMethod.Post, $"/api/products/{w.ProductA}/images")
+            {
+                Content = ProductApiTests.Png(4, 4),
+            }, Only(201, Who.SellerA)),
+            ["DELETE /api/products/{productId}/images/{key}"] = new(_ => Send(HttpMethod.Delete, $"/api/products/{w.ProductA}/images/none.png"),
+                Only(200, Who.SellerA)),
+            ["GET /api/search"] = Open(_ => Get("/api/search?q=cafe"), 200),
+            ["GET /media/{key}"] = Open(_ => Get("/media/" + new string('0', 64) + ".png"), 404),
             ["PUT /api/products/{productId}/stock"] = new(_ => Send(HttpMethod.Put, $"/api/products/{w.ProductA}/stock",
                 new { items = new[] { new { sku = "CAFE-250", onHand = 30 } } }), Only(200, Who.SellerA)),
 
@@ -170,6 +185,9 @@ public sealed class AccessMatrixTests(WebFixture fixture)
 
         public string ProductA { get; private set; } = "";
 
+        /// <summary>A second product of store A, for the archive case.</summary>
+        public string ProductA2 { get; private set; } = "";
+
         public string StoreC { get; private set; } = "";
 
         public string DirectoryExternalId { get; } = "matrix-" + Guid.NewGuid().ToString("N");
@@ -191,6 +209,7 @@ public sealed class AccessMatrixTests(WebFixture fixture)
                     w.StoreA = account.SellerId!;
                     http.UseToken(account.AccessToken);
                     w.ProductA = await http.CreateProductAsync(w.StoreA);
+                    w.ProductA2 = await http.CreateProductAsync(w.StoreA);
                     http.UseToken(null);
                 }
             }
