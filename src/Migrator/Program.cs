@@ -1,7 +1,8 @@
 using Marketplace.Migrator;
 using Npgsql;
 
-// Usage: Marketplace.Migrator [--create-database]
+// Usage: Marketplace.Migrator [--create-database] [--reindex]
+// --reindex rebuilds the search read model from grain state after migrating.
 // The connection string comes from MARKETPLACE_DB (or ConnectionStrings__Marketplace), as for the silo.
 var connectionString = Environment.GetEnvironmentVariable("MARKETPLACE_DB")
     ?? Environment.GetEnvironmentVariable("ConnectionStrings__Marketplace");
@@ -24,6 +25,15 @@ try
     Console.WriteLine(report.Applied.Count == 0
         ? $"schema is current (version {report.CurrentVersion})"
         : $"applied {report.Applied.Count} migration(s); schema version {report.CurrentVersion}");
+    if (args.Contains("--reindex"))
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await using var reindex = dataSource.CreateCommand("SELECT search_reindex()");
+        reindex.CommandTimeout = 0;
+        var count = await reindex.ExecuteScalarAsync(cancellation.Token);
+        Console.WriteLine($"search read model rebuilt from grain state: {count} searchable product(s) in {watch.Elapsed.TotalSeconds:F1} s");
+    }
+
     return 0;
 }
 catch (Exception e) when (e is NpgsqlException or InvalidOperationException or OperationCanceledException)

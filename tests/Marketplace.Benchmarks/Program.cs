@@ -8,8 +8,11 @@ switch (name)
     case "inventory":
         await InventoryBenchmark.RunAsync(options);
         break;
+    case "search":
+        await SearchBenchmark.RunAsync(options);
+        break;
     default:
-        Console.Error.WriteLine("usage: Marketplace.Benchmarks inventory [--seconds N] [--clients N]");
+        Console.Error.WriteLine("usage: Marketplace.Benchmarks inventory|search [--seconds N] [--clients N] [--products N]");
         return 2;
 }
 

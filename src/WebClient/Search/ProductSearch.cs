@@ -62,17 +62,17 @@ public sealed class ProductSearch(NpgsqlDataSource dataSource)
             SearchSort.PriceDesc => "price DESC, product_id",
             _ => "created_at DESC, product_id",
         };
+        // The text condition is written only when there is text: "document @@ query" must stand alone for the GIN
+        // index to be used (an "IS NULL OR" around it turns the search into a scan of every row).
+        var match = tsQuery is null ? "" : "WHERE s.document @@ to_tsquery('simple', search_fold($1))";
+        var rank = tsQuery is null ? "0::real" : "ts_rank_cd(s.document, to_tsquery('simple', search_fold($1)))";
         await using var command = dataSource.CreateCommand($"""
-            WITH q AS (SELECT CASE WHEN $1::text IS NULL THEN NULL ELSE to_tsquery('simple', search_fold($1)) END AS query),
-            m AS MATERIALIZED (
+            WITH m AS MATERIALIZED (
                 SELECT s.product_id, s.seller_id, d.name AS seller_name, s.title, s.category, s.currency, s.price, s.image_key,
-                       s.in_stock, s.created_at,
-                       CASE WHEN q.query IS NULL THEN 0 ELSE ts_rank_cd(s.document, q.query) END AS rank
-                FROM search_products s
+                       s.in_stock, s.created_at, {rank} AS rank
+                FROM (SELECT * FROM search_products s {match}) s
                      JOIN store_directory d ON d.seller_id = s.seller_id AND d.status = 'active'
-                     CROSS JOIN q
-                WHERE (q.query IS NULL OR s.document @@ q.query)
-                  AND ($4::bigint IS NULL OR s.price >= $4)
+                WHERE ($4::bigint IS NULL OR s.price >= $4)
                   AND ($5::bigint IS NULL OR s.price <= $5)
                   AND (NOT $6 OR s.in_stock)
                   AND ($7::text IS NULL OR s.currency = $7))

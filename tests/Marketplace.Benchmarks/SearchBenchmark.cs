@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Globalization;
+using Marketplace.Testing;
+using Npgsql;
+
+namespace Marketplace.Benchmarks;
+
+/// <summary>
+/// Search latency over HTTP against a real web host and silo process. The catalog (100,000 products by default, in 200
+/// stores) is generated as grain-state rows, so the same triggers that maintain the read model in production build it.
+/// Query mix: 70% one- or two-word keyword queries from the catalog's vocabulary, 20% keyword plus filters, 10% word
+/// prefixes as typed; facets are always computed. 32 concurrent clients without think time.
+/// </summary>
+public static class SearchBenchmark
+{
+    private static readonly string[] Nouns =
+    [
+        "café", "zapatos", "zapatillas", "mochila", "chaqueta", "camisa", "taza", "tetera", "lámpara", "silla", "mesa", "cojín",
+        "manta", "bufanda", "guantes", "sombrero", "cartera", "cinturón", "reloj", "anillo", "collar", "aros", "vela", "jabón",
+        "miel", "mermelada", "aceite", "vino", "cerveza", "queso", "chocolate", "galletas", "libro", "cuaderno", "lápiz",
+        "coffee", "shoes", "sneakers", "backpack", "jacket", "shirt", "mug", "teapot", "lamp", "chair", "table", "cushion",
+        "blanket", "scarf", "gloves", "hat", "wallet", "belt", "watch", "ring", "necklace", "earrings", "candle", "soap",
+        "honey", "jam", "olive", "wine", "beer", "cheese", "cookies", "notebook", "pencil", "poncho", "alfombra", "cesta",
+    ];
+
+    private static readonly string[] Qualities =
+    [
+        "artesanal", "orgánico", "rústico", "clásico", "moderno", "vintage", "natural", "premium", "pequeño", "grande",
+        "handmade", "organic", "rustic", "classic", "modern", "natural", "premium", "small", "large", "colorful",
+        "cuero", "lana", "algodón", "madera", "cerámica", "vidrio", "plata", "cobre", "bambú", "lino",
+        "leather", "wool", "cotton", "wooden", "ceramic", "glass", "silver", "copper", "bamboo", "linen",
+        "andino", "patagónico", "chilote", "mapuche", "atacameño", "azul", "rojo", "verde", "negro", "blanco",
+    ];
+
+    private static readonly string[] Categories =
+    [
+        "coffee", "shoes", "bags", "clothing", "kitchen", "home", "furniture", "accessories", "jewelry", "beauty", "food",
+        "drinks", "books", "stationery", "crafts", "outdoor", "toys", "garden", "pets", "art",
+    ];
+
+    public static async Task RunAsync(BenchmarkOptions options)
+    {
+        var products = options.Products ?? 100_000;
+        var clients = options.Clients > 0 ? options.Clients : 32;
+        await using var database = await TestDatabase.CreateAsync("bench_search");
+        var generation = Stopwatch.StartNew();
+        await GenerateCatalogAsync(database, products);
+        Console.WriteLine($"search benchmark: generated {products:N0} products in 200 stores in {generation.Elapsed.TotalSeconds:F0} s " +
+                          $"(read model: {await database.ScalarAsync<long>("SELECT count(*) FROM search_products"):N0} rows, " +
+                          $"{await database.ScalarAsync<string>("SELECT pg_size_pretty(pg_total_relation_size('search_products'))")})");
+
+        const string ClusterId = "bench-search";
+        await using var silo = ProcessHost.StartSilo("silo-1", database.ConnectionString, ClusterId);
+        await using var web = ProcessHost.StartWebHost("web-1", database.ConnectionString, ClusterId);
+        await silo.WaitReadyAsync(TimeSpan.FromMinutes(2));
+        await web.WaitReadyAsync(TimeSpan.FromMinutes(2));
+
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients };
+        using var http = new HttpClient(handler) { BaseAddress = web.BaseAddress };
+        await RunAsync(http, clients, seconds: 5, print: false);
+        await RunAsync(http, clients, options.Seconds, print: true);
+    }
+
+    private static async Task RunAsync(HttpClient http, int clients, int seconds, bool print)
+    {
+        var cpuBefore = MachineCpu.Read();
+        var stop = DateTime.UtcNow.AddSeconds(seconds);
+        var started = Stopwatch.GetTimestamp();
+        var results = await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            var random = new Random(1000 + c);
+            var latencies = new Dictionary<string, Latencies> { ["keyword"] = new(), ["filtered"] = new(), ["prefix"] = new() };
+            var errors = 0;
+            var hits = 0L;
+            while (DateTime.UtcNow < stop)
+            {
+                var (kind, query) = NextQuery(random);
+                var t0 = Stopwatch.GetTimestamp();
+                using var response = await http.GetAsync("/api/search?" + query);
+                var body = await response.Content.ReadAsStringAsync();
+                latencies[kind].Add(Stopwatch.GetTimestamp() - t0);
+                if (!response.IsSuccessStatusCode)
+                {
+                    errors++;
+                }
+                else if (!body.Contains("\"total\":0,", StringComparison.Ordinal))
+                {
+                    hits++;
+                }
+            }
+
+            return (latencies, errors, hits);
+        })));
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpu = MachineCpu.Read().BusySince(cpuBefore);
+        if (!print)
+        {
+            return;
+        }
+
+        var all = new Latencies();
+        foreach (var r in results)
+        {
+            foreach (var l in r.latencies.Values)
+            {
+                all.AddRange(l);
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"search over HTTP, {clients} clients, {seconds} s: {all.Count / elapsed:F0} queries/s, p50 {all.Percentile(50):F1} ms, " +
+            $"p95 {all.Percentile(95):F1} ms, p99 {all.Percentile(99):F1} ms; queries with results {results.Sum(r => r.hits) * 100.0 / all.Count:F0}%, " +
+            $"errors {results.Sum(r => r.errors)}; machine CPU busy {cpu:F0}% of {Environment.ProcessorCount} cores (web host, silo, PostgreSQL and this client together)"));
+        foreach (var kind in new[] { "keyword", "filtered", "prefix" })
+        {
+            var merged = new Latencies();
+            foreach (var r in results)
+            {
+                merged.AddRange(r.latencies[kind]);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {kind,-8}: {merged.Count * 100.0 / all.Count,3:F0}% of queries, p50 {merged.Percentile(50):F1} ms, p95 {merged.Percentile(95):F1} ms"));
+        }
+    }
+
+    private static (string Kind, string Query) NextQuery(Random random)
+    {
+        string Word() => random.Next(2) == 0 ? Nouns[random.Next(Nouns.Length)] : Qualities[random.Next(Qualities.Length)];
+        var roll = random.Next(100);
+        if (roll < 70)
+        {
+            var text = random.Next(2) == 0 ? Word() : $"{Nouns[random.Next(Nouns.Length)]} {Qualities[random.Next(Qualities.Length)]}";
+            return ("keyword", "q=" + Uri.EscapeDataString(text));
+        }
+
+        if (roll < 90)
+        {
+            var filter = random.Next(4) switch
+            {
+                0 => "&category=" + Categories[random.Next(Categories.Length)],
+                1 => "&currency=CLP&minPrice=5000&maxPrice=" + (20_000 + random.Next(80_000)).ToString(CultureInfo.InvariantCulture),
+                2 => "&inStock=true&sort=priceAsc",
+                _ => "&inStock=true&category=" + Categories[random.Next(Categories.Length)],
+            };
+            return ("filtered", "q=" + Uri.EscapeDataString(Word()) + filter);
+        }
+
+        var word = Word();
+        return ("prefix", "q=" + Uri.EscapeDataString(word[..Math.Min(word.Length, 3 + random.Next(2))]));
+    }
+
+    /// <summary>Sellers and products as grain-state rows, plus their stock; the triggers build the search read model.</summary>
+    private static async Task GenerateCatalogAsync(TestDatabase database, int products)
+    {
+        // One session, so setseed makes the catalog the same on every run.
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        string[] statements =
+        [
+            """
+            SELECT setseed(0.42)
+            """,
+            """
+            INSERT INTO orleans_storage (grain_id_hash, grain_id_n0, grain_id_n1, grain_type_hash, grain_type, grain_key_string,
+                                         service_id, payload, version)
+            SELECT s, 0, 0, 1, 'seller', 'sel_bench' || lpad(s::text, 6, '0'), 'bench',
+                   convert_to(jsonb_build_object('Created', true, 'Name', 'Tienda ' || s, 'Status', 'active',
+                                                 'Staff', '[]'::jsonb, 'Products', '[]'::jsonb,
+                                                 'CreatedAt', now(), 'UpdatedAt', now())::text, 'UTF8'), 1
+            FROM generate_series(1, 200) s
+            """,
+            """
+            INSERT INTO inventory_skus (sku_id, product_id, sku, seller_id, initial_stock, adjustments, on_hand, reserved, sold,
+                                        version, created_at, updated_at)
+            SELECT 'prd_bench' || lpad(p::text, 7, '0') || '/A', 'prd_bench' || lpad(p::text, 7, '0'), 'A',
+                   'sel_bench' || lpad((p % 200 + 1)::text, 6, '0'), stock, 0, stock, 0, 0, 1, now(), now()
+            FROM (SELECT p, CASE WHEN random() < 0.15 THEN 0 ELSE 1 + (random() * 50)::int END AS stock
+                  FROM generate_series(1, $1) p) x
+            """,
+            """
+            INSERT INTO orleans_storage (grain_id_hash, grain_id_n0, grain_id_n1, grain_type_hash, grain_type, grain_key_string,
+                                         service_id, payload, version)
+            SELECT 1000 + p, 0, 0, 2, 'product', 'prd_bench' || lpad(p::text, 7, '0'), 'bench',
+                   convert_to(jsonb_build_object(
+                       'Created', true,
+                       'SellerId', 'sel_bench' || lpad((p % 200 + 1)::text, 6, '0'),
+                       'Title', initcap(n1) || ' ' || q1 || ' ' || q2,
+                       'Description', 'Un ' || n2 || ' ' || q3 || ' hecho a mano, ideal con ' || n3 || '. A ' || q2 || ' ' || n1 || ' for everyday use.',
+                       'Category', c,
+                       'Currency', CASE WHEN p % 5 = 0 THEN 'USD' ELSE 'CLP' END,
+                       'Price', CASE WHEN p % 5 = 0 THEN 500 + (random() * 20000)::int ELSE 990 + (random() * 150000)::int END,
+                       'Status', 'published',
+                       'Attributes', jsonb_build_object('material', q3),
+                       'Variants', jsonb_build_array(jsonb_build_object('Sku', 'A', 'Options', jsonb_build_object('size', 'M'))),
+                       'Images', '[]'::jsonb,
+                       'CreatedAt', now() - make_interval(mins => p),
+                       'UpdatedAt', now() - make_interval(mins => p))::text, 'UTF8'), 1
+            FROM (SELECT p,
+                         ($2::text[])[1 + floor(random() * array_length($2, 1))::int] AS n1,
+                         ($2::text[])[1 + floor(random() * array_length($2, 1))::int] AS n2,
+                         ($2::text[])[1 + floor(random() * array_length($2, 1))::int] AS n3,
+                         ($3::text[])[1 + floor(random() * array_length($3, 1))::int] AS q1,
+                         ($3::text[])[1 + floor(random() * array_length($3, 1))::int] AS q2,
+                         ($3::text[])[1 + floor(random() * array_length($3, 1))::int] AS q3,
+                         ($4::text[])[1 + floor(random() * array_length($4, 1))::int] AS c
+                  FROM generate_series(1, $1) p) g
+            """,
+            """
+            ANALYZE search_products
+            """,
+            """
+            ANALYZE store_directory
+            """,
+        ];
+        foreach (var sql in statements)
+        {
+            await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+            if (sql.Contains("$1", StringComparison.Ordinal))
+            {
+                command.Parameters.Add(new() { Value = products });
+            }
+
+            if (sql.Contains("$2", StringComparison.Ordinal))
+            {
+                command.Parameters.Add(new() { Value = Nouns });
+                command.Parameters.Add(new() { Value = Qualities });
+                command.Parameters.Add(new() { Value = Categories });
+            }
+
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+}
+
+/// <summary>Whole-machine CPU time from /proc/stat, to say what a run cost.</summary>
+internal readonly record struct MachineCpu(long Busy, long Total)
+{
+    public static MachineCpu Read()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        var idle = fields[3] + fields[4];
+        var total = fields.Take(8).Sum();
+        return new MachineCpu(total - idle, total);
+    }
+
+    public double BusySince(MachineCpu before) =>
+        Total == before.Total ? 0 : (Busy - before.Busy) * 100.0 / (Total - before.Total);
+}
