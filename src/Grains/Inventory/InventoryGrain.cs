@@ -29,6 +29,7 @@ public sealed partial class InventoryGrain(
     private TaskCompletionSource? nextWrite;
     private TaskCompletionSource? currentWrite;
     private Exception? broken;
+    private bool writing;
     private IGrainTimer? sweepTimer;
     private bool reminderRegistered;
 
@@ -273,7 +274,7 @@ public sealed partial class InventoryGrain(
 
         nextWrite ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var stored = nextWrite.Task;
-        if (currentWrite is null)
+        if (!writing)
         {
             _ = WriteLoopAsync();
         }
@@ -292,7 +293,21 @@ public sealed partial class InventoryGrain(
         return nextWrite?.Task ?? currentWrite?.Task ?? Task.CompletedTask;
     }
 
+    /// <summary>The only writer: one write in flight at a time, until nothing is left to store.</summary>
     private async Task WriteLoopAsync()
+    {
+        writing = true;
+        try
+        {
+            await WriteBatchesAsync();
+        }
+        finally
+        {
+            writing = false;
+        }
+    }
+
+    private async Task WriteBatchesAsync()
     {
         while (nextWrite is { } write)
         {
