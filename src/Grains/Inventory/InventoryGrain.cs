@@ -154,38 +154,9 @@ public sealed partial class InventoryGrain(
         return result;
     }
 
-    public async Task<ReservationResult> Release(string orderId)
-    {
-        RequireOrderId(orderId);
-        var sku = RequireLedger();
-        var result = sku.Release(orderId, clock.GetUtcNow(), out var changed);
-        if (result is null && await RecallAsync(orderId))
-        {
-            result = sku.Release(orderId, clock.GetUtcNow(), out changed);
-        }
+    public Task<ReservationResult> Release(string orderId) => SettleAsync(orderId, ReservationStatus.Released);
 
-        await (changed ? Store() : WhenStored());
-        return result ?? Unknown(orderId);
-    }
-
-    public async Task<ReservationResult> Commit(string orderId)
-    {
-        RequireOrderId(orderId);
-        var sku = RequireLedger();
-        var result = sku.Commit(orderId, clock.GetUtcNow(), out var changed);
-        if (result is null && await RecallAsync(orderId))
-        {
-            result = sku.Commit(orderId, clock.GetUtcNow(), out changed);
-        }
-
-        if (changed)
-        {
-            LogCommitted(logger, SkuId, orderId, result!.Quantity);
-        }
-
-        await (changed ? Store() : WhenStored());
-        return result ?? Unknown(orderId);
-    }
+    public Task<ReservationResult> Commit(string orderId) => SettleAsync(orderId, ReservationStatus.Committed);
 
     public async Task<ReservationResult> GetReservation(string orderId)
     {
@@ -217,6 +188,26 @@ public sealed partial class InventoryGrain(
 
         StartSweeping();
         await SweepAsync();
+    }
+
+    /// <summary>Releases or commits the order's hold; an order memory no longer has is looked up in storage first.</summary>
+    private async Task<ReservationResult> SettleAsync(string orderId, ReservationStatus outcome)
+    {
+        RequireOrderId(orderId);
+        var sku = RequireLedger();
+        var result = sku.Settle(orderId, outcome, clock.GetUtcNow(), out var changed);
+        if (result is null && await RecallAsync(orderId))
+        {
+            result = sku.Settle(orderId, outcome, clock.GetUtcNow(), out changed);
+        }
+
+        if (changed && outcome == ReservationStatus.Committed)
+        {
+            LogCommitted(logger, SkuId, orderId, result!.Quantity);
+        }
+
+        await (changed ? Store() : WhenStored());
+        return result ?? Unknown(orderId);
     }
 
     /// <summary>Reads a settled hold that memory no longer has; answers whether storage knew it.</summary>

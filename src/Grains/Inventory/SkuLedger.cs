@@ -248,8 +248,17 @@ public sealed class SkuLedger
                && c.Reserved == held.Values.Sum(r => r.Quantity);
     }
 
-    private ReservationResult? Settle(string orderId, ReservationStatus outcome, DateTimeOffset now, out bool changed)
+    /// <summary>
+    /// Ends a hold as <paramref name="outcome"/> (released, committed or expired), or answers how it already ended. Null
+    /// when memory does not know the order (storage may).
+    /// </summary>
+    public ReservationResult? Settle(string orderId, ReservationStatus outcome, DateTimeOffset now, out bool changed)
     {
+        if (outcome is not (ReservationStatus.Released or ReservationStatus.Committed or ReservationStatus.Expired))
+        {
+            throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A hold ends released, committed or expired.");
+        }
+
         changed = false;
         if (settled.TryGetValue(orderId, out var done))
         {

@@ -140,15 +140,12 @@ public static class ProductsApi
                 return TooLarge();
             }
 
-            using var buffer = new MemoryStream();
-            await form.Files[0].CopyToAsync(buffer, ct);
-            bytes = buffer.ToArray();
+            await using var file = form.Files[0].OpenReadStream();
+            bytes = await ReadAllAsync(file, ct);
         }
         else
         {
-            using var buffer = new MemoryStream();
-            await http.Body.CopyToAsync(buffer, ct);
-            bytes = buffer.ToArray();
+            bytes = await ReadAllAsync(http.Body, ct);
         }
 
         if (bytes.Length > MaxImageBytes)
@@ -242,6 +239,13 @@ public static class ProductsApi
     {
         response.Headers.ETag = new EntityTagHeaderValue($"\"{details.Version.ToString(CultureInfo.InvariantCulture)}\"").ToString();
         return TypedResults.Ok(ProductResponse.From(details));
+    }
+
+    private static async Task<byte[]> ReadAllAsync(Stream source, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await source.CopyToAsync(buffer, ct);
+        return buffer.ToArray();
     }
 
     private static ProblemHttpResult TooLarge() => ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "image-too-large",

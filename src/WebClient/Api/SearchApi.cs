@@ -17,9 +17,7 @@ public sealed record SearchItemResponse(
     string Category,
     RatingResponse Rating);
 
-public sealed record FacetResponse(string Value, string? Label, int Count);
-
-public sealed record SearchFacetsResponse(IReadOnlyList<FacetResponse> Category, IReadOnlyList<FacetResponse> Seller);
+public sealed record SearchFacetsResponse(IReadOnlyList<FacetValue> Category, IReadOnlyList<FacetValue> Seller);
 
 public sealed record SearchResponse(IReadOnlyList<SearchItemResponse> Items, int Total, int Page, int PageSize, SearchFacetsResponse Facets);
 
@@ -110,9 +108,7 @@ public static partial class SearchApi
             result.Total,
             paging.Page,
             paging.PageSize,
-            new SearchFacetsResponse(
-                result.Categories.Select(f => new FacetResponse(f.Value, f.Label, f.Count)).ToList(),
-                result.Sellers.Select(f => new FacetResponse(f.Value, f.Label, f.Count)).ToList())));
+            new SearchFacetsResponse(result.Categories, result.Sellers)));
     }
 
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]

@@ -44,7 +44,7 @@ public sealed partial class FileSystemBlobStore : IBlobStore
 
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        await File.WriteAllBytesAsync(temporary, content.ToArray(), cancellationToken);
+        await File.WriteAllBytesAsync(temporary, content, cancellationToken);
         File.Move(temporary, path, overwrite: true);
     }
 

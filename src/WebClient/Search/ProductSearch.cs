@@ -63,9 +63,11 @@ public sealed class ProductSearch(NpgsqlDataSource dataSource)
             _ => "created_at DESC, product_id",
         };
         // The text condition is written only when there is text: "document @@ query" must stand alone for the GIN
-        // index to be used (an "IS NULL OR" around it turns the search into a scan of every row).
-        var match = tsQuery is null ? "" : "WHERE s.document @@ to_tsquery('simple', search_fold($1))";
-        var rank = tsQuery is null ? "0::real" : "ts_rank_cd(s.document, to_tsquery('simple', search_fold($1)))";
+        // index to be used (an "IS NULL OR" around it turns the search into a scan of every row). The query is a
+        // scalar subquery so it is folded and parsed once per statement, not once per matching row.
+        const string Query = "(SELECT to_tsquery('simple', search_fold($1)))";
+        var match = tsQuery is null ? "" : $"WHERE s.document @@ {Query}";
+        var rank = tsQuery is null ? "0::real" : $"ts_rank_cd(s.document, {Query})";
         await using var command = dataSource.CreateCommand($"""
             WITH m AS MATERIALIZED (
                 SELECT s.product_id, s.seller_id, d.name AS seller_name, s.title, s.category, s.currency, s.price, s.image_key,
