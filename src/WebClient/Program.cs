@@ -18,6 +18,9 @@ builder.Services.AddMarketplaceProblemDetails();
 builder.Services.AddMarketplaceRateLimits(builder.Configuration);
 builder.Services.AddPublicApiCors();
 builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+builder.Services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.Section);
+builder.Services.AddSingleton<SearchIndexFeed>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexFeed>());
 builder.Services.AddSingleton<ProductSearch>();
 builder.Services.AddOptions<BlobOptions>().BindConfiguration("Blobs");
 builder.Services.AddSingleton<IBlobStore>(sp =>
@@ -42,7 +45,8 @@ builder.Services.AddSingleton<AccountSeeder>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<AccountSeeder>());
 builder.Services.AddHealthChecks()
     .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"])
-    .AddCheck<AccountSeeder>("accounts", tags: ["ready"]);
+    .AddCheck<AccountSeeder>("accounts", tags: ["ready"])
+    .AddCheck<SearchIndexFeed>("search", tags: ["ready"]);
 
 var app = builder.Build();
 

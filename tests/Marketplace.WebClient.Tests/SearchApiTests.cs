@@ -83,9 +83,9 @@ public sealed class SearchApiTests(WebFixture fixture)
 
         // Selling out and archiving show up as well.
         (await http.PutAsJsonAsync($"/api/products/{product}/stock", new { items = new[] { new { sku = "A", onHand = 0 } } })).EnsureSuccessStatusCode();
-        Assert.False((await SearchAsync($"q=japonesa&sellerId={store}")).GetProperty("items")[0].GetProperty("inStock").GetBoolean());
+        await SearchUntilAsync($"q=japonesa&sellerId={store}", r => !r.GetProperty("items")[0].GetProperty("inStock").GetBoolean());
         (await http.DeleteAsync($"/api/products/{product}")).EnsureSuccessStatusCode();
-        Assert.Empty(Titles(await SearchAsync($"q=japonesa&sellerId={store}")));
+        await SearchUntilAsync($"q=japonesa&sellerId={store}", r => Titles(r).Length == 0);
     }
 
     [Fact]
@@ -94,9 +94,9 @@ public sealed class SearchApiTests(WebFixture fixture)
         var store = await CatalogAsync();
         using var admin = await fixture.CreateAdminClientAsync();
         (await admin.PostAsJsonAsync($"/api/admin/stores/{store}/suspend", new { reason = "Review" })).EnsureSuccessStatusCode();
-        Assert.Equal(0, (await SearchAsync($"sellerId={store}")).GetProperty("total").GetInt32());
+        await SearchUntilAsync($"sellerId={store}", r => r.GetProperty("total").GetInt32() == 0);
         (await admin.PostAsync($"/api/admin/stores/{store}/reinstate", null)).EnsureSuccessStatusCode();
-        Assert.Equal(4, (await SearchAsync($"sellerId={store}")).GetProperty("total").GetInt32());
+        await SearchUntilAsync($"sellerId={store}", r => r.GetProperty("total").GetInt32() == 4);
     }
 
     [Fact]
@@ -148,6 +148,7 @@ public sealed class SearchApiTests(WebFixture fixture)
         await CreateAsync(store, "Zapatillas running", "shoes", 39990, "CLP", stock: 0);
         await CreateAsync(store, "Leather boots", "shoes", 12000, "USD", stock: 1, description: "Botas de cuero for rainy days");
         await CreateAsync(store, "Café secreto", "coffee", 10990, "CLP", stock: 5, status: "draft");
+        await SearchUntilAsync($"sellerId={store}", r => r.GetProperty("total").GetInt32() == 4);
         return store;
     }
 
@@ -173,6 +174,23 @@ public sealed class SearchApiTests(WebFixture fixture)
         var response = await http.GetAsync("/api/search?" + query);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.ReadJsonAsync();
+    }
+
+    /// <summary>Searches until the answer satisfies the condition: the index follows the read model within seconds.</summary>
+    private async Task<JsonElement> SearchUntilAsync(string query, Func<JsonElement, bool> condition)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var result = await SearchAsync(query);
+            if (condition(result))
+            {
+                return result;
+            }
+
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(2), $"search for '{query}' did not catch up within 2 s: {result}");
+            await Task.Delay(50);
+        }
     }
 
     private static string[] Titles(JsonElement result) =>

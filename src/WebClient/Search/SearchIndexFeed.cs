@@ -1,0 +1,177 @@
+using System.Data;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Marketplace.WebClient.Search;
+
+/// <summary>Configuration section "Search".</summary>
+public sealed class SearchOptions
+{
+    public const string Section = "Search";
+
+    /// <summary>How often the index asks the read model for changes: the most a change waits to become searchable.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long removed products keep their tombstone. An index that could not reach the database for half this long
+    /// reloads everything instead of trusting that it saw every removal.
+    /// </summary>
+    public TimeSpan RemovalRetention { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>
+/// Keeps this web host's <see cref="SearchIndex"/> in step with the search read model: a full load at start, then every
+/// poll interval the rows written by transactions it has not seen yet. A poll reads in one snapshot and remembers that
+/// snapshot's oldest running transaction, so a transaction that commits late is still picked up on the next poll
+/// (rows seen twice are applied twice, which is harmless).
+/// </summary>
+public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<SearchOptions> options, ILogger<SearchIndexFeed> logger)
+    : BackgroundService, IHealthCheck
+{
+    private const int ChunkSize = 2000;
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+
+    private readonly TaskCompletionSource<SearchIndex> loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private SearchIndex? index;
+    private string watermark = "0";
+
+    /// <summary>The index, once its first full load is done.</summary>
+    public Task<SearchIndex> LoadedIndexAsync(CancellationToken cancellationToken = default) =>
+        Volatile.Read(ref index) is { } current ? Task.FromResult(current) : loaded.Task.WaitAsync(cancellationToken);
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Volatile.Read(ref index) is { } current
+            ? HealthCheckResult.Healthy($"{current.Count} products indexed.")
+            : HealthCheckResult.Unhealthy("Loading the search index."));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var lastSuccess = DateTime.MinValue;
+        var lastPrune = DateTime.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var current = Volatile.Read(ref index);
+                if (current is null || DateTime.UtcNow - lastSuccess > settings.RemovalRetention / 2)
+                {
+                    var fresh = new SearchIndex();
+                    watermark = await ReadChangesAsync(fresh, "0", stoppingToken);
+                    Volatile.Write(ref index, fresh);
+                    loaded.TrySetResult(fresh);
+                    LogLoaded(logger, fresh.Count);
+                }
+                else
+                {
+                    watermark = await ReadChangesAsync(current, watermark, stoppingToken);
+                }
+
+                lastSuccess = DateTime.UtcNow;
+                if (lastSuccess - lastPrune > PruneEvery)
+                {
+                    await PruneRemovalsAsync(settings.RemovalRetention, stoppingToken);
+                    lastPrune = lastSuccess;
+                }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogPollFailed(logger, e.Message);
+            }
+
+            try
+            {
+                await Task.Delay(settings.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Applies every change made by transactions not older than <paramref name="since"/>; answers the next mark.</summary>
+    private async Task<string> ReadChangesAsync(SearchIndex target, string since, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new("SELECT pg_snapshot_xmin(pg_current_snapshot())::text"),
+                new("SELECT seller_id, name, status = 'active' FROM store_directory WHERE change_xid >= $1::text::xid8")
+                {
+                    Parameters = { new() { Value = since } },
+                },
+                new("""
+                    SELECT DISTINCT r.product_id FROM search_removals r
+                    WHERE r.change_xid >= $1::text::xid8
+                      AND NOT EXISTS (SELECT 1 FROM search_products s WHERE s.product_id = r.product_id)
+                    """)
+                {
+                    Parameters = { new() { Value = since } },
+                },
+                new("""
+                    SELECT product_id, seller_id, title, category, currency, price, image_key, in_stock, created_at, document::text
+                    FROM search_products WHERE change_xid >= $1::text::xid8
+                    """)
+                {
+                    Parameters = { new() { Value = since } },
+                },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var next = reader.GetString(0);
+
+        await reader.NextResultAsync(ct);
+        var sellers = new List<SearchSeller>();
+        while (await reader.ReadAsync(ct))
+        {
+            sellers.Add(new SearchSeller(reader.GetString(0), reader.GetString(1), reader.GetBoolean(2)));
+        }
+
+        await reader.NextResultAsync(ct);
+        var removals = new List<string>();
+        while (await reader.ReadAsync(ct))
+        {
+            removals.Add(reader.GetString(0));
+        }
+
+        target.Apply(sellers, [], removals);
+
+        await reader.NextResultAsync(ct);
+        var chunk = new List<SearchDocument>(ChunkSize);
+        while (await reader.ReadAsync(ct))
+        {
+            chunk.Add(new SearchDocument(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetBoolean(7),
+                reader.GetFieldValue<DateTimeOffset>(8), reader.GetString(9)));
+            if (chunk.Count == ChunkSize)
+            {
+                // Applied in chunks, so searches never wait long behind a large change such as a reindex.
+                target.Apply([], chunk, []);
+                chunk.Clear();
+            }
+        }
+
+        target.Apply([], chunk, []);
+        return next;
+    }
+
+    private async Task PruneRemovalsAsync(TimeSpan retention, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("DELETE FROM search_removals WHERE removed_at < now() - make_interval(secs => $1)");
+        command.Parameters.Add(new() { Value = retention.TotalSeconds });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Search index loaded: {Count} products.")]
+    private static partial void LogLoaded(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading search changes failed, retrying: {Reason}")]
+    private static partial void LogPollFailed(ILogger logger, string reason);
+}

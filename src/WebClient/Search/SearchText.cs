@@ -1,0 +1,185 @@
+using System.Collections.Frozen;
+using System.Text;
+
+namespace Marketplace.WebClient.Search;
+
+/// <summary>One word of a query: matched exactly, or as the start of a word while the shopper is typing.</summary>
+public readonly record struct QueryTerm(string Text, bool Prefix);
+
+/// <summary>
+/// Lexeme weights as PostgreSQL writes them in a tsvector: A title, B category, C attributes and options,
+/// D description. The best weight of a word in a document is what counts for ranking.
+/// </summary>
+public enum LexemeWeight : byte
+{
+    D = 0,
+    C = 1,
+    B = 2,
+    A = 3,
+}
+
+/// <summary>Text rules shared by the query side and the documents PostgreSQL prepares.</summary>
+public static class SearchText
+{
+    public const int MaxTerms = 8;
+
+    /// <summary>
+    /// Words of a query, folded the way the database folds documents (lower case, no accents). Every word of two or more
+    /// characters matches as a prefix ("zap" finds "zapatos"); only letters and digits make words, so nothing in the
+    /// text has any other meaning.
+    /// </summary>
+    public static IReadOnlyList<QueryTerm> Terms(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return [];
+        }
+
+        var terms = new List<QueryTerm>();
+        var word = new StringBuilder();
+        foreach (var c in Fold(text).Append(' '))
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                word.Append(c);
+                continue;
+            }
+
+            if (word.Length > 0 && terms.Count < MaxTerms)
+            {
+                var term = new QueryTerm(word.ToString(), word.Length >= 2);
+                if (!terms.Contains(term))
+                {
+                    terms.Add(term);
+                }
+            }
+
+            word.Clear();
+        }
+
+        return terms;
+    }
+
+    // Accented lower-case Latin letters and their base letters, position by position (Latin-1, Latin Extended-A/B and
+    // Latin Extended Additional): the letters unaccent folds. The host runs without ICU, so Unicode normalization is
+    // not available to do this.
+    private const string Accented =
+        "àáâãäåçèéêëìíîïñòóôõöùúûüýÿāăąćĉċčďēĕėęěĝğġģĥĩīĭįĵķĺļľńņňōŏőŕŗřśŝşšţťũūŭůűųŵŷźżžơưǎǐǒǔǖǘǚǜǟǡǧǩǫǭǰǵǹǻȁȃȅȇȉȋȍȏȑȓȕȗșțȟȧȩȫȭȯȱȳ" +
+        "ḁḃḅḇḉḋḍḏḑḓḕḗḙḛḝḟḡḣḥḧḩḫḭḯḱḳḵḷḹḻḽḿṁṃṅṇṉṋṍṏṑṓṕṗṙṛṝṟṡṣṥṧṩṫṭṯṱṳṵṷṹṻṽṿẁẃẅẇẉẋẍẏẑẓẕẖẗẘẙạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ";
+
+    private const string Unaccented =
+        "aaaaaaceeeeiiiinooooouuuuyyaaaccccdeeeeegggghiiiijklllnnnooorrrssssttuuuuuuwyzzzouaiouuuuuaagkoojgnaaaeeiioorruusthaeooooy" +
+        "abbbcdddddeeeeefghhhhhiikkkllllmmmnnnnoooopprrrrsssssttttuuuuuvvwwwwwxxyzzzhtwyaaaaaaaaaaaaeeeeeeeeiioooooooooooouuuuuuuyyyy";
+
+    private static readonly FrozenDictionary<char, char> BaseLetter =
+        Accented.Zip(Unaccented).ToFrozenDictionary(p => p.First, p => p.Second);
+
+    /// <summary>
+    /// Lower case without accents, as PostgreSQL's search_fold (lower(unaccent(...))) prepares documents, for the letters
+    /// catalogs use; combining accents are dropped and the letters that have no base letter are spelled out.
+    /// </summary>
+    public static string Fold(string text)
+    {
+        var folded = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (c is >= '\u0300' and <= '\u036f')
+            {
+                continue;
+            }
+
+            var lower = char.ToLowerInvariant(c);
+            switch (lower)
+            {
+                case 'ß': folded.Append("ss"); break;
+                case 'æ': folded.Append("ae"); break;
+                case 'œ': folded.Append("oe"); break;
+                case 'ø': folded.Append('o'); break;
+                case 'ł': folded.Append('l'); break;
+                case 'đ' or 'ð': folded.Append('d'); break;
+                case 'þ': folded.Append("th"); break;
+                case 'ı': folded.Append('i'); break;
+                default: folded.Append(BaseLetter.GetValueOrDefault(lower, lower)); break;
+            }
+        }
+
+        return folded.ToString();
+    }
+
+    /// <summary>
+    /// The lexemes of a tsvector in PostgreSQL's text form (<c>'cafe':1A,4 'huila':7C</c>) with the best weight each
+    /// has. A position without a letter is weight D; a lexeme without positions too.
+    /// </summary>
+    public static Dictionary<string, LexemeWeight> ParseTsVector(string document)
+    {
+        var lexemes = new Dictionary<string, LexemeWeight>(StringComparer.Ordinal);
+        var i = 0;
+        var lexeme = new StringBuilder();
+        while (i < document.Length)
+        {
+            if (document[i] != '\'')
+            {
+                i++;
+                continue;
+            }
+
+            // A quoted lexeme: '' is a quote and a backslash escapes the next character.
+            lexeme.Clear();
+            i++;
+            while (i < document.Length)
+            {
+                var c = document[i];
+                if (c == '\\' && i + 1 < document.Length)
+                {
+                    lexeme.Append(document[i + 1]);
+                    i += 2;
+                }
+                else if (c == '\'' && i + 1 < document.Length && document[i + 1] == '\'')
+                {
+                    lexeme.Append('\'');
+                    i += 2;
+                }
+                else if (c == '\'')
+                {
+                    i++;
+                    break;
+                }
+                else
+                {
+                    lexeme.Append(c);
+                    i++;
+                }
+            }
+
+            var weight = LexemeWeight.D;
+            if (i < document.Length && document[i] == ':')
+            {
+                i++;
+                while (i < document.Length && document[i] != ' ')
+                {
+                    var w = document[i] switch
+                    {
+                        'A' => LexemeWeight.A,
+                        'B' => LexemeWeight.B,
+                        'C' => LexemeWeight.C,
+                        _ => LexemeWeight.D,
+                    };
+                    if (w > weight)
+                    {
+                        weight = w;
+                    }
+
+                    i++;
+                }
+            }
+
+            var key = lexeme.ToString();
+            if (!lexemes.TryGetValue(key, out var existing) || weight > existing)
+            {
+                lexemes[key] = weight;
+            }
+        }
+
+        return lexemes;
+    }
+}
