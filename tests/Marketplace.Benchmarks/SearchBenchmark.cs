@@ -53,12 +53,16 @@ public static class SearchBenchmark
         await using var silo = ProcessHost.StartSilo("silo-1", database.ConnectionString, ClusterId);
         await using var web = ProcessHost.StartWebHost("web-1", database.ConnectionString, ClusterId);
         await silo.WaitReadyAsync(TimeSpan.FromMinutes(2));
+        var loading = Stopwatch.StartNew();
         await web.WaitReadyAsync(TimeSpan.FromMinutes(2));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"web host ready (search index loaded) {loading.Elapsed.TotalSeconds:F1} s after the silo; web host memory {ResidentMegabytes(web.Id):F0} MB resident"));
 
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients };
         using var http = new HttpClient(handler) { BaseAddress = web.BaseAddress };
         await RunAsync(http, clients, seconds: 5, print: false);
         await RunAsync(http, clients, options.Seconds, print: true);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"web host memory after the run {ResidentMegabytes(web.Id):F0} MB resident"));
     }
 
     private static async Task RunAsync(HttpClient http, int clients, int seconds, bool print)
@@ -122,6 +126,12 @@ public static class SearchBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {kind,-8}: {merged.Count * 100.0 / all.Count,3:F0}% of queries, p50 {merged.Percentile(50):F1} ms, p95 {merged.Percentile(95):F1} ms"));
         }
+    }
+
+    private static double ResidentMegabytes(int processId)
+    {
+        var line = File.ReadLines($"/proc/{processId}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
     private static (string Kind, string Query) NextQuery(Random random)

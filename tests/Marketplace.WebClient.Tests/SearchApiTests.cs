@@ -89,6 +89,32 @@ public sealed class SearchApiTests(WebFixture fixture)
     }
 
     [Fact]
+    public async Task A_change_that_commits_after_later_ones_still_reaches_the_index()
+    {
+        var store = await CatalogAsync();
+        var product = (await SearchAsync($"q=colombia&sellerId={store}")).GetProperty("items")[0].GetProperty("productId").GetString()!;
+
+        // A read-model write whose transaction starts first and commits last: its rows carry an older transaction id
+        // than changes the index has already taken in.
+        await using var slow = await fixture.Database.DataSource.OpenConnectionAsync();
+        await using var transaction = await slow.BeginTransactionAsync();
+        await using (var update = new Npgsql.NpgsqlCommand(
+            "UPDATE search_products SET document = document || to_tsvector('simple', 'tardio') WHERE product_id = $1", slow, transaction))
+        {
+            update.Parameters.Add(new() { Value = product });
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+
+        var later = await CreateAsync(store, "Tetera esmaltada", "kitchen", 19990, "CLP", stock: 1);
+        await SearchUntilAsync($"q=esmaltada&sellerId={store}", r => Titles(r).Length == 1);
+
+        await transaction.CommitAsync();
+        await SearchUntilAsync($"q=tardio&sellerId={store}", r => r.GetProperty("items").EnumerateArray()
+            .Select(i => i.GetProperty("productId").GetString()).SequenceEqual([product]));
+        Assert.NotEqual(product, later);
+    }
+
+    [Fact]
     public async Task Products_of_a_suspended_store_disappear_from_search()
     {
         var store = await CatalogAsync();

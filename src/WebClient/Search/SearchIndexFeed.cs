@@ -50,6 +50,7 @@ public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<Search
         var settings = options.Value;
         var lastSuccess = DateTime.MinValue;
         var lastPrune = DateTime.MinValue;
+        var lastFailureLogged = DateTime.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -77,7 +78,12 @@ public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<Search
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                LogPollFailed(logger, e.Message);
+                // Four polls a second would flood the log while the database is away: once, then every half minute.
+                if (DateTime.UtcNow - lastFailureLogged > TimeSpan.FromSeconds(30))
+                {
+                    LogPollFailed(logger, e.Message);
+                    lastFailureLogged = DateTime.UtcNow;
+                }
             }
 
             try
