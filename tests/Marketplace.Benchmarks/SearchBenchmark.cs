@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using Marketplace.Testing;
+using Marketplace.WebClient.Search;
 using Npgsql;
 
 namespace Marketplace.Benchmarks;
@@ -49,6 +51,8 @@ public static class SearchBenchmark
                           $"(read model: {await database.ScalarAsync<long>("SELECT count(*) FROM search_products"):N0} rows, " +
                           $"{await database.ScalarAsync<string>("SELECT pg_size_pretty(pg_total_relation_size('search_products'))")})");
 
+        await MeasureIndexAsync(database);
+
         const string ClusterId = "bench-search";
         await using var silo = ProcessHost.StartSilo("silo-1", database.ConnectionString, ClusterId);
         await using var web = ProcessHost.StartWebHost("web-1", database.ConnectionString, ClusterId);
@@ -80,7 +84,7 @@ public static class SearchBenchmark
             {
                 var (kind, query) = NextQuery(random);
                 var t0 = Stopwatch.GetTimestamp();
-                using var response = await http.GetAsync("/api/search?" + query);
+                using var response = await http.GetAsync(ToUrl(query));
                 var body = await response.Content.ReadAsStringAsync();
                 latencies[kind].Add(Stopwatch.GetTimestamp() - t0);
                 if (!response.IsSuccessStatusCode)
@@ -134,30 +138,80 @@ public static class SearchBenchmark
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
-    private static (string Kind, string Query) NextQuery(Random random)
+    private static (string Kind, SearchQuery Query) NextQuery(Random random)
     {
         string Word() => random.Next(2) == 0 ? Nouns[random.Next(Nouns.Length)] : Qualities[random.Next(Qualities.Length)];
+        string Category() => Categories[random.Next(Categories.Length)];
+        SearchQuery Text(string text) => new(text, null, null, null, null, false, null, SearchSort.Relevance, 1, 20);
         var roll = random.Next(100);
         if (roll < 70)
         {
-            var text = random.Next(2) == 0 ? Word() : $"{Nouns[random.Next(Nouns.Length)]} {Qualities[random.Next(Qualities.Length)]}";
-            return ("keyword", "q=" + Uri.EscapeDataString(text));
+            return ("keyword", Text(random.Next(2) == 0 ? Word() : $"{Nouns[random.Next(Nouns.Length)]} {Qualities[random.Next(Qualities.Length)]}"));
         }
 
         if (roll < 90)
         {
-            var filter = random.Next(4) switch
+            var query = Text(Word());
+            return ("filtered", random.Next(4) switch
             {
-                0 => "&category=" + Categories[random.Next(Categories.Length)],
-                1 => "&currency=CLP&minPrice=5000&maxPrice=" + (20_000 + random.Next(80_000)).ToString(CultureInfo.InvariantCulture),
-                2 => "&inStock=true&sort=priceAsc",
-                _ => "&inStock=true&category=" + Categories[random.Next(Categories.Length)],
-            };
-            return ("filtered", "q=" + Uri.EscapeDataString(Word()) + filter);
+                0 => query with { Category = Category() },
+                1 => query with { Currency = "CLP", MinPrice = 5000, MaxPrice = 20_000 + random.Next(80_000) },
+                2 => query with { InStockOnly = true, Sort = SearchSort.PriceAsc },
+                _ => query with { InStockOnly = true, Category = Category() },
+            });
         }
 
         var word = Word();
-        return ("prefix", "q=" + Uri.EscapeDataString(word[..Math.Min(word.Length, 3 + random.Next(2))]));
+        return ("prefix", Text(word[..Math.Min(word.Length, 3 + random.Next(2))]));
+    }
+
+    private static string ToUrl(SearchQuery query)
+    {
+        var url = new StringBuilder("/api/search?q=").Append(Uri.EscapeDataString(query.Text ?? ""));
+        if (query.Category is not null)
+        {
+            url.Append("&category=").Append(query.Category);
+        }
+
+        if (query.Currency is not null)
+        {
+            url.Append(CultureInfo.InvariantCulture, $"&currency={query.Currency}&minPrice={query.MinPrice}&maxPrice={query.MaxPrice}");
+        }
+
+        if (query.InStockOnly)
+        {
+            url.Append("&inStock=true");
+        }
+
+        if (query.Sort == SearchSort.PriceAsc)
+        {
+            url.Append("&sort=priceAsc");
+        }
+
+        return url.ToString();
+    }
+
+    /// <summary>The same query mix against an index loaded in this process, on one thread: what a query costs the index.</summary>
+    private static async Task MeasureIndexAsync(TestDatabase database)
+    {
+        var index = new SearchIndex();
+        var load = Stopwatch.StartNew();
+        await SearchIndexFeed.ReadChangesAsync(database.DataSource, index, "0");
+        var loaded = load.Elapsed;
+        var random = new Random(7);
+        var latencies = new Latencies();
+        var run = Stopwatch.StartNew();
+        while (run.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            var query = NextQuery(random).Query;
+            var t0 = Stopwatch.GetTimestamp();
+            index.Search(query);
+            latencies.Add(Stopwatch.GetTimestamp() - t0);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"index in this process: {index.Count:N0} products loaded in {loaded.TotalSeconds:F1} s; one thread, same query mix: " +
+            $"{latencies.Count / run.Elapsed.TotalSeconds:F0} queries/s, p50 {latencies.Percentile(50):F2} ms, p99 {latencies.Percentile(99):F2} ms"));
     }
 
     /// <summary>Sellers and products as grain-state rows, plus their stock; the triggers build the search read model.</summary>

@@ -152,9 +152,10 @@ public sealed class SearchIndex
         }
         else
         {
-            foreach (var (slot, score) in Match(terms))
+            var scratch = Scratch.ForThisThread;
+            foreach (var slot in Match(terms, scratch))
             {
-                Consider(docs[slot]!, score);
+                Consider(docs[slot]!, scratch.Scores[slot]);
             }
         }
 
@@ -164,32 +165,41 @@ public sealed class SearchIndex
         return new SearchResult(page, total, Facet(categoryCounts, i => categories[i], _ => null), Facet(sellerCounts, i => sellers[i].SellerId, i => sellers[i].Name));
     }
 
-    /// <summary>Products that contain every term, each with its relevance: per term, the best weight of a matching word.</summary>
-    private Dictionary<int, float> Match(IReadOnlyList<QueryTerm> terms)
+    /// <summary>
+    /// Products that contain every term, with their relevance in <see cref="Scratch.Scores"/>: per term, the best weight
+    /// of a matching word. Works in per-thread buffers, so a common word's ten thousand matches allocate nothing.
+    /// </summary>
+    private List<int> Match(IReadOnlyList<QueryTerm> terms, Scratch scratch)
     {
         var expansions = terms.Select(Expand).OrderBy(e => e.Sum(x => x.Postings.Count)).ToList();
-        var matched = new Dictionary<int, float>();
+        var generation = scratch.Next(docs.Count);
+        var seen = scratch.Seen;
+        var scores = scratch.Scores;
+        var matched = scratch.Matched;
         foreach (var (postings, factor) in expansions[0])
         {
             foreach (var (slot, weight) in postings)
             {
                 var score = Score(weight) * factor;
-                if (!matched.TryGetValue(slot, out var best) || score > best)
+                if (seen[slot] != generation)
                 {
-                    matched[slot] = score;
+                    seen[slot] = generation;
+                    scores[slot] = score;
+                    matched.Add(slot);
+                }
+                else if (score > scores[slot])
+                {
+                    scores[slot] = score;
                 }
             }
         }
 
         foreach (var expansion in expansions.Skip(1))
         {
-            if (matched.Count == 0)
+            var kept = 0;
+            for (var i = 0; i < matched.Count; i++)
             {
-                break;
-            }
-
-            foreach (var slot in matched.Keys.ToList())
-            {
+                var slot = matched[i];
                 var best = 0f;
                 foreach (var (postings, factor) in expansion)
                 {
@@ -199,15 +209,14 @@ public sealed class SearchIndex
                     }
                 }
 
-                if (best == 0)
+                if (best > 0)
                 {
-                    matched.Remove(slot);
-                }
-                else
-                {
-                    matched[slot] += best;
+                    scores[slot] += best;
+                    matched[kept++] = slot;
                 }
             }
+
+            matched.RemoveRange(kept, matched.Count - kept);
         }
 
         return matched;
@@ -430,6 +439,37 @@ public sealed class SearchIndex
     }
 
     private readonly record struct Hit(Doc Doc, float Score);
+
+    /// <summary>Buffers of one thread's searches, sized to the index; a generation number marks what this search wrote.</summary>
+    private sealed class Scratch
+    {
+        [ThreadStatic]
+        private static Scratch? current;
+
+        private int generation;
+
+        public static Scratch ForThisThread => current ??= new Scratch();
+
+        public int[] Seen { get; private set; } = [];
+
+        public float[] Scores { get; private set; } = [];
+
+        public List<int> Matched { get; } = [];
+
+        public int Next(int size)
+        {
+            Matched.Clear();
+            if (Seen.Length < size || generation == int.MaxValue)
+            {
+                var length = Math.Max(size, Seen.Length) + 1024;
+                Seen = new int[length];
+                Scores = new float[length];
+                generation = 0;
+            }
+
+            return ++generation;
+        }
+    }
 
     /// <summary>The best <c>capacity</c> hits seen so far, kept in a heap whose root is the worst of them.</summary>
     private sealed class TopHits(int capacity, IComparer<Hit> order)

@@ -59,14 +59,14 @@ public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<Search
                 if (current is null || DateTime.UtcNow - lastSuccess > settings.RemovalRetention / 2)
                 {
                     var fresh = new SearchIndex();
-                    watermark = await ReadChangesAsync(fresh, "0", stoppingToken);
+                    watermark = await ReadChangesAsync(db, fresh, "0", stoppingToken);
                     Volatile.Write(ref index, fresh);
                     loaded.TrySetResult(fresh);
                     LogLoaded(logger, fresh.Count);
                 }
                 else
                 {
-                    watermark = await ReadChangesAsync(current, watermark, stoppingToken);
+                    watermark = await ReadChangesAsync(db, current, watermark, stoppingToken);
                 }
 
                 lastSuccess = DateTime.UtcNow;
@@ -98,7 +98,7 @@ public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<Search
     }
 
     /// <summary>Applies every change made by transactions not older than <paramref name="since"/>; answers the next mark.</summary>
-    private async Task<string> ReadChangesAsync(SearchIndex target, string since, CancellationToken ct)
+    public static async Task<string> ReadChangesAsync(NpgsqlDataSource db, SearchIndex target, string since, CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
