@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Marketplace.Testing;
 
 namespace Marketplace.System.Tests;
@@ -82,6 +83,22 @@ public sealed class SearchCrashTests
             """);
         Assert.Null(mismatches);
         Assert.Equal(products.Count, await database.ScalarAsync<long>("SELECT count(*) FROM search_products"));
+
+        // And the web host's in-memory index, which follows the table, answers exactly what the table holds.
+        var expected = await database.ScalarAsync<string>(
+            "SELECT string_agg(product_id || '|' || title || '|' || in_stock, E'\\n' ORDER BY product_id COLLATE \"C\") FROM search_products");
+        var answered = "";
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (answered != expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            var result = await http.GetFromJsonAsync<JsonElement>($"/api/search?sellerId={sellerId}&pageSize=100");
+            answered = string.Join('\n', result.GetProperty("items").EnumerateArray()
+                .Select(i => $"{i.GetProperty("productId").GetString()}|{i.GetProperty("title").GetString()}|{(i.GetProperty("inStock").GetBoolean() ? "true" : "false")}")
+                .Order(StringComparer.Ordinal));
+        }
+
+        Assert.Equal(expected, answered);
     }
 
     private static object Product(string title, int stock) => new
