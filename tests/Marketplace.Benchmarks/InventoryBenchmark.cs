@@ -61,6 +61,7 @@ public static class InventoryBenchmark
         MarketplaceCluster cluster, string name, IReadOnlyList<IInventoryGrain> skus, int clients, int seconds, bool print)
     {
         var writesBefore = await StoredBatchesAsync(cluster);
+        var commitsBefore = await CommitsAsync(cluster);
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var stop = DateTime.UtcNow.AddSeconds(seconds);
         var started = Stopwatch.GetTimestamp();
@@ -96,6 +97,7 @@ public static class InventoryBenchmark
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         var writes = await StoredBatchesAsync(cluster) - writesBefore;
+        var commits = await CommitsAsync(cluster) - commitsBefore;
 
         var all = new Latencies();
         foreach (var (latencies, _) in results)
@@ -114,8 +116,18 @@ public static class InventoryBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name,-12}: {reservations / elapsed,8:F0} durable reservations/s ({operations / elapsed:F0} operations/s incl. " +
             $"commit/release), reserve p50 {all.Percentile(50):F1} ms, p99 {all.Percentile(99):F1} ms; " +
-            $"{writes} storage writes = {operations / (double)Math.Max(1, writes):F1} operations per write; " +
+            $"{writes} SKU writes = {operations / (double)Math.Max(1, writes):F1} operations per write, {commits} database transactions in all (reads included); " +
             $"client+silo CPU {cpu / elapsed * 100:F0}% of one core; failures {results.Sum(r => r.failures)}"));
+    }
+
+    /// <summary>
+    /// Transactions committed in the benchmark's database so far (PostgreSQL's statistics, which every backend reports
+    /// within a second; includes the few made by cluster membership and this query).
+    /// </summary>
+    private static async Task<long> CommitsAsync(MarketplaceCluster cluster)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        return await cluster.Database.ScalarAsync<long>("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
     }
 
     /// <summary>Stored batches so far: each one bumps its SKU row's version by exactly one, in the same transaction.</summary>
