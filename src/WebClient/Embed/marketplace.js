@@ -52,12 +52,14 @@
     },
   };
 
-  // Class names are prefixed and everything is reset at .mk so nothing depends on what the host element inherits.
-  // Sizes are in px: rem would follow the host page's root font size.
+  // Everything is reset at .mk so nothing depends on what the host element inherits. .mk is an inline block because
+  // a page's underline is not inherited but drawn through every block descendant, and inline blocks stop it; the
+  // host's line then must not add height or indent. Sizes are in px: rem would follow the page's root font size.
   const CSS = `
-    :host { display: block; }
-    .mk { all: initial; display: block; box-sizing: border-box; font-family: system-ui, -apple-system, "Segoe UI", Roboto,
-          "Helvetica Neue", Arial, sans-serif; font-size: 14px; line-height: 1.4; color: #1b1b1f; text-align: start; }
+    :host { display: block; line-height: 0; text-indent: 0; text-align: start; }
+    .mk { all: initial; display: inline-block; width: 100%; vertical-align: top; box-sizing: border-box;
+          font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+          font-size: 14px; line-height: 1.4; color: #1b1b1f; text-align: start; container-type: inline-size; }
     .mk *, .mk *::before, .mk *::after { box-sizing: border-box; }
     .mk-status { margin: 0; padding: 12px 0; color: #5f6368; font-size: 14px; }
     .mk-status:empty { display: none; }
@@ -70,7 +72,8 @@
     .mk-link:focus-visible { outline: 2px solid #0b57d0; outline-offset: 2px; }
     .mk-media { display: block; aspect-ratio: 1 / 1; background: #f1f3f4; }
     .mk-media img { display: block; width: 100%; height: 100%; object-fit: cover; }
-    .mk-placeholder { display: flex; width: 100%; height: 100%; align-items: center; justify-content: center; color: #bdc1c6; }
+    .mk-placeholder { display: flex; width: 100%; height: 100%; align-items: center; justify-content: center;
+                      color: #bdc1c6; }
     .mk-placeholder svg { width: 40%; height: 40%; }
     .mk-body { display: flex; flex-direction: column; gap: 4px; padding: 10px 12px 12px; }
     .mk-title { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; overflow: hidden;
@@ -78,7 +81,8 @@
     .mk-price { font-size: 16px; font-weight: 700; color: #1b1b1f; font-variant-numeric: tabular-nums; }
     .mk-store { font-size: 12px; color: #5f6368; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .mk-stock { font-size: 12px; color: #b3261e; }
-    @media (max-width: 360px) { .mk-grid { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; } }
+    /* The widget's own width counts, not the window's: a sidebar on a wide page is narrow too. */
+    @container (max-width: 360px) { .mk-grid { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px; } }
   `;
 
   const formatters = new Map();
