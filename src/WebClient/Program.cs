@@ -74,6 +74,7 @@ api.MapAdminApi();
 app.MapGroup("/api").MapIntegrationsApi();
 
 app.MapMediaApi();
+app.MapEmbedApi();
 
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();

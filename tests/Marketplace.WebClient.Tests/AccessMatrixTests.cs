@@ -168,6 +168,7 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET /docs/scalar.aspnetcore.js"] = Open(_ => Get("/docs/scalar.aspnetcore.js"), 200),
             ["GET /docs/favicon.svg"] = Open(_ => Get("/docs/favicon.svg"), 200),
             ["GET /"] = Open(_ => Get("/"), 200),
+            ["GET /embed/marketplace.js"] = Open(_ => Get("/embed/marketplace.js"), 200),
         };
     }
 

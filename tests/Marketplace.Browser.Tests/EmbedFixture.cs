@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+
+namespace Marketplace.Browser.Tests;
+
+/// <summary>
+/// A silo cluster and the real web host listening on a loopback port (the marketplace), a second web server on another
+/// port (a third-party site, so another origin), and headless Chromium from the machine's packages.
+/// </summary>
+public sealed class EmbedFixture : MarketplaceCluster, IAsyncLifetime
+{
+    private readonly ConcurrentDictionary<string, string> pages = new(StringComparer.Ordinal);
+    private WebHostFactory? marketplace;
+    private WebApplication? site;
+    private IPlaywright? playwright;
+    private IBrowser? browser;
+
+    /// <summary>Where the marketplace answers, e.g. http://127.0.0.1:41234 (no trailing slash).</summary>
+    public string MarketplaceOrigin { get; private set; } = "";
+
+    /// <summary>Where the third-party site answers.</summary>
+    public string SiteOrigin { get; private set; } = "";
+
+    public IBrowser Browser => browser ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>
+    /// The browser to drive: MARKETPLACE_CHROMIUM, else Debian's chromium (./marketplace test installs it). Its absence
+    /// fails the tests: a browser test that skips itself would hide a broken widget.
+    /// </summary>
+    public static string ChromiumPath
+    {
+        get
+        {
+            var path = Environment.GetEnvironmentVariable("MARKETPLACE_CHROMIUM") is { Length: > 0 } value ? value : "/usr/bin/chromium";
+            return File.Exists(path)
+                ? path
+                : throw new InvalidOperationException(
+                    $"Chromium was not found at {path}. Run the tests with ./marketplace test, which installs Debian's chromium " +
+                    "package, or point MARKETPLACE_CHROMIUM at a Chromium executable.");
+        }
+    }
+
+    /// <summary>A client of the marketplace over TCP, as another site's visitors reach it.</summary>
+    public HttpClient CreateClient() => new() { BaseAddress = new Uri(MarketplaceOrigin) };
+
+    /// <summary>Publishes a page on the third-party site and answers its URL.</summary>
+    public string ServePage(string html)
+    {
+        var name = Guid.NewGuid().ToString("N");
+        pages[name] = html;
+        return $"{SiteOrigin}/{name}.html";
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        var chromium = ChromiumPath;
+        await StartAsync("browser");
+
+        marketplace = new WebHostFactory(this);
+        marketplace.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        marketplace.StartServer();
+        MarketplaceOrigin = AddressOf(marketplace.Services.GetRequiredService<IServer>());
+        await WaitReadyAsync();
+
+        site = await StartSiteAsync();
+        SiteOrigin = AddressOf(site.Services.GetRequiredService<IServer>());
+
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            // Tests run as root, where Chromium's sandbox cannot start; containers often have a tiny /dev/shm.
+            Args = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+        });
+    }
+
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        if (browser is not null)
+        {
+            await browser.DisposeAsync();
+        }
+
+        playwright?.Dispose();
+        if (site is not null)
+        {
+            await site.DisposeAsync();
+        }
+
+        if (marketplace is not null)
+        {
+            await marketplace.DisposeAsync();
+        }
+
+        await DisposeAsync();
+    }
+
+    private static string AddressOf(IServer server) =>
+        server.Features.Get<IServerAddressesFeature>()!.Addresses.Single().TrimEnd('/');
+
+    private async Task<WebApplication> StartSiteAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        app.MapGet("/{name}.html", (string name) => pages.TryGetValue(name, out var html)
+            ? Results.Content(html, "text/html; charset=utf-8")
+            : Results.NotFound());
+        await app.StartAsync();
+        return app;
+    }
+
+    /// <summary>The web host seeds its admin in the background; readiness says when start-up is done.</summary>
+    private async Task WaitReadyAsync()
+    {
+        using var http = CreateClient();
+        for (var i = 0; i < 300; i++)
+        {
+            if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The web host did not become ready.");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<EmbedFixture>
+{
+    public const string Name = "browser";
+}
