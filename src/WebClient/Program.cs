@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Marketplace.WebClient.Accounts;
 using Marketplace.WebClient.Api;
+using Marketplace.WebClient.Demo;
 using Marketplace.WebClient.Infrastructure;
 using Marketplace.WebClient.Media;
 using Marketplace.WebClient.Search;
@@ -11,7 +12,7 @@ using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
-AccountSeeder.RefuseDemoInProduction(builder.Configuration, builder.Environment);
+DemoSeeder.RefuseInProduction(builder.Configuration, builder.Environment);
 var connectionString = builder.AddMarketplaceOrleansClient();
 builder.AddMarketplaceAuth(connectionString);
 builder.Services.AddMarketplaceProblemDetails();
@@ -41,6 +42,7 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 var maxBodyBytes = builder.Configuration.GetValue<long>("Marketplace:MaxRequestBodyBytes", 1024 * 1024);
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBodyBytes);
 builder.Services.AddOpenApi();
+builder.Services.AddSingleton<DemoSeeder>();
 builder.Services.AddSingleton<AccountSeeder>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<AccountSeeder>());
 builder.Services.AddHealthChecks()

@@ -39,11 +39,12 @@ public sealed class WebFixture : MarketplaceCluster, IAsyncLifetime
         await DisposeAsync();
     }
 
-    /// <summary>The admin account is created in the background at start-up; readiness says when.</summary>
-    internal static async Task WaitForSeedAsync(WebHostFactory host)
+    /// <summary>The admin account (and the demo, when asked for) is created in the background at start-up; readiness says when.</summary>
+    internal static async Task WaitForSeedAsync(WebHostFactory host, TimeSpan? timeout = null)
     {
         using var http = host.CreateClient();
-        for (var i = 0; i < 300; i++)
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
         {
             if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
             {

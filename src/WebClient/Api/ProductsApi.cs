@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Security.Cryptography;
 using Marketplace.WebClient.Accounts;
 using Marketplace.WebClient.Infrastructure;
 using Marketplace.WebClient.Media;
@@ -153,17 +152,14 @@ public static class ProductsApi
             return TooLarge();
         }
 
-        if (ImageInspector.Inspect(bytes) is not { } image)
+        if (await blobs.PutImageAsync(bytes, ct) is not { } image)
         {
             return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-image",
                 $"The file is not a readable JPEG, PNG or WebP image of at most {ImageInspector.MaxDimension} pixels a side.");
         }
 
-        var key = $"{Convert.ToHexStringLower(SHA256.HashData(bytes))}.{image.Extension}";
-        await blobs.PutAsync(key, bytes, ct);
-        var details = await grains.GetGrain<IProductGrain>(productId)
-            .AddImage(new ProductImage(key, image.ContentType, image.Width, image.Height, bytes.Length));
-        return TypedResults.Created(MediaApi.UrlOf(key), ProductResponse.From(details));
+        var details = await grains.GetGrain<IProductGrain>(productId).AddImage(image);
+        return TypedResults.Created(MediaApi.UrlOf(image.Key), ProductResponse.From(details));
     }
 
     private static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> RemoveImage(

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 
 namespace Marketplace.WebClient.Media;
@@ -10,6 +11,25 @@ public interface IBlobStore
 
     /// <summary>The blob as a file on disk, or null when there is none.</summary>
     FileInfo? Find(string key);
+}
+
+public static class BlobStoreExtensions
+{
+    /// <summary>
+    /// Stores an image under its content hash and its format's extension, and describes it for a product; null when the
+    /// bytes are not a JPEG, PNG or WebP image we accept (judged from the bytes, whatever the caller claims).
+    /// </summary>
+    public static async Task<ProductImage?> PutImageAsync(this IBlobStore blobs, byte[] bytes, CancellationToken cancellationToken = default)
+    {
+        if (ImageInspector.Inspect(bytes) is not { } format)
+        {
+            return null;
+        }
+
+        var key = $"{Convert.ToHexStringLower(SHA256.HashData(bytes))}.{format.Extension}";
+        await blobs.PutAsync(key, bytes, cancellationToken);
+        return new ProductImage(key, format.ContentType, format.Width, format.Height, bytes.Length);
+    }
 }
 
 public sealed class BlobOptions
