@@ -96,73 +96,112 @@ public sealed class PostgresInventoryStore(NpgsqlDataSource dataSource) : IInven
 
     private async Task FlushAsync()
     {
-        while (true)
+        try
         {
-            List<PendingWrite> group;
+            while (true)
+            {
+                List<PendingWrite> group;
+                lock (gate)
+                {
+                    if (pending.Count == 0)
+                    {
+                        flushing = false;
+                        return;
+                    }
+
+                    group = pending.Take(MaxBatchesPerTransaction).ToList();
+                    pending.RemoveRange(0, group.Count);
+                }
+
+                await WriteGroupAsync(group);
+            }
+        }
+        catch (Exception e)
+        {
+            // Not expected (every write is answered inside), but a writer must never wait forever.
+            List<PendingWrite> stranded;
             lock (gate)
             {
-                if (pending.Count == 0)
-                {
-                    flushing = false;
-                    return;
-                }
-
-                group = pending.Take(MaxBatchesPerTransaction).ToList();
-                pending.RemoveRange(0, group.Count);
+                stranded = [.. pending];
+                pending.Clear();
+                flushing = false;
             }
 
-            try
+            foreach (var write in stranded)
             {
-                await WriteTogetherAsync(group);
-                foreach (var write in group)
-                {
-                    write.Done.TrySetResult();
-                }
-            }
-            catch when (group.Count > 1)
-            {
-                // One SKU's stale version (or a deadlock with another silo) undoes the shared transaction; writing each
-                // alone gives every batch its own answer.
-                foreach (var write in group)
-                {
-                    try
-                    {
-                        await WriteTogetherAsync([write]);
-                        write.Done.TrySetResult();
-                    }
-                    catch (Exception e)
-                    {
-                        write.Done.TrySetException(e);
-                    }
-                }
-            }
-            catch (Exception e)
-            {
-                group[0].Done.TrySetException(e);
+                write.Done.TrySetException(e);
             }
         }
     }
 
-    private async Task WriteTogetherAsync(List<PendingWrite> group)
+    private async Task WriteGroupAsync(List<PendingWrite> group)
+    {
+        while (group.Count > 0)
+        {
+            try
+            {
+                var stale = await WriteTogetherAsync(group);
+                if (stale.Count == 0)
+                {
+                    foreach (var write in group)
+                    {
+                        write.Done.TrySetResult();
+                    }
+
+                    return;
+                }
+
+                // A duplicate activation's batch fails alone; the others go again together.
+                foreach (var write in stale)
+                {
+                    write.Done.TrySetException(new InconsistentStateException(
+                        $"SKU {write.Batch.Counters.SkuId} is not at version {write.Batch.ExpectedVersion} in storage; another activation wrote it."));
+                }
+
+                group = group.Except(stale).ToList();
+            }
+            catch (PostgresException e) when (group.Count > 1 && e.SqlState != PostgresErrorCodes.QueryCanceled)
+            {
+                // The server refused something in the shared transaction (a deadlock with another silo, a constraint):
+                // writing each batch alone gives every one its own answer. A lost connection or a timeout fails the
+                // whole group instead, since trying each alone would only wait that long again per batch.
+                foreach (var write in group)
+                {
+                    await WriteGroupAsync([write]);
+                }
+
+                return;
+            }
+            catch (Exception e)
+            {
+                foreach (var write in group)
+                {
+                    write.Done.TrySetException(e);
+                }
+
+                return;
+            }
+        }
+    }
+
+    /// <summary>Writes the group in one transaction, or nothing and answers the batches whose version storage no longer has.</summary>
+    private async Task<List<PendingWrite>> WriteTogetherAsync(List<PendingWrite> group)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var command = new NpgsqlBatch(connection, transaction);
         // A fixed order of rows, so two silos writing overlapping SKUs (a moment after a move) cannot deadlock.
         var counters = group.OrderBy(w => w.Batch.Counters.SkuId, StringComparer.Ordinal)
-            .Select(w => (w.Batch, Command: AddCommands(command, w.Batch)))
+            .Select(w => (Write: w, Command: AddCommands(command, w.Batch)))
             .ToList();
         await command.ExecuteNonQueryAsync();
-        foreach (var (batch, counter) in counters)
+        var stale = counters.Where(c => c.Command.RecordsAffected != 1).Select(c => c.Write).ToList();
+        if (stale.Count == 0)
         {
-            if (counter.RecordsAffected != 1)
-            {
-                throw new InconsistentStateException(
-                    $"SKU {batch.Counters.SkuId} is not at version {batch.ExpectedVersion} in storage; another activation wrote it.");
-            }
+            await transaction.CommitAsync();
         }
 
-        await transaction.CommitAsync();
+        return stale;
     }
 
     /// <summary>Adds one SKU batch's statements; answers the counters statement, whose row count checks the version.</summary>
