@@ -22,6 +22,30 @@ public sealed class SearchIndexTests
     }
 
     [Fact]
+    public void A_prefix_that_starts_many_words_is_matched_by_walking_its_lists()
+    {
+        var index = new SearchIndex();
+        index.Apply(
+            [new SearchSeller("s1", "Store One", Active: true)],
+            [
+                Doc("p1", "Alpha beta", "misc", 1, "'alpha':1A 'beta':2A"),
+                Doc("p2", "Alpha betamax", "misc", 1, "'alpha':1A 'betamax':2A"),
+                Doc("p3", "Alpha bet", "misc", 1, "'alpha':1A 'bet':2"),
+                Doc("p4", "Alpha", "misc", 1, "'alpha':1A"),
+                Doc("p5", "Bets", "misc", 1, "'bets':1A"),
+                Doc("p6", "Beth", "misc", 1, "'beth':1A"),
+            ],
+            []);
+
+        // "alpha" (4 products) drives; "be" starts five words whose lists hold 5 products, cheaper to walk than to
+        // probe 4 × 5 times. p3 has "bet" only in its description, so it ranks last.
+        Assert.Equal(["p1", "p2", "p3"], Ids(index, "alpha be").Order());
+        Assert.Equal("p3", Ids(index, "alpha be")[^1]);
+        // The word itself ranks above a longer word it starts.
+        Assert.Equal(["p1", "p2"], Ids(index, "alpha be beta"));
+    }
+
+    [Fact]
     public void Filters_sorts_pages_and_facets_that_ignore_their_own_filter()
     {
         var index = Catalog();

@@ -196,27 +196,76 @@ public sealed class SearchIndex
 
         foreach (var expansion in expansions.Skip(1))
         {
-            var kept = 0;
-            for (var i = 0; i < matched.Count; i++)
+            // Either look each match up in the term's lists, or walk the lists once and mark what they hold; a short
+            // prefix can start thousands of words, and probing each of them per match would cost their product.
+            var walk = expansion.Sum(x => x.Postings.Count);
+            if (walk < (long)matched.Count * expansion.Count)
             {
-                var slot = matched[i];
-                var best = 0f;
+                var termGeneration = scratch.NextTerm(docs.Count);
+                var termSeen = scratch.TermSeen;
+                var termScores = scratch.TermScores;
                 foreach (var (postings, factor) in expansion)
                 {
-                    if (postings.TryGetValue(slot, out var weight))
+                    foreach (var (slot, weight) in postings)
                     {
-                        best = Math.Max(best, Score(weight) * factor);
+                        if (seen[slot] != generation)
+                        {
+                            continue;
+                        }
+
+                        var score = Score(weight) * factor;
+                        if (termSeen[slot] != termGeneration)
+                        {
+                            termSeen[slot] = termGeneration;
+                            termScores[slot] = score;
+                        }
+                        else if (score > termScores[slot])
+                        {
+                            termScores[slot] = score;
+                        }
                     }
                 }
 
+                Keep(matched, slot => termSeen[slot] == termGeneration ? termScores[slot] : 0f);
+            }
+            else
+            {
+                Keep(matched, slot =>
+                {
+                    var best = 0f;
+                    foreach (var (postings, factor) in expansion)
+                    {
+                        if (postings.TryGetValue(slot, out var weight))
+                        {
+                            best = Math.Max(best, Score(weight) * factor);
+                        }
+                    }
+
+                    return best;
+                });
+            }
+        }
+
+        void Keep(List<int> slots, Func<int, float> termScore)
+        {
+            var kept = 0;
+            for (var i = 0; i < slots.Count; i++)
+            {
+                var slot = slots[i];
+                var best = termScore(slot);
                 if (best > 0)
                 {
                     scores[slot] += best;
-                    matched[kept++] = slot;
+                    slots[kept++] = slot;
+                }
+                else
+                {
+                    // No longer a match: later terms must not count it.
+                    seen[slot] = 0;
                 }
             }
 
-            matched.RemoveRange(kept, matched.Count - kept);
+            slots.RemoveRange(kept, slots.Count - kept);
         }
 
         return matched;
@@ -447,12 +496,17 @@ public sealed class SearchIndex
         private static Scratch? current;
 
         private int generation;
+        private int termGeneration;
 
         public static Scratch ForThisThread => current ??= new Scratch();
 
         public int[] Seen { get; private set; } = [];
 
         public float[] Scores { get; private set; } = [];
+
+        public int[] TermSeen { get; private set; } = [];
+
+        public float[] TermScores { get; private set; } = [];
 
         public List<int> Matched { get; } = [];
 
@@ -468,6 +522,19 @@ public sealed class SearchIndex
             }
 
             return ++generation;
+        }
+
+        public int NextTerm(int size)
+        {
+            if (TermSeen.Length < size || termGeneration == int.MaxValue)
+            {
+                var length = Math.Max(size, TermSeen.Length) + 1024;
+                TermSeen = new int[length];
+                TermScores = new float[length];
+                termGeneration = 0;
+            }
+
+            return ++termGeneration;
         }
     }
 
