@@ -196,7 +196,7 @@ public static class SearchBenchmark
     {
         var index = new SearchIndex();
         var load = Stopwatch.StartNew();
-        await SearchIndexFeed.ReadChangesAsync(database.DataSource, index, "0");
+        await SearchIndexFeed.ReadChangesAsync(database.DataSource, index, ChangeMark.Everything);
         var loaded = load.Elapsed;
         var random = new Random(7);
         var latencies = new Latencies();

@@ -150,6 +150,7 @@ public sealed class SearchApiTests(WebFixture fixture)
     [InlineData("category=Not%20A%20Category")]
     [InlineData("inStock=maybe")]
     [InlineData("page=abc")]
+    [InlineData("page=101&pageSize=100")]
     public async Task Bad_search_parameters_get_a_400_problem(string query)
     {
         var response = await http.GetAsync("/api/search?" + query);

@@ -32,7 +32,9 @@ CREATE TABLE search_removals
 (
     product_id text        NOT NULL,
     change_xid xid8        NOT NULL DEFAULT pg_current_xact_id(),
-    removed_at timestamptz NOT NULL DEFAULT now()
+    -- The time of the removal itself, not of its transaction's start: a long reindex must not leave tombstones that
+    -- look old enough to prune the moment it commits.
+    removed_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 CREATE INDEX ix_search_removals_change ON search_removals (change_xid);
 CREATE INDEX ix_search_removals_removed ON search_removals (removed_at);
@@ -56,3 +58,52 @@ DROP INDEX ix_search_products_document;
 DROP INDEX ix_search_products_category;
 DROP INDEX ix_search_products_price;
 DROP INDEX ix_search_products_created;
+
+-- in_stock is read with the product's SKU rows locked FOR SHARE: a product write then waits for a stock transaction
+-- that is changing one of them and sees its result. Without the lock, an edit racing a SKU selling out could write
+-- back the answer from before, and a new product racing its first stock change could miss it.
+CREATE OR REPLACE FUNCTION search_project_product(p_product_id text, p_state jsonb, p_version integer) RETURNS void
+    LANGUAGE plpgsql AS
+$$
+DECLARE
+    v_in_stock boolean;
+BEGIN
+    IF p_state IS NULL
+        OR NOT coalesce((p_state ->> 'Created')::boolean, false)
+        OR coalesce(p_state ->> 'Status', '') <> 'published' THEN
+        DELETE FROM search_products WHERE product_id = p_product_id;
+        RETURN;
+    END IF;
+
+    SELECT coalesce(bool_or(on_hand > reserved), false) INTO v_in_stock
+    FROM (SELECT on_hand, reserved FROM inventory_skus WHERE product_id = p_product_id FOR SHARE) skus;
+
+    INSERT INTO search_products AS s (product_id, seller_id, title, category, currency, price, image_key, in_stock,
+                                      created_at, updated_at, state_version, document)
+    VALUES (p_product_id,
+            p_state ->> 'SellerId',
+            p_state ->> 'Title',
+            p_state ->> 'Category',
+            p_state ->> 'Currency',
+            (p_state ->> 'Price')::bigint,
+            p_state -> 'Images' -> 0 ->> 'Key',
+            v_in_stock,
+            (p_state ->> 'CreatedAt')::timestamptz,
+            (p_state ->> 'UpdatedAt')::timestamptz,
+            p_version,
+            setweight(to_tsvector('simple', search_fold(p_state ->> 'Title')), 'A') ||
+            setweight(to_tsvector('simple', search_fold(replace(p_state ->> 'Category', '-', ' '))), 'B') ||
+            setweight(to_tsvector('simple', search_fold(concat_ws(' ',
+                    (SELECT string_agg(a.key || ' ' || a.value, ' ')
+                     FROM jsonb_each_text(coalesce(p_state -> 'Attributes', '{}')) a),
+                    (SELECT string_agg(o.value, ' ')
+                     FROM jsonb_array_elements(coalesce(p_state -> 'Variants', '[]')) v,
+                          jsonb_each_text(coalesce(v -> 'Options', '{}')) o)))), 'C') ||
+            setweight(to_tsvector('simple', search_fold(p_state ->> 'Description')), 'D'))
+    ON CONFLICT (product_id) DO UPDATE
+        SET seller_id = EXCLUDED.seller_id, title = EXCLUDED.title, category = EXCLUDED.category,
+            currency = EXCLUDED.currency, price = EXCLUDED.price, image_key = EXCLUDED.image_key,
+            in_stock = EXCLUDED.in_stock, updated_at = EXCLUDED.updated_at, state_version = EXCLUDED.state_version,
+            document = EXCLUDED.document;
+END;
+$$;

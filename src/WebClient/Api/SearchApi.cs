@@ -26,6 +26,9 @@ public static partial class SearchApi
 {
     public const int MaxQueryLength = 200;
 
+    /// <summary>How deep paging may go: every page up to the requested one is ranked, so deeper pages cost more.</summary>
+    public const int MaxResultWindow = 10_000;
+
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/search", Search)
@@ -94,12 +97,17 @@ public static partial class SearchApi
             errors["sort"] = ["Use relevance, newest, priceAsc or priceDesc."];
         }
 
+        var paging = Paging.From(page, pageSize);
+        if ((long)paging.Page * paging.PageSize > MaxResultWindow)
+        {
+            errors["page"] = [$"Results go {MaxResultWindow:N0} deep: narrow the search instead of paging further."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The search is not valid.");
         }
 
-        var paging = Paging.From(page, pageSize);
         var result = await search.SearchAsync(new SearchQuery(
             q, sellerId, category, minPrice, maxPrice, inStock ?? false, currency, order!.Value, paging.Page, paging.PageSize), ct);
         return TypedResults.Ok(new SearchResponse(

@@ -48,9 +48,22 @@ public sealed record SearchResult(IReadOnlyList<SearchHit> Items, int Total, IRe
 /// <summary>Answers searches from this web host's index once it has been loaded.</summary>
 public sealed class ProductSearch(SearchIndexFeed feed)
 {
+    /// <summary>How long a search waits for a web host that is still loading its index before answering 503.</summary>
+    public static readonly TimeSpan LoadWait = TimeSpan.FromSeconds(5);
+
     public async Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default)
     {
-        var index = await feed.LoadedIndexAsync(cancellationToken);
+        SearchIndex index;
+        try
+        {
+            index = await feed.LoadedIndexAsync(cancellationToken).WaitAsync(LoadWait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new DomainException(DomainErrorKind.Unavailable, "search-loading",
+                "Search is starting on this server and not ready yet. Try again in a moment.");
+        }
+
         return index.Search(query);
     }
 }

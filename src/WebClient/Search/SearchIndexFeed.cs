@@ -23,27 +23,39 @@ public sealed class SearchOptions
 /// <summary>
 /// Keeps this web host's <see cref="SearchIndex"/> in step with the search read model: a full load at start, then every
 /// poll interval the rows written by transactions it has not seen yet. A poll reads in one snapshot and remembers that
-/// snapshot's oldest running transaction, so a transaction that commits late is still picked up on the next poll
-/// (rows seen twice are applied twice, which is harmless).
+/// snapshot's horizon: the first transaction id it could not see and the ones still running below it. The next poll
+/// reads rows written by exactly those transactions or later ones, so one that commits late is still picked up, and a
+/// long-running transaction elsewhere does not make every poll read everything since it began.
 /// </summary>
 public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<SearchOptions> options, ILogger<SearchIndexFeed> logger)
     : BackgroundService, IHealthCheck
 {
     private const int ChunkSize = 2000;
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
 
     private readonly TaskCompletionSource<SearchIndex> loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SearchIndex? index;
-    private string watermark = "0";
+    private ChangeMark watermark = ChangeMark.Everything;
+    private long lastSuccessTicks = DateTime.UtcNow.Ticks;
 
     /// <summary>The index, once its first full load is done.</summary>
     public Task<SearchIndex> LoadedIndexAsync(CancellationToken cancellationToken = default) =>
         Volatile.Read(ref index) is { } current ? Task.FromResult(current) : loaded.Task.WaitAsync(cancellationToken);
 
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Volatile.Read(ref index) is { } current
-            ? HealthCheckResult.Healthy($"{current.Count} products indexed.")
-            : HealthCheckResult.Unhealthy("Loading the search index."));
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref index) is not { } current)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("Loading the search index."));
+        }
+
+        // Still serving, but from what it had: searches miss changes since.
+        var behind = DateTime.UtcNow - new DateTime(Interlocked.Read(ref lastSuccessTicks), DateTimeKind.Utc);
+        return Task.FromResult(behind > StaleAfter
+            ? HealthCheckResult.Degraded($"The search index could not read changes for {behind.TotalSeconds:F0} s.")
+            : HealthCheckResult.Healthy($"{current.Count} products indexed."));
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -59,7 +71,7 @@ public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<Search
                 if (current is null || DateTime.UtcNow - lastSuccess > settings.RemovalRetention / 2)
                 {
                     var fresh = new SearchIndex();
-                    watermark = await ReadChangesAsync(db, fresh, "0", stoppingToken);
+                    watermark = await ReadChangesAsync(db, fresh, ChangeMark.Everything, stoppingToken);
                     Volatile.Write(ref index, fresh);
                     loaded.TrySetResult(fresh);
                     LogLoaded(logger, fresh.Count);
@@ -70,6 +82,7 @@ public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<Search
                 }
 
                 lastSuccess = DateTime.UtcNow;
+                Interlocked.Exchange(ref lastSuccessTicks, lastSuccess.Ticks);
                 if (lastSuccess - lastPrune > PruneEvery)
                 {
                     await PruneRemovalsAsync(settings.RemovalRetention, stoppingToken);
@@ -97,8 +110,8 @@ public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<Search
         }
     }
 
-    /// <summary>Applies every change made by transactions not older than <paramref name="since"/>; answers the next mark.</summary>
-    public static async Task<string> ReadChangesAsync(NpgsqlDataSource db, SearchIndex target, string since, CancellationToken ct = default)
+    /// <summary>Applies every change made by transactions that <paramref name="since"/> had not seen; answers the next mark.</summary>
+    public static async Task<ChangeMark> ReadChangesAsync(NpgsqlDataSource db, SearchIndex target, ChangeMark since, CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
@@ -106,31 +119,31 @@ public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<Search
         {
             BatchCommands =
             {
-                new("SELECT pg_snapshot_xmin(pg_current_snapshot())::text"),
-                new("SELECT seller_id, name, status = 'active' FROM store_directory WHERE change_xid >= $1::text::xid8")
+                new("SELECT pg_snapshot_xmax(s)::text, ARRAY(SELECT pg_snapshot_xip(s)::text) FROM pg_current_snapshot() s"),
+                new("SELECT seller_id, name, status = 'active' FROM store_directory WHERE change_xid >= $1::text::xid8 OR change_xid = ANY ($2::text[]::xid8[])")
                 {
-                    Parameters = { new() { Value = since } },
+                    Parameters = { new() { Value = since.Horizon }, new() { Value = since.Running } },
                 },
                 new("""
                     SELECT DISTINCT r.product_id FROM search_removals r
-                    WHERE r.change_xid >= $1::text::xid8
+                    WHERE (r.change_xid >= $1::text::xid8 OR r.change_xid = ANY ($2::text[]::xid8[]))
                       AND NOT EXISTS (SELECT 1 FROM search_products s WHERE s.product_id = r.product_id)
                     """)
                 {
-                    Parameters = { new() { Value = since } },
+                    Parameters = { new() { Value = since.Horizon }, new() { Value = since.Running } },
                 },
                 new("""
                     SELECT product_id, seller_id, title, category, currency, price, image_key, in_stock, created_at, document::text
-                    FROM search_products WHERE change_xid >= $1::text::xid8
+                    FROM search_products WHERE change_xid >= $1::text::xid8 OR change_xid = ANY ($2::text[]::xid8[])
                     """)
                 {
-                    Parameters = { new() { Value = since } },
+                    Parameters = { new() { Value = since.Horizon }, new() { Value = since.Running } },
                 },
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        var next = reader.GetString(0);
+        var next = new ChangeMark(reader.GetString(0), reader.GetFieldValue<string[]>(1));
 
         await reader.NextResultAsync(ct);
         var sellers = new List<SearchSeller>();
@@ -180,4 +193,13 @@ public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<Search
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading search changes failed, retrying: {Reason}")]
     private static partial void LogPollFailed(ILogger logger, string reason);
+}
+
+/// <summary>
+/// What a poll's snapshot saw, as PostgreSQL describes it: every transaction below <see cref="Horizon"/> except the
+/// <see cref="Running"/> ones.
+/// </summary>
+public sealed record ChangeMark(string Horizon, string[] Running)
+{
+    public static ChangeMark Everything { get; } = new("0", []);
 }
