@@ -1,0 +1,167 @@
+using Marketplace.Contracts.Cart;
+using Marketplace.Grains.Common;
+
+namespace Marketplace.Grains.Cart;
+
+/// <summary>Persisted state of a cart: the lines as the shopper added them.</summary>
+public sealed class CartState
+{
+    public List<CartLineState> Lines { get; set; } = [];
+
+    public DateTimeOffset? UpdatedAt { get; set; }
+}
+
+public sealed class CartLineState
+{
+    public string ProductId { get; set; } = "";
+
+    public string Sku { get; set; } = "";
+
+    public int Quantity { get; set; }
+
+    /// <summary>The unit price when the line was added (or last added to): what the shopper agreed to see.</summary>
+    public long PriceWhenAdded { get; set; }
+
+    public string Currency { get; set; } = "";
+
+    public int ProductVersion { get; set; }
+
+    public DateTimeOffset AddedAt { get; set; }
+}
+
+/// <summary>
+/// A cart keyed by its owner's user id (a guest's too). Lines keep the price seen when added; reads join each line with
+/// its product as it is now, so a price change or a product taken down shows instead of surprising at checkout.
+/// </summary>
+public sealed class CartGrain(
+    [PersistentState("cart", StorageNames.Marketplace)] IPersistentState<CartState> state,
+    TimeProvider clock) : Grain, ICartGrain
+{
+    public const int MaxQuantity = 999;
+    public const int MaxLines = 100;
+
+    public async Task<CartView> Get()
+    {
+        RequireOwner();
+        return await ViewAsync();
+    }
+
+    public async Task<CartView> AddItem(string productId, string sku, int quantity)
+    {
+        RequireOwner();
+        RequireQuantity(quantity);
+        var product = await GrainFactory.GetGrain<IProductGrain>(productId).GetDetails();
+        var variant = product?.Variants.FirstOrDefault(v => string.Equals(v.Sku, sku, StringComparison.Ordinal));
+        if (product is null || variant is null)
+        {
+            throw DomainException.NotFound("The product or SKU");
+        }
+
+        if (product.Status != ProductStatus.Published || product.SellerStatus != StoreStatus.Active)
+        {
+            throw new DomainException(DomainErrorKind.Validation, "not-for-sale", "The product is not for sale.",
+                new Dictionary<string, string[]> { ["productId"] = ["The product is not for sale."] });
+        }
+
+        var line = Find(productId, sku);
+        if (line is null)
+        {
+            if (state.State.Lines.Count >= MaxLines)
+            {
+                throw DomainException.Conflict("cart-full", $"A cart holds at most {MaxLines} lines.");
+            }
+
+            line = new CartLineState { ProductId = productId, Sku = sku, AddedAt = clock.GetUtcNow() };
+            state.State.Lines.Add(line);
+        }
+
+        line.Quantity = Math.Min(MaxQuantity, line.Quantity + quantity);
+        // Adding again is agreeing to the price shown now.
+        line.PriceWhenAdded = variant.Price;
+        line.Currency = product.Currency;
+        line.ProductVersion = product.Version;
+        await SaveAsync();
+        return await ViewAsync();
+    }
+
+    public async Task<CartView> SetQuantity(string productId, string sku, int quantity)
+    {
+        RequireOwner();
+        RequireQuantity(quantity);
+        var line = Find(productId, sku) ?? throw DomainException.NotFound("The cart line");
+        if (line.Quantity != quantity)
+        {
+            line.Quantity = quantity;
+            await SaveAsync();
+        }
+
+        return await ViewAsync();
+    }
+
+    public async Task<CartView> RemoveItem(string productId, string sku)
+    {
+        RequireOwner();
+        if (Find(productId, sku) is { } line)
+        {
+            state.State.Lines.Remove(line);
+            await SaveAsync();
+        }
+
+        return await ViewAsync();
+    }
+
+    private CartLineState? Find(string productId, string sku) => state.State.Lines.FirstOrDefault(l =>
+        string.Equals(l.ProductId, productId, StringComparison.Ordinal) && string.Equals(l.Sku, sku, StringComparison.Ordinal));
+
+    private async Task SaveAsync()
+    {
+        state.State.UpdatedAt = clock.GetUtcNow();
+        await state.WriteOrReloadAsync(this);
+    }
+
+    private async Task<CartView> ViewAsync()
+    {
+        var lines = state.State.Lines;
+        if (lines.Count == 0)
+        {
+            return CartView.Empty with { UpdatedAt = state.State.UpdatedAt };
+        }
+
+        var products = await Task.WhenAll(lines.Select(l => l.ProductId).Distinct(StringComparer.Ordinal)
+            .Select(id => GrainFactory.GetGrain<IProductGrain>(id).GetDetails()));
+        var byId = products.OfType<ProductDetails>().ToDictionary(p => p.ProductId, StringComparer.Ordinal);
+
+        var views = lines.Select(line =>
+        {
+            var product = byId.GetValueOrDefault(line.ProductId);
+            var variant = product?.Variants.FirstOrDefault(v => string.Equals(v.Sku, line.Sku, StringComparison.Ordinal));
+            var purchasable = product is { Status: ProductStatus.Published, SellerStatus: StoreStatus.Active } && variant is not null;
+            return (SellerId: product?.SellerId ?? "", SellerName: product?.SellerName ?? "", View: new CartLineView(
+                line.ProductId, line.Sku, product?.Title ?? "", line.Quantity, variant?.Price ?? line.PriceWhenAdded,
+                line.PriceWhenAdded, product?.Currency ?? line.Currency, variant?.Available ?? 0, purchasable));
+        }).ToList();
+
+        var sellers = views
+            .GroupBy(v => (v.SellerId, v.View.Currency))
+            .Select(g => new CartSellerView(g.Key.SellerId, g.First().SellerName, g.Key.Currency, g.Select(v => v.View).ToList(),
+                g.Where(v => v.View.Purchasable).Sum(v => v.View.UnitPrice * v.View.Quantity)))
+            .ToList();
+        return new CartView(sellers, views.Sum(v => v.View.Quantity), state.State.UpdatedAt);
+    }
+
+    private void RequireOwner()
+    {
+        if (!string.Equals(CallerContext.Require().UserId, this.GetPrimaryKeyString(), StringComparison.Ordinal))
+        {
+            throw DomainException.Forbidden("not-your-cart", "A cart is read and changed only by its owner.");
+        }
+    }
+
+    private static void RequireQuantity(int quantity)
+    {
+        if (quantity is < 1 or > MaxQuantity)
+        {
+            throw DomainException.Invalid(new Dictionary<string, string[]> { ["quantity"] = [$"Between 1 and {MaxQuantity}."] });
+        }
+    }
+}
