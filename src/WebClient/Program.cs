@@ -74,6 +74,8 @@ api.MapSearchApi();
 api.MapAdminApi();
 // Partner systems authenticate with API keys, not user tokens.
 app.MapGroup("/api").MapIntegrationsApi();
+// Guests have carts too: the cart group asks for any token, not for an account.
+app.MapGroup("/api").MapCartApi();
 
 app.MapMediaApi();
 app.MapEmbedApi();

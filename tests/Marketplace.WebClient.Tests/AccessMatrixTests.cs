@@ -86,6 +86,8 @@ public sealed class AccessMatrixTests(WebFixture fixture)
         static Func<Who, int> Users(int status) => caller =>
             caller is Who.Anonymous or Who.Integration ? 401 : caller == Who.Guest ? 403 : status;
 
+        static Func<Who, int> Visitors(int status) => caller => caller is Who.Anonymous or Who.Integration ? 401 : status;
+
         var a = w.StoreA;
         return new Dictionary<string, Case>(StringComparer.Ordinal)
         {
@@ -139,6 +141,14 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET /media/{key}"] = Open(_ => Get("/media/" + new string('0', 64) + ".png"), 404),
             ["PUT /api/products/{productId}/stock"] = new(_ => Send(HttpMethod.Put, $"/api/products/{w.ProductA}/stock",
                 new { items = new[] { new { sku = "CAFE-250", onHand = 30 } } }), Only(200, Who.SellerA)),
+
+            // Carts: everyone with a token has their own, guests included.
+            ["GET /api/cart/"] = new(_ => Get("/api/cart"), Visitors(200)),
+            ["POST /api/cart/items"] = new(_ => Send(HttpMethod.Post, "/api/cart/items", new { productId = w.ProductA, sku = "CAFE-250", quantity = 1 }),
+                Visitors(200)),
+            ["PATCH /api/cart/items/{productId}/{sku}"] = new(_ => Send(HttpMethod.Patch, $"/api/cart/items/{w.ProductA}/NOT-IN-CART", new { quantity = 2 }),
+                Visitors(404)),
+            ["DELETE /api/cart/items/{productId}/{sku}"] = new(_ => Send(HttpMethod.Delete, $"/api/cart/items/{w.ProductA}/NOT-IN-CART"), Visitors(200)),
 
             // Admin.
             ["GET /api/admin/users"] = new(_ => Get("/api/admin/users?q=test"), Only(200, Who.Admin)),
