@@ -98,6 +98,34 @@ public sealed class CartGrainTests(ClusterFixture cluster)
         Assert.Equal(2, (await cart.Get()).Items);
     }
 
+    [Fact]
+    public async Task A_guest_cart_merges_once_summed_and_capped_by_stock_only_with_the_guests_proof()
+    {
+        var (productId, _) = await ProductAsync("Café Ana");
+        var guest = new Caller("gst_" + Guid.NewGuid().ToString("N"), CallerRoles.Guest, null);
+        Samples.ActAs(guest);
+        var guestCart = Grains.GetGrain<ICartGrain>(guest.UserId);
+        await guestCart.AddItem(productId, "CAFE-250", 15);
+        await guestCart.AddItem(productId, "CAFE-1K", 4);
+
+        var (cart, shopper) = Shopper();
+        await cart.AddItem(productId, "CAFE-250", 10);
+        Assert.Equal(DomainErrorKind.Forbidden, (await Assert.ThrowsAsync<DomainException>(() => cart.MergeGuest(guest.UserId))).Kind);
+
+        Samples.ActAs(shopper with { ProvenGuestId = guest.UserId });
+        var merged = await cart.MergeGuest(guest.UserId);
+        var lines = merged.Sellers.Single().Lines.ToDictionary(l => l.Sku, l => l.Quantity);
+        // 10 + 15 asked for CAFE-250, of which 20 exist; CAFE-1K came only from the guest.
+        Assert.Equal(new Dictionary<string, int> { ["CAFE-250"] = 20, ["CAFE-1K"] = 4 }, lines);
+        Assert.Empty(await guestCart.GetLines());
+
+        // A retry (say the answer was lost) adds nothing twice, even if the guest cart had kept its lines.
+        Samples.ActAs(guest);
+        await guestCart.AddItem(productId, "CAFE-1K", 1);
+        Samples.ActAs(shopper with { ProvenGuestId = guest.UserId });
+        Assert.Equal(24, (await cart.MergeGuest(guest.UserId)).Items);
+    }
+
     private (ICartGrain Cart, Caller Shopper) Shopper()
     {
         var shopper = new Caller(GrainKeys.NewUserId(), CallerRoles.Shopper, null);

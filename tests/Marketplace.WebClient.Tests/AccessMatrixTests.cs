@@ -148,6 +148,7 @@ public sealed class AccessMatrixTests(WebFixture fixture)
                 Visitors(200)),
             ["PATCH /api/cart/items/{productId}/{sku}"] = new(_ => Send(HttpMethod.Patch, $"/api/cart/items/{w.ProductA}/NOT-IN-CART", new { quantity = 2 }),
                 Visitors(404)),
+            ["POST /api/cart/merge"] = new(_ => Send(HttpMethod.Post, "/api/cart/merge", new { guestToken = "not-a-token" }), Users(400)),
             ["DELETE /api/cart/items/{productId}/{sku}"] = new(_ => Send(HttpMethod.Delete, $"/api/cart/items/{w.ProductA}/NOT-IN-CART"), Visitors(200)),
 
             // Admin.

@@ -61,6 +61,27 @@ public sealed class CartApiTests(WebFixture fixture)
         Assert.Equal(0, (await guest.GetFromJsonAsync<JsonElement>("/api/cart")).GetProperty("items").GetInt32());
     }
 
+    [Fact]
+    public async Task Signing_in_moves_the_guest_cart_into_the_account()
+    {
+        using var seller = fixture.CreateClient();
+        var product = await seller.CreateProductAsync(await seller.CreateStoreAsync());
+        using var device = await GuestAsync();
+        var guestToken = device.DefaultRequestHeaders.Authorization!.Parameter!;
+        (await device.PostAsJsonAsync("/api/cart/items", new { productId = product, sku = "CAFE-250", quantity = 2 })).EnsureSuccessStatusCode();
+
+        device.UseToken(null);
+        var account = await device.RegisterAsync();
+        device.UseToken(account.AccessToken);
+        Assert.Equal(HttpStatusCode.BadRequest, (await device.PostAsJsonAsync("/api/cart/merge", new { guestToken = guestToken + "x" })).StatusCode);
+        var cart = await (await device.PostAsJsonAsync("/api/cart/merge", new { guestToken })).ReadJsonAsync();
+
+        Assert.Equal(2, cart.GetProperty("items").GetInt32());
+        Assert.Equal(2, (await device.GetFromJsonAsync<JsonElement>("/api/cart")).GetProperty("items").GetInt32());
+        device.UseToken(guestToken);
+        Assert.Equal(0, (await device.GetFromJsonAsync<JsonElement>("/api/cart")).GetProperty("items").GetInt32());
+    }
+
     private async Task<HttpClient> GuestAsync()
     {
         var http = fixture.CreateClient();

@@ -56,4 +56,30 @@ public interface ICartGrain : IGrainWithStringKey
     /// <summary>Removes a line; removing a line that is not there changes nothing.</summary>
     [Alias("RemoveItem")]
     Task<CartView> RemoveItem(string productId, string sku);
+
+    /// <summary>
+    /// Moves a guest cart into this one after the guest signed in: quantities are summed, capped by what is available
+    /// (never below what this cart already had) and by the line limit. The caller must have proven the guest's token;
+    /// merging the same guest again changes nothing.
+    /// </summary>
+    [Alias("MergeGuest")]
+    Task<CartView> MergeGuest(string guestId);
+
+    /// <summary>The lines as stored, for a merge; only the cart's owner (or a proven holder of its guest token) reads them.</summary>
+    [Alias("GetLines")]
+    Task<IReadOnlyList<CartLineSnapshot>> GetLines();
+
+    /// <summary>Empties the cart (after its lines moved to the account's cart).</summary>
+    [Alias("Clear")]
+    Task Clear();
 }
+
+[GenerateSerializer, Immutable, Alias("mk.CartLineSnapshot")]
+public sealed record CartLineSnapshot(
+    [property: Id(0)] string ProductId,
+    [property: Id(1)] string Sku,
+    [property: Id(2)] int Quantity,
+    [property: Id(3)] long PriceWhenAdded,
+    [property: Id(4)] string Currency,
+    [property: Id(5)] int ProductVersion,
+    [property: Id(6)] DateTimeOffset AddedAt);

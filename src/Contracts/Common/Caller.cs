@@ -25,8 +25,13 @@ public sealed record Caller(
     [property: Id(0)] string UserId,
     [property: Id(1)] CallerRoles Roles,
     [property: Id(2)] string? SellerId,
-    [property: Id(3)] string? Email = null)
+    [property: Id(3)] string? Email = null,
+    [property: Id(4)] string? ProvenGuestId = null)
 {
+    /// <summary>True when the caller is this user or guest, or showed the web host that guest's token.</summary>
+    public bool Owns(string userOrGuestId) =>
+        string.Equals(UserId, userOrGuestId, StringComparison.Ordinal) || string.Equals(ProvenGuestId, userOrGuestId, StringComparison.Ordinal);
+
     public bool IsAdmin => Roles.HasFlag(CallerRoles.Admin);
 
     public bool IsIntegration => Roles.HasFlag(CallerRoles.Integration);

@@ -9,6 +9,9 @@ public sealed class CartState
     public List<CartLineState> Lines { get; set; } = [];
 
     public DateTimeOffset? UpdatedAt { get; set; }
+
+    /// <summary>Guest carts already merged in, so a retried merge adds nothing twice.</summary>
+    public List<string> MergedGuests { get; set; } = [];
 }
 
 public sealed class CartLineState
@@ -110,6 +113,75 @@ public sealed class CartGrain(
         return await ViewAsync();
     }
 
+    public async Task<CartView> MergeGuest(string guestId)
+    {
+        RequireOwner();
+        if (!CallerContext.Require().Owns(guestId) || string.Equals(guestId, this.GetPrimaryKeyString(), StringComparison.Ordinal))
+        {
+            throw DomainException.Forbidden("not-your-guest-cart", "Only the holder of the guest's token may merge its cart.");
+        }
+
+        var guestCart = GrainFactory.GetGrain<ICartGrain>(guestId);
+        if (!state.State.MergedGuests.Contains(guestId))
+        {
+            var guestLines = await guestCart.GetLines();
+            var products = await Task.WhenAll(guestLines.Select(l => l.ProductId).Distinct(StringComparer.Ordinal)
+                .Select(id => GrainFactory.GetGrain<IProductGrain>(id).GetDetails()));
+            var available = products.OfType<ProductDetails>()
+                .SelectMany(p => p.Variants.Select(v => (Key: (p.ProductId, v.Sku), v.Available)))
+                .ToDictionary(x => x.Key, x => x.Available);
+            foreach (var incoming in guestLines)
+            {
+                var line = Find(incoming.ProductId, incoming.Sku);
+                if (line is null)
+                {
+                    if (state.State.Lines.Count >= MaxLines)
+                    {
+                        continue;
+                    }
+
+                    line = new CartLineState
+                    {
+                        ProductId = incoming.ProductId, Sku = incoming.Sku, PriceWhenAdded = incoming.PriceWhenAdded,
+                        Currency = incoming.Currency, ProductVersion = incoming.ProductVersion, AddedAt = incoming.AddedAt,
+                    };
+                    state.State.Lines.Add(line);
+                }
+
+                // Summed, but not beyond the stock; never below what the account already had, and a sold-out line
+                // stays (with one unit) so the shopper sees it is unavailable rather than losing it.
+                var stock = available.GetValueOrDefault((incoming.ProductId, incoming.Sku));
+                var cap = Math.Max(line.Quantity, Math.Max(stock, 1));
+                line.Quantity = Math.Min(MaxQuantity, Math.Min(line.Quantity + incoming.Quantity, cap));
+            }
+
+            state.State.MergedGuests.Add(guestId);
+            await SaveAsync();
+        }
+
+        // Stored first, cleared after: a crash in between leaves the guest's lines behind, never adds them twice.
+        await guestCart.Clear();
+        return await ViewAsync();
+    }
+
+    public Task<IReadOnlyList<CartLineSnapshot>> GetLines()
+    {
+        RequireOwner();
+        return Task.FromResult<IReadOnlyList<CartLineSnapshot>>(state.State.Lines
+            .Select(l => new CartLineSnapshot(l.ProductId, l.Sku, l.Quantity, l.PriceWhenAdded, l.Currency, l.ProductVersion, l.AddedAt))
+            .ToList());
+    }
+
+    public async Task Clear()
+    {
+        RequireOwner();
+        if (state.State.Lines.Count > 0)
+        {
+            state.State.Lines.Clear();
+            await SaveAsync();
+        }
+    }
+
     private CartLineState? Find(string productId, string sku) => state.State.Lines.FirstOrDefault(l =>
         string.Equals(l.ProductId, productId, StringComparison.Ordinal) && string.Equals(l.Sku, sku, StringComparison.Ordinal));
 
@@ -151,7 +223,7 @@ public sealed class CartGrain(
 
     private void RequireOwner()
     {
-        if (!string.Equals(CallerContext.Require().UserId, this.GetPrimaryKeyString(), StringComparison.Ordinal))
+        if (!CallerContext.Require().Owns(this.GetPrimaryKeyString()))
         {
             throw DomainException.Forbidden("not-your-cart", "A cart is read and changed only by its owner.");
         }

@@ -92,6 +92,23 @@ public sealed class TokenService
         return Create([new(MarketplaceClaims.Subject, guestId), new(MarketplaceClaims.Role, RoleNames.Guest)], options.GuestTokenLifetime);
     }
 
+    /// <summary>The guest id of a valid, unexpired guest token; null for anything else.</summary>
+    public async Task<string?> ReadGuestIdAsync(string? token)
+    {
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            return null;
+        }
+
+        var result = await handler.ValidateTokenAsync(token, ValidationParameters());
+        return result.IsValid
+               && result.ClaimsIdentity.HasClaim(MarketplaceClaims.Role, RoleNames.Guest)
+               && result.ClaimsIdentity.FindFirst(MarketplaceClaims.Subject)?.Value is { } id
+               && id.StartsWith(GuestPrefix, StringComparison.Ordinal)
+            ? id
+            : null;
+    }
+
     public TokenValidationParameters ValidationParameters() => new()
     {
         ValidIssuer = options.Issuer,

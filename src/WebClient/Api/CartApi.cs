@@ -25,6 +25,13 @@ public sealed record CartQuantityRequest
     public int? Quantity { get; init; }
 }
 
+public sealed record CartMergeRequest
+{
+    /// <summary>The access token the shopper used as a guest on this device.</summary>
+    [Required]
+    public string? GuestToken { get; init; }
+}
+
 public sealed record CartLineResponse(
     string ProductId,
     string Sku,
@@ -61,6 +68,9 @@ public static class CartApi
             .WithSummary("Add units of a product's SKU (summed with a line already in the cart, at most 999)");
         cart.MapPatch("/items/{productId}/{sku}", SetQuantity).WithName("SetCartItemQuantity").WithSummary("Set a line's quantity (1-999)");
         cart.MapDelete("/items/{productId}/{sku}", Remove).WithName("RemoveCartItem").WithSummary("Remove a line");
+        cart.MapPost("/merge", Merge).WithName("MergeGuestCart")
+            .WithSummary("After signing in: move the cart kept as a guest on this device into the account's cart")
+            .RequireAuthorization(AuthorizationSetup.UserPolicy);
         return routes;
     }
 
@@ -88,6 +98,19 @@ public static class CartApi
         }
 
         return TypedResults.Ok(CartResponse.From(await CartOf(user, grains).SetQuantity(productId, sku, request.Quantity!.Value)));
+    }
+
+    private static async Task<Results<Ok<CartResponse>, ProblemHttpResult>> Merge(
+        CartMergeRequest request, ClaimsPrincipal user, IGrainFactory grains, TokenService tokens)
+    {
+        if (await tokens.ReadGuestIdAsync(request.GuestToken) is not { } guestId)
+        {
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "guest-token-invalid", "The guest token is not valid or has expired.");
+        }
+
+        // Showing the guest's token proves the right to its cart; the grains see that proof in the caller.
+        CallerContext.Set(CallerIdentity.From(user)! with { ProvenGuestId = guestId });
+        return TypedResults.Ok(CartResponse.From(await CartOf(user, grains).MergeGuest(guestId)));
     }
 
     private static async Task<Ok<CartResponse>> Remove(string productId, string sku, ClaimsPrincipal user, IGrainFactory grains) =>
