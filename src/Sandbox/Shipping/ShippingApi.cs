@@ -1,4 +1,4 @@
-using System.Net;
+using System.Security;
 using Marketplace.Sandbox.Infrastructure;
 using Microsoft.Extensions.Options;
 
@@ -91,16 +91,16 @@ public static class ShippingApi
             a.Country, a.Phone ?? "",
         };
         var text = string.Join("", lines.Select((line, i) =>
-            $"""<text x="24" y="{150 + (i * 26)}" font-size="20">{WebUtility.HtmlEncode(line)}</text>"""));
+            $"""<text x="24" y="{150 + (i * 26)}" font-size="20">{Xml(line)}</text>"""));
         var svg = $"""
             <svg xmlns="http://www.w3.org/2000/svg" width="600" height="400" viewBox="0 0 600 400" font-family="sans-serif">
               <rect x="2" y="2" width="596" height="396" fill="#fff" stroke="#000" stroke-width="4"/>
               <text x="24" y="48" font-size="28" font-weight="bold">SANDBOX CARRIER</text>
-              <text x="24" y="84" font-size="16">Order {WebUtility.HtmlEncode(shipment.OrderId)}</text>
+              <text x="24" y="84" font-size="16">Order {Xml(shipment.OrderId)}</text>
               <text x="24" y="122" font-size="14" fill="#555">SHIP TO</text>
               {text}
               {Barcode(shipment.TrackingNumber)}
-              <text x="24" y="388" font-size="18" font-family="monospace">{WebUtility.HtmlEncode(shipment.TrackingNumber)}</text>
+              <text x="24" y="388" font-size="18" font-family="monospace">{Xml(shipment.TrackingNumber)}</text>
             </svg>
             """;
         return TypedResults.Text(svg, "image/svg+xml; charset=utf-8");
@@ -123,6 +123,9 @@ public static class ShippingApi
 
         return bars.ToString();
     }
+
+    /// <summary>XML escaping only: HTML's numeric entities for non-ASCII letters are not needed in UTF-8 SVG.</summary>
+    private static string Xml(string value) => SecurityElement.Escape(value);
 
     private static void Optional(Dictionary<string, string[]> errors, string name, string? value)
     {
