@@ -19,7 +19,7 @@ public sealed class SandboxFixture : IAsyncLifetime
         ["Sandbox__RetryBaseDelay"] = "00:00:00.100",
         ["Sandbox__RetryMaxDelay"] = "00:00:01",
         ["Sandbox__InTransitAfter"] = "00:00:00.300",
-        ["Sandbox__DeliveredAfter"] = "00:00:00.900",
+        ["Sandbox__DeliveredAfter"] = "00:00:01.500",
     };
 
     private ProcessHost? sandbox;
