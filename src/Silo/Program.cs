@@ -1,3 +1,4 @@
+using Marketplace.Grains.Common;
 using Marketplace.Silo.Hosting;
 using Npgsql;
 
@@ -9,6 +10,9 @@ builder.UseOrleans(silo => silo.ConfigureMarketplace(settings, builder.Configura
 // Give Orleans time to deactivate grains and leave the membership table cleanly on SIGTERM.
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(
     builder.Configuration.GetValue("Orleans:ShutdownTimeoutSeconds", 60)));
+// The payment provider and carrier the order grains call; their settings are read on first use.
+builder.Services.AddSandboxPayments(builder.Configuration);
+builder.Services.AddSandboxShipping(builder.Configuration);
 builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(settings.ConnectionString) { Name = "marketplace-health" }.Build());
 builder.Services.AddHealthChecks()
     .AddCheck<ClusterMembershipHealthCheck>("cluster", tags: ["ready"])

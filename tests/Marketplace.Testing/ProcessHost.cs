@@ -7,7 +7,7 @@ using System.Text;
 namespace Marketplace.Testing;
 
 /// <summary>
-/// A real silo or web host process started from the build output (as ./marketplace up does), for tests that stop,
+/// A real silo, web host or sandbox process started from the build output (as ./marketplace up does), for tests that stop,
 /// kill and restart processes.
 /// </summary>
 public sealed class ProcessHost : IAsyncDisposable
@@ -66,6 +66,29 @@ public sealed class ProcessHost : IAsyncDisposable
             ["RateLimits__Enabled"] = "false",
             ["Blobs__Path"] = Path.Combine(Path.GetTempPath(), "marketplace-blobs-" + Guid.NewGuid().ToString("N")),
         });
+
+    /// <summary>
+    /// Starts the payment and shipping sandbox on a free port with the test keys, its journal in
+    /// <paramref name="dataPath"/> (a restart on the same folder resumes). <paramref name="settings"/> adds or overrides
+    /// its settings, e.g. <c>Sandbox__DuplicateRate</c>.
+    /// </summary>
+    public static ProcessHost StartSandbox(string name, string dataPath, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Sandbox__DataPath"] = dataPath,
+            ["Sandbox__Payments__ApiKey"] = TestSecrets.SandboxPaymentsApiKey,
+            ["Sandbox__Payments__WebhookSecret"] = TestSecrets.SandboxPaymentsWebhookSecret,
+            ["Sandbox__Shipping__ApiKey"] = TestSecrets.SandboxShippingApiKey,
+            ["Sandbox__Shipping__WebhookSecret"] = TestSecrets.SandboxShippingWebhookSecret,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return Start(name, "Sandbox", environment);
+    }
 
     public static int FreePort()
     {

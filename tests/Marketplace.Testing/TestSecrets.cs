@@ -11,4 +11,10 @@ public static class TestSecrets
 
     /// <summary>A password every test account uses: long enough and not on the common list.</summary>
     public const string Password = "violet-harbour-lantern";
+
+    /// <summary>API keys and webhook secrets of the test sandboxes (payments and carrier each have their own).</summary>
+    public const string SandboxPaymentsApiKey = "pk_test_payments_0123456789abcdef";
+    public const string SandboxPaymentsWebhookSecret = "whsec_test_payments_0123456789abcdef";
+    public const string SandboxShippingApiKey = "sk_test_shipping_0123456789abcdef";
+    public const string SandboxShippingWebhookSecret = "whsec_test_shipping_0123456789abcdef";
 }
