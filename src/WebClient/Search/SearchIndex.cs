@@ -176,23 +176,7 @@ public sealed class SearchIndex
         var seen = scratch.Seen;
         var scores = scratch.Scores;
         var matched = scratch.Matched;
-        foreach (var (postings, factor) in expansions[0])
-        {
-            foreach (var (slot, weight) in postings)
-            {
-                var score = Score(weight) * factor;
-                if (seen[slot] != generation)
-                {
-                    seen[slot] = generation;
-                    scores[slot] = score;
-                    matched.Add(slot);
-                }
-                else if (score > scores[slot])
-                {
-                    scores[slot] = score;
-                }
-            }
-        }
+        Collect(expansions[0], seen, scores, generation, within: null, withinMark: 0, matched);
 
         foreach (var expansion in expansions.Skip(1))
         {
@@ -204,27 +188,7 @@ public sealed class SearchIndex
                 var termGeneration = scratch.NextTerm(docs.Count);
                 var termSeen = scratch.TermSeen;
                 var termScores = scratch.TermScores;
-                foreach (var (postings, factor) in expansion)
-                {
-                    foreach (var (slot, weight) in postings)
-                    {
-                        if (seen[slot] != generation)
-                        {
-                            continue;
-                        }
-
-                        var score = Score(weight) * factor;
-                        if (termSeen[slot] != termGeneration)
-                        {
-                            termSeen[slot] = termGeneration;
-                            termScores[slot] = score;
-                        }
-                        else if (score > termScores[slot])
-                        {
-                            termScores[slot] = score;
-                        }
-                    }
-                }
+                Collect(expansion, termSeen, termScores, termGeneration, within: seen, withinMark: generation, added: null);
 
                 Keep(matched, slot => termSeen[slot] == termGeneration ? termScores[slot] : 0f);
             }
@@ -269,6 +233,38 @@ public sealed class SearchIndex
         }
 
         return matched;
+    }
+
+    /// <summary>
+    /// The best score of each product in a term's lists, written to <paramref name="best"/> for the products it stamps
+    /// with <paramref name="mark"/> in <paramref name="marks"/>. With <paramref name="within"/>, only products already
+    /// stamped there with <paramref name="withinMark"/> count; <paramref name="added"/> receives each product once.
+    /// </summary>
+    private static void Collect(List<(Dictionary<int, LexemeWeight> Postings, float Factor)> lists, int[] marks, float[] best, int mark,
+        int[]? within, int withinMark, List<int>? added)
+    {
+        foreach (var (postings, factor) in lists)
+        {
+            foreach (var (slot, weight) in postings)
+            {
+                if (within is not null && within[slot] != withinMark)
+                {
+                    continue;
+                }
+
+                var score = Score(weight) * factor;
+                if (marks[slot] != mark)
+                {
+                    marks[slot] = mark;
+                    best[slot] = score;
+                    added?.Add(slot);
+                }
+                else if (score > best[slot])
+                {
+                    best[slot] = score;
+                }
+            }
+        }
     }
 
     /// <summary>The posting lists a term stands for: its own word, or every word it starts (exact words rank higher).</summary>
