@@ -39,6 +39,9 @@ public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<Search
     private ChangeMark watermark = ChangeMark.Everything;
     private long lastSuccessTicks = DateTime.UtcNow.Ticks;
 
+    /// <summary>When the index last read the read model successfully (read by the health check on other threads).</summary>
+    private DateTime LastSuccess => new(Interlocked.Read(ref lastSuccessTicks), DateTimeKind.Utc);
+
     /// <summary>The index, once its first full load is done.</summary>
     public Task<SearchIndex> LoadedIndexAsync(CancellationToken cancellationToken = default) =>
         Volatile.Read(ref index) is { } current ? Task.FromResult(current) : loaded.Task.WaitAsync(cancellationToken);
@@ -51,7 +54,7 @@ public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<Search
         }
 
         // Still serving, but from what it had: searches miss changes since.
-        var behind = DateTime.UtcNow - new DateTime(Interlocked.Read(ref lastSuccessTicks), DateTimeKind.Utc);
+        var behind = DateTime.UtcNow - LastSuccess;
         return Task.FromResult(behind > StaleAfter
             ? HealthCheckResult.Degraded($"The search index could not read changes for {behind.TotalSeconds:F0} s.")
             : HealthCheckResult.Healthy($"{current.Count} products indexed."));
@@ -60,7 +63,6 @@ public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<Search
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var lastSuccess = DateTime.MinValue;
         var lastPrune = DateTime.MinValue;
         var lastFailureLogged = DateTime.MinValue;
         while (!stoppingToken.IsCancellationRequested)
@@ -68,7 +70,7 @@ public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<Search
             try
             {
                 var current = Volatile.Read(ref index);
-                if (current is null || DateTime.UtcNow - lastSuccess > settings.RemovalRetention / 2)
+                if (current is null || DateTime.UtcNow - LastSuccess > settings.RemovalRetention / 2)
                 {
                     var fresh = new SearchIndex();
                     watermark = await ReadChangesAsync(db, fresh, ChangeMark.Everything, stoppingToken);
@@ -81,12 +83,12 @@ public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<Search
                     watermark = await ReadChangesAsync(db, current, watermark, stoppingToken);
                 }
 
-                lastSuccess = DateTime.UtcNow;
-                Interlocked.Exchange(ref lastSuccessTicks, lastSuccess.Ticks);
-                if (lastSuccess - lastPrune > PruneEvery)
+                var now = DateTime.UtcNow;
+                Interlocked.Exchange(ref lastSuccessTicks, now.Ticks);
+                if (now - lastPrune > PruneEvery)
                 {
                     await PruneRemovalsAsync(settings.RemovalRetention, stoppingToken);
-                    lastPrune = lastSuccess;
+                    lastPrune = now;
                 }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -115,30 +117,28 @@ public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<Search
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        // Rows written by a transaction the last snapshot could not see: at or above its horizon, or running then.
+        NpgsqlBatchCommand Changed(string sql) => new(sql.Replace("{unseen}",
+            "(change_xid >= $1::text::xid8 OR change_xid = ANY ($2::text[]::xid8[]))", StringComparison.Ordinal))
+        {
+            Parameters = { new() { Value = since.Horizon }, new() { Value = since.Running } },
+        };
+
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
             {
                 new("SELECT pg_snapshot_xmax(s)::text, ARRAY(SELECT pg_snapshot_xip(s)::text) FROM pg_current_snapshot() s"),
-                new("SELECT seller_id, name, status = 'active' FROM store_directory WHERE change_xid >= $1::text::xid8 OR change_xid = ANY ($2::text[]::xid8[])")
-                {
-                    Parameters = { new() { Value = since.Horizon }, new() { Value = since.Running } },
-                },
-                new("""
+                Changed("SELECT seller_id, name, status = 'active' FROM store_directory WHERE {unseen}"),
+                Changed("""
                     SELECT DISTINCT r.product_id FROM search_removals r
-                    WHERE (r.change_xid >= $1::text::xid8 OR r.change_xid = ANY ($2::text[]::xid8[]))
+                    WHERE {unseen}
                       AND NOT EXISTS (SELECT 1 FROM search_products s WHERE s.product_id = r.product_id)
-                    """)
-                {
-                    Parameters = { new() { Value = since.Horizon }, new() { Value = since.Running } },
-                },
-                new("""
+                    """),
+                Changed("""
                     SELECT product_id, seller_id, title, category, currency, price, image_key, in_stock, created_at, document::text
-                    FROM search_products WHERE change_xid >= $1::text::xid8 OR change_xid = ANY ($2::text[]::xid8[])
-                    """)
-                {
-                    Parameters = { new() { Value = since.Horizon }, new() { Value = since.Running } },
-                },
+                    FROM search_products WHERE {unseen}
+                    """),
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(ct);
