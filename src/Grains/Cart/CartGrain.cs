@@ -54,7 +54,7 @@ public sealed class CartGrain(
         RequireOwner();
         RequireQuantity(quantity);
         var product = await GrainFactory.GetGrain<IProductGrain>(productId).GetDetails();
-        var variant = product?.Variants.FirstOrDefault(v => string.Equals(v.Sku, sku, StringComparison.Ordinal));
+        var variant = VariantOf(product, sku);
         if (product is null || variant is null)
         {
             throw DomainException.NotFound("The product or SKU");
@@ -122,14 +122,12 @@ public sealed class CartGrain(
         }
 
         var guestCart = GrainFactory.GetGrain<ICartGrain>(guestId);
+        Dictionary<string, ProductDetails>? products = null;
         if (!state.State.MergedGuests.Contains(guestId))
         {
             var guestLines = await guestCart.GetLines();
-            var products = await Task.WhenAll(guestLines.Select(l => l.ProductId).Distinct(StringComparer.Ordinal)
-                .Select(id => GrainFactory.GetGrain<IProductGrain>(id).GetDetails()));
-            var available = products.OfType<ProductDetails>()
-                .SelectMany(p => p.Variants.Select(v => (Key: (p.ProductId, v.Sku), v.Available)))
-                .ToDictionary(x => x.Key, x => x.Available);
+            // Every product the merged cart will show, read once for the stock caps and for the answer.
+            products = await ProductsAsync(state.State.Lines.Select(l => l.ProductId).Concat(guestLines.Select(l => l.ProductId)));
             foreach (var incoming in guestLines)
             {
                 var line = Find(incoming.ProductId, incoming.Sku);
@@ -150,7 +148,7 @@ public sealed class CartGrain(
 
                 // Summed, but not beyond the stock; never below what the account already had, and a sold-out line
                 // stays (with one unit) so the shopper sees it is unavailable rather than losing it.
-                var stock = available.GetValueOrDefault((incoming.ProductId, incoming.Sku));
+                var stock = VariantOf(products.GetValueOrDefault(incoming.ProductId), incoming.Sku)?.Available ?? 0;
                 var cap = Math.Max(line.Quantity, Math.Max(stock, 1));
                 line.Quantity = Math.Min(MaxQuantity, Math.Min(line.Quantity + incoming.Quantity, cap));
             }
@@ -161,7 +159,7 @@ public sealed class CartGrain(
 
         // Stored first, cleared after: a crash in between leaves the guest's lines behind, never adds them twice.
         await guestCart.Clear();
-        return await ViewAsync();
+        return await ViewAsync(products);
     }
 
     public Task<IReadOnlyList<CartLineSnapshot>> GetLines()
@@ -191,7 +189,8 @@ public sealed class CartGrain(
         await state.WriteOrReloadAsync(this);
     }
 
-    private async Task<CartView> ViewAsync()
+    /// <summary>The cart joined with its products as they are now; <paramref name="products"/> when they were just read.</summary>
+    private async Task<CartView> ViewAsync(Dictionary<string, ProductDetails>? products = null)
     {
         var lines = state.State.Lines;
         if (lines.Count == 0)
@@ -199,14 +198,11 @@ public sealed class CartGrain(
             return CartView.Empty with { UpdatedAt = state.State.UpdatedAt };
         }
 
-        var products = await Task.WhenAll(lines.Select(l => l.ProductId).Distinct(StringComparer.Ordinal)
-            .Select(id => GrainFactory.GetGrain<IProductGrain>(id).GetDetails()));
-        var byId = products.OfType<ProductDetails>().ToDictionary(p => p.ProductId, StringComparer.Ordinal);
-
+        var byId = products ?? await ProductsAsync(lines.Select(l => l.ProductId));
         var views = lines.Select(line =>
         {
             var product = byId.GetValueOrDefault(line.ProductId);
-            var variant = product?.Variants.FirstOrDefault(v => string.Equals(v.Sku, line.Sku, StringComparison.Ordinal));
+            var variant = VariantOf(product, line.Sku);
             var purchasable = product is { Status: ProductStatus.Published, SellerStatus: StoreStatus.Active } && variant is not null;
             return (SellerId: product?.SellerId ?? "", SellerName: product?.SellerName ?? "", View: new CartLineView(
                 line.ProductId, line.Sku, product?.Title ?? "", line.Quantity, variant?.Price ?? line.PriceWhenAdded,
@@ -220,6 +216,17 @@ public sealed class CartGrain(
             .ToList();
         return new CartView(sellers, views.Sum(v => v.View.Quantity), state.State.UpdatedAt);
     }
+
+    /// <summary>The products that exist among these ids, read in parallel.</summary>
+    private async Task<Dictionary<string, ProductDetails>> ProductsAsync(IEnumerable<string> productIds)
+    {
+        var products = await Task.WhenAll(productIds.Distinct(StringComparer.Ordinal)
+            .Select(id => GrainFactory.GetGrain<IProductGrain>(id).GetDetails()));
+        return products.OfType<ProductDetails>().ToDictionary(p => p.ProductId, StringComparer.Ordinal);
+    }
+
+    private static VariantDetails? VariantOf(ProductDetails? product, string sku) =>
+        product?.Variants.FirstOrDefault(v => string.Equals(v.Sku, sku, StringComparison.Ordinal));
 
     private void RequireOwner()
     {
