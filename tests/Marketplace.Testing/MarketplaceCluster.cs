@@ -1,4 +1,5 @@
 using System.Globalization;
+using Marketplace.Grains.Common;
 using Marketplace.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,20 @@ public class MarketplaceCluster : IAsyncDisposable
     private readonly List<IHost> silos = [];
     private IHost? clientHost;
     private TestDatabase? database;
+    private ProcessHost? sandbox;
+    private readonly string sandboxData = Path.Combine(Path.GetTempPath(), "marketplace-sandbox-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>Sandbox settings that keep tests quick: fast webhook retries, tracking within seconds.</summary>
+    public static IReadOnlyDictionary<string, string> FastSandbox { get; } = new Dictionary<string, string>
+    {
+        ["Sandbox__RetryBaseDelay"] = "00:00:00.100",
+        ["Sandbox__RetryMaxDelay"] = "00:00:01",
+        ["Sandbox__InTransitAfter"] = "00:00:00.300",
+        ["Sandbox__DeliveredAfter"] = "00:00:01.500",
+    };
+
+    /// <summary>The payment and shipping sandbox process the silos talk to.</summary>
+    public ProcessHost Sandbox => sandbox ?? throw new InvalidOperationException("Start the cluster first.");
 
     public TestDatabase Database => database ?? throw new InvalidOperationException("Start the cluster first.");
 
@@ -42,6 +57,8 @@ public class MarketplaceCluster : IAsyncDisposable
     public async Task StartAsync(string purpose, int siloCount = 1)
     {
         database = await TestDatabase.CreateAsync(purpose);
+        sandbox = ProcessHost.StartSandbox(purpose + "-sandbox", sandboxData, FastSandbox);
+        await sandbox.WaitReadyAsync(TimeSpan.FromSeconds(60));
         for (var i = 0; i < siloCount; i++)
         {
             await StartSiloAsync();
@@ -63,6 +80,15 @@ public class MarketplaceCluster : IAsyncDisposable
         };
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Payments:BaseUrl"] = Sandbox.BaseAddress.ToString(),
+            ["Payments:ApiKey"] = TestSecrets.SandboxPaymentsApiKey,
+            ["Shipping:BaseUrl"] = Sandbox.BaseAddress.ToString(),
+            ["Shipping:ApiKey"] = TestSecrets.SandboxShippingApiKey,
+        });
+        builder.Configuration.AddInMemoryCollection(SiloSettings);
+        builder.Services.AddSandboxPayments(builder.Configuration).AddSandboxShipping(builder.Configuration);
         builder.UseOrleans(silo =>
         {
             silo.ConfigureMarketplace(settings, FastMembership);
@@ -125,13 +151,26 @@ public class MarketplaceCluster : IAsyncDisposable
         }
 
         silos.Clear();
+        if (sandbox is not null)
+        {
+            await sandbox.DisposeAsync();
+        }
+
         if (database is not null)
         {
             await database.DisposeAsync();
         }
 
+        if (Directory.Exists(sandboxData))
+        {
+            Directory.Delete(sandboxData, recursive: true);
+        }
+
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Configuration the silos read on top of the production setup (e.g. <c>Orders:PaymentTimeout</c>).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> SiloSettings => [];
 
     /// <summary>Lets a fixture adjust the silos (e.g. shorter timeouts) on top of the production setup.</summary>
     protected virtual void ConfigureSilo(ISiloBuilder silo)

@@ -1,3 +1,5 @@
+using Marketplace.Contracts.Orders;
+
 namespace Marketplace.Contracts.Cart;
 
 /// <summary>
@@ -72,6 +74,13 @@ public interface ICartGrain : IGrainWithStringKey
     /// <summary>Empties the cart (after its lines moved to the account's cart).</summary>
     [Alias("Clear")]
     Task Clear();
+
+    /// <summary>
+    /// Turns the cart into one order per store and currency (or only the given store's), each reserving all its lines
+    /// or none. Checked-out lines leave the cart; refused ones stay. Signed-in shoppers only; idempotent by key.
+    /// </summary>
+    [Alias("Checkout")]
+    Task<CheckoutResult> Checkout(CheckoutRequest request);
 }
 
 [GenerateSerializer, Immutable, Alias("mk.CartLineSnapshot")]
@@ -83,3 +92,53 @@ public sealed record CartLineSnapshot(
     [property: Id(4)] string Currency,
     [property: Id(5)] int ProductVersion,
     [property: Id(6)] DateTimeOffset AddedAt);
+
+/// <summary>
+/// A checkout of the cart (or of one store's part, <see cref="SellerId"/>). <see cref="IdempotencyKey"/> names it and
+/// <see cref="Fingerprint"/> identifies the request body, so a replay answers the same and a reuse for another body is refused.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("mk.CheckoutRequest")]
+public sealed record CheckoutRequest(
+    [property: Id(0)] string? SellerId,
+    [property: Id(1)] PostalAddress ShippingAddress,
+    [property: Id(2)] string? Note,
+    [property: Id(3)] string IdempotencyKey,
+    [property: Id(4)] string Fingerprint);
+
+/// <summary>One order a checkout created.</summary>
+[GenerateSerializer, Immutable, Alias("mk.CheckoutOrder")]
+public sealed record CheckoutOrder(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] string SellerId,
+    [property: Id(2)] string SellerName,
+    [property: Id(3)] OrderStatus Status,
+    [property: Id(4)] long Total,
+    [property: Id(5)] string Currency,
+    [property: Id(6)] IReadOnlyList<OrderLine> Lines);
+
+/// <summary>A line whose price rose since it was added; the cart now shows (and a second checkout charges) the new price.</summary>
+[GenerateSerializer, Immutable, Alias("mk.PriceChange")]
+public sealed record PriceChange(
+    [property: Id(0)] string ProductId,
+    [property: Id(1)] string Sku,
+    [property: Id(2)] long PriceWhenAdded,
+    [property: Id(3)] long UnitPrice);
+
+/// <summary>
+/// One store's part that became no order. <see cref="Code"/>: <c>out-of-stock</c> (see <see cref="Short"/>) or
+/// <c>price-changed</c> (see <see cref="PriceChanges"/>); its lines stay in the cart.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("mk.CheckoutRefusal")]
+public sealed record CheckoutRefusal(
+    [property: Id(0)] string SellerId,
+    [property: Id(1)] string Currency,
+    [property: Id(2)] string Code,
+    [property: Id(3)] string Detail,
+    [property: Id(4)] IReadOnlyList<ShortLine> Short,
+    [property: Id(5)] IReadOnlyList<PriceChange> PriceChanges);
+
+/// <summary>What a checkout did: no orders at all means it was refused as a whole (409).</summary>
+[GenerateSerializer, Immutable, Alias("mk.CheckoutResult")]
+public sealed record CheckoutResult(
+    [property: Id(0)] IReadOnlyList<CheckoutOrder> Orders,
+    [property: Id(1)] IReadOnlyList<CheckoutRefusal> Refused);

@@ -14,6 +14,8 @@ public enum CallerRoles
     Admin = 8,
     /// <summary>A partner system authenticated by an integration API key.</summary>
     Integration = 16,
+    /// <summary>An external provider (payments, shipping) whose webhook signature the web host verified.</summary>
+    Provider = 32,
 }
 
 /// <summary>

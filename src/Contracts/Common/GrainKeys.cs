@@ -12,6 +12,7 @@ public static class GrainKeys
     public const string SellerPrefix = "sel_";
     public const string ProductPrefix = "prd_";
     public const string UserPrefix = "usr_";
+    public const string OrderPrefix = "ord_";
 
     private const int RandomPartLength = 26;
 
@@ -31,6 +32,8 @@ public static class GrainKeys
     public static bool IsSellerId(string? value) => HasShape(value, SellerPrefix);
 
     public static bool IsProductId(string? value) => HasShape(value, ProductPrefix);
+
+    public static bool IsOrderId(string? value) => HasShape(value, OrderPrefix);
 
     /// <summary>The inventory grain key of one SKU: the product id and the seller's SKU code.</summary>
     public static string Sku(string productId, string sku) => productId + "/" + sku;

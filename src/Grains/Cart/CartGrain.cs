@@ -1,5 +1,7 @@
 using Marketplace.Contracts.Cart;
+using Marketplace.Contracts.Orders;
 using Marketplace.Grains.Common;
+using Marketplace.Grains.Orders;
 
 namespace Marketplace.Grains.Cart;
 
@@ -12,6 +14,20 @@ public sealed class CartState
 
     /// <summary>Guest carts already merged in, so a retried merge adds nothing twice.</summary>
     public List<string> MergedGuests { get; set; } = [];
+
+    /// <summary>The latest checkouts by Idempotency-Key (most recent last), answered again on a replay.</summary>
+    public List<CheckoutRecord> Checkouts { get; set; } = [];
+}
+
+public sealed class CheckoutRecord
+{
+    public string Key { get; set; } = "";
+
+    public string Fingerprint { get; set; } = "";
+
+    public CheckoutResult Result { get; set; } = new([], []);
+
+    public DateTimeOffset At { get; set; }
 }
 
 public sealed class CartLineState
@@ -42,6 +58,7 @@ public sealed class CartGrain(
 {
     public const int MaxQuantity = 999;
     public const int MaxLines = 100;
+    public const int CheckoutMemory = 50;
 
     public async Task<CartView> Get()
     {
@@ -178,6 +195,106 @@ public sealed class CartGrain(
             state.State.Lines.Clear();
             await SaveAsync();
         }
+    }
+
+    public async Task<CheckoutResult> Checkout(CheckoutRequest request)
+    {
+        RequireOwner();
+        var buyerId = this.GetPrimaryKeyString();
+        if (!CallerContext.Require().Roles.HasFlag(CallerRoles.Shopper))
+        {
+            throw DomainException.Forbidden("sign-in-to-checkout", "Sign in to check out; the cart is kept.");
+        }
+
+        if (state.State.Checkouts.FirstOrDefault(c => string.Equals(c.Key, request.IdempotencyKey, StringComparison.Ordinal)) is { } done)
+        {
+            return string.Equals(done.Fingerprint, request.Fingerprint, StringComparison.Ordinal)
+                ? done.Result
+                : throw new DomainException(DomainErrorKind.IdempotencyMismatch, "idempotency-key-reused",
+                    "This Idempotency-Key was used for a different checkout.");
+        }
+
+        var errors = AddressRules.Check(request.ShippingAddress, "shippingAddress");
+        if (request.Note?.Length > OrderGrain.MaxTextLength)
+        {
+            errors["note"] = [$"At most {OrderGrain.MaxTextLength} characters."];
+        }
+
+        DomainException.ThrowIfInvalid(errors);
+        var products = await ProductsAsync(state.State.Lines.Select(l => l.ProductId));
+        var parts = state.State.Lines
+            .Select(line => (Line: line, Product: products.GetValueOrDefault(line.ProductId)))
+            .Where(x => x.Product is { Status: ProductStatus.Published, SellerStatus: StoreStatus.Active }
+                && VariantOf(x.Product, x.Line.Sku) is not null
+                && (request.SellerId is null || string.Equals(x.Product.SellerId, request.SellerId, StringComparison.Ordinal)))
+            .GroupBy(x => (x.Product!.SellerId, x.Product.Currency))
+            .ToList();
+        if (parts.Count == 0)
+        {
+            throw DomainException.Conflict("nothing-to-checkout",
+                request.SellerId is null ? "The cart holds nothing that is for sale." : "The cart holds nothing of that store that is for sale.");
+        }
+
+        var placements = await Task.WhenAll(parts.Select(part => PlaceAsync(buyerId, part.Key.SellerId, part.Key.Currency,
+            part.Select(x => (x.Line, x.Product!)).ToList(), request)));
+        var orders = placements.Select(p => p.Order).OfType<CheckoutOrder>().ToList();
+        foreach (var order in orders)
+        {
+            state.State.Lines.RemoveAll(l => order.Lines.Any(o =>
+                string.Equals(o.ProductId, l.ProductId, StringComparison.Ordinal) && string.Equals(o.Sku, l.Sku, StringComparison.Ordinal)));
+        }
+
+        var result = new CheckoutResult(orders, placements.Select(p => p.Refusal).OfType<CheckoutRefusal>().ToList());
+        state.State.Checkouts.Add(new CheckoutRecord
+        {
+            Key = request.IdempotencyKey, Fingerprint = request.Fingerprint, Result = result, At = clock.GetUtcNow(),
+        });
+        if (state.State.Checkouts.Count > CheckoutMemory)
+        {
+            state.State.Checkouts.RemoveRange(0, state.State.Checkouts.Count - CheckoutMemory);
+        }
+
+        // One write for the lines that left, the new prices shown and the answer to replay. If it fails, a retry with
+        // the same key finds the same orders (their ids derive from the key) and nothing is placed twice.
+        await SaveAsync();
+        return result;
+    }
+
+    /// <summary>One store's part: refused when a price rose (the line then shows the new price), else placed as an order.</summary>
+    private async Task<(CheckoutOrder? Order, CheckoutRefusal? Refusal)> PlaceAsync(
+        string buyerId, string sellerId, string currency, List<(CartLineState Line, ProductDetails Product)> part, CheckoutRequest request)
+    {
+        var risen = part
+            .Select(x => (x.Line, x.Product, Variant: VariantOf(x.Product, x.Line.Sku)!))
+            .Where(x => x.Variant.Price > x.Line.PriceWhenAdded)
+            .ToList();
+        if (risen.Count > 0)
+        {
+            var changes = risen.Select(x => new PriceChange(x.Line.ProductId, x.Line.Sku, x.Line.PriceWhenAdded, x.Variant.Price)).ToList();
+            foreach (var (line, product, variant) in risen)
+            {
+                line.PriceWhenAdded = variant.Price;
+                line.ProductVersion = product.Version;
+            }
+
+            return (null, new CheckoutRefusal(sellerId, currency, "price-changed",
+                "Prices rose since these lines were added; the cart shows the new prices.", [], changes));
+        }
+
+        var store = await GrainFactory.GetGrain<ISellerGrain>(sellerId).GetProfile();
+        var lines = part.Select(x => new OrderLine(x.Line.ProductId, x.Line.Sku, x.Product.Title, x.Line.Quantity,
+            VariantOf(x.Product, x.Line.Sku)!.Price)).ToList();
+        var orderId = GrainKeys.DerivedId(GrainKeys.OrderPrefix, buyerId + "\n" + sellerId + "\n" + currency, request.IdempotencyKey);
+        var placed = await GrainFactory.GetGrain<IOrderGrain>(orderId).Place(new PlaceOrderRequest(
+            buyerId, sellerId, store?.Name ?? part[0].Product.SellerName, currency, lines, request.ShippingAddress, request.Note,
+            store?.RequiresConfirmation ?? false, request.Fingerprint));
+        if (placed.Order is not { } order)
+        {
+            return (null, new CheckoutRefusal(sellerId, currency, "out-of-stock",
+                "Not enough stock for every line; nothing of this store was reserved.", placed.Short, []));
+        }
+
+        return (new CheckoutOrder(order.OrderId, sellerId, order.SellerName, order.Status, order.Total, currency, order.Lines), null);
     }
 
     private CartLineState? Find(string productId, string sku) => state.State.Lines.FirstOrDefault(l =>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Marketplace.Grains.Common;
 using Marketplace.Grains.Inventory;
+using Marketplace.Grains.Orders;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -66,6 +67,7 @@ public static class SiloSetup
         silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
         silo.Services.TryAddSingleton<IInventoryStore, PostgresInventoryStore>();
         silo.Services.AddOptions<InventoryOptions>().BindConfiguration("Inventory");
+        silo.Services.AddOptions<OrderOptions>().BindConfiguration("Orders");
         return silo;
     }
 }

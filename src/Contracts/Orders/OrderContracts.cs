@@ -1,0 +1,180 @@
+namespace Marketplace.Contracts.Orders;
+
+/// <summary>Where a parcel goes.</summary>
+[GenerateSerializer, Immutable, Alias("mk.PostalAddress")]
+public sealed record PostalAddress(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Line1,
+    [property: Id(2)] string City,
+    [property: Id(3)] string? Region,
+    [property: Id(4)] string Country,
+    [property: Id(5)] string? PostalCode,
+    [property: Id(6)] string? Phone);
+
+/// <summary>One line of an order, at the unit price the buyer agreed to.</summary>
+[GenerateSerializer, Immutable, Alias("mk.OrderLine")]
+public sealed record OrderLine(
+    [property: Id(0)] string ProductId,
+    [property: Id(1)] string Sku,
+    [property: Id(2)] string Title,
+    [property: Id(3)] int Quantity,
+    [property: Id(4)] long UnitPrice)
+{
+    public long Total => UnitPrice * Quantity;
+}
+
+/// <summary>What a checkout asks one seller's order to be. <see cref="CheckoutFingerprint"/> identifies the request.</summary>
+[GenerateSerializer, Immutable, Alias("mk.PlaceOrderRequest")]
+public sealed record PlaceOrderRequest(
+    [property: Id(0)] string BuyerId,
+    [property: Id(1)] string SellerId,
+    [property: Id(2)] string SellerName,
+    [property: Id(3)] string Currency,
+    [property: Id(4)] IReadOnlyList<OrderLine> Lines,
+    [property: Id(5)] PostalAddress ShippingAddress,
+    [property: Id(6)] string? Note,
+    [property: Id(7)] bool RequiresConfirmation,
+    [property: Id(8)] string CheckoutFingerprint);
+
+/// <summary>A SKU that could not be reserved in full.</summary>
+[GenerateSerializer, Immutable, Alias("mk.ShortLine")]
+public sealed record ShortLine(
+    [property: Id(0)] string ProductId,
+    [property: Id(1)] string Sku,
+    [property: Id(2)] int Requested,
+    [property: Id(3)] int Available);
+
+/// <summary>The answer to placing an order: the order, or the lines that were short (and then nothing was held).</summary>
+[GenerateSerializer, Immutable, Alias("mk.PlaceOrderResult")]
+public sealed record PlaceOrderResult(
+    [property: Id(0)] OrderView? Order,
+    [property: Id(1)] IReadOnlyList<ShortLine> Short);
+
+[GenerateSerializer, Immutable, Alias("mk.OrderTimelineEntry")]
+public sealed record OrderTimelineEntry(
+    [property: Id(0)] OrderStatus Status,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string? Note);
+
+/// <summary>One payment attempt at the gateway. <see cref="Status"/>: open, succeeded, failed.</summary>
+[GenerateSerializer, Immutable, Alias("mk.OrderPayment")]
+public sealed record OrderPayment(
+    [property: Id(0)] string PaymentId,
+    [property: Id(1)] string Status,
+    [property: Id(2)] long Amount,
+    [property: Id(3)] long RefundedAmount,
+    [property: Id(4)] string? RedirectUrl);
+
+/// <summary>A shipment at the carrier. <see cref="Status"/>: labelCreated, inTransit, delivered.</summary>
+[GenerateSerializer, Immutable, Alias("mk.OrderShipment")]
+public sealed record OrderShipment(
+    [property: Id(0)] string ShipmentId,
+    [property: Id(1)] string TrackingNumber,
+    [property: Id(2)] string LabelUrl,
+    [property: Id(3)] string Status);
+
+/// <summary>An order as its buyer and its seller see it.</summary>
+[GenerateSerializer, Immutable, Alias("mk.OrderView")]
+public sealed record OrderView(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] string SellerId,
+    [property: Id(2)] string SellerName,
+    [property: Id(3)] string BuyerId,
+    [property: Id(4)] OrderStatus Status,
+    [property: Id(5)] IReadOnlyList<OrderLine> Lines,
+    [property: Id(6)] string Currency,
+    [property: Id(7)] long Subtotal,
+    [property: Id(8)] long ShippingCost,
+    [property: Id(9)] long Total,
+    [property: Id(10)] PostalAddress ShippingAddress,
+    [property: Id(11)] string? Note,
+    [property: Id(12)] DateTimeOffset PlacedAt,
+    [property: Id(13)] DateTimeOffset? DecideBy,
+    [property: Id(14)] IReadOnlyList<OrderTimelineEntry> Timeline,
+    [property: Id(15)] OrderPayment? Payment,
+    [property: Id(16)] OrderShipment? Shipment,
+    [property: Id(17)] long RefundedAmount);
+
+/// <summary>Where to send the buyer to pay.</summary>
+[GenerateSerializer, Immutable, Alias("mk.PaymentStart")]
+public sealed record PaymentStart(
+    [property: Id(0)] string PaymentId,
+    [property: Id(1)] string RedirectUrl);
+
+[GenerateSerializer, Alias("mk.PaymentEventKind")]
+public enum PaymentEventKind
+{
+    Succeeded = 0,
+    Failed = 1,
+    RefundSucceeded = 2,
+}
+
+/// <summary>A payment provider's event, after the web host verified its signature.</summary>
+[GenerateSerializer, Immutable, Alias("mk.PaymentEvent")]
+public sealed record PaymentEvent(
+    [property: Id(0)] string EventId,
+    [property: Id(1)] PaymentEventKind Kind,
+    [property: Id(2)] string PaymentId,
+    [property: Id(3)] long Amount,
+    [property: Id(4)] string Currency,
+    [property: Id(5)] string? RefundId);
+
+[GenerateSerializer, Alias("mk.ShipmentEventKind")]
+public enum ShipmentEventKind
+{
+    InTransit = 0,
+    Delivered = 1,
+}
+
+/// <summary>A carrier's tracking event, after the web host verified its signature.</summary>
+[GenerateSerializer, Immutable, Alias("mk.ShipmentEvent")]
+public sealed record ShipmentEvent(
+    [property: Id(0)] string EventId,
+    [property: Id(1)] ShipmentEventKind Kind,
+    [property: Id(2)] string ShipmentId);
+
+/// <summary>
+/// One seller's order from one checkout: the saga of DESIGN.md §3. Keyed by order id. Every decision is stored before it
+/// is answered and before its effects (stock, refunds) are carried out; effects are repeated until they are done.
+/// </summary>
+[Alias("mk.IOrderGrain")]
+public interface IOrderGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Reserves every line all-or-nothing and creates the order, or answers the short lines holding nothing. Repeating
+    /// it answers the order already placed. The caller must be the buyer.
+    /// </summary>
+    [Alias("Place")]
+    Task<PlaceOrderResult> Place(PlaceOrderRequest request);
+
+    /// <summary>The order, for its buyer, its store's staff or an admin.</summary>
+    [Alias("Get")]
+    Task<OrderView> Get();
+
+    /// <summary>The seller accepts a quotation, optionally adding a shipping cost; the buyer may then pay.</summary>
+    [Alias("Accept")]
+    Task<OrderView> Accept(long? shippingCost);
+
+    [Alias("Reject")]
+    Task<OrderView> Reject(string reason);
+
+    /// <summary>The buyer cancels before paying, or the seller before shipping (a paid order is refunded).</summary>
+    [Alias("Cancel")]
+    Task<OrderView> Cancel(string? reason);
+
+    /// <summary>Opens (or answers the open) payment session at the gateway; the buyer only, while awaiting payment.</summary>
+    [Alias("Pay")]
+    Task<PaymentStart> Pay(string returnUrl, string webhookUrl);
+
+    /// <summary>Books the shipment at the carrier; the seller only, once paid. Repeating it answers the same shipment.</summary>
+    [Alias("Ship")]
+    Task<OrderView> Ship(string webhookUrl);
+
+    /// <summary>Applies a verified payment event once (by event id); answers after it is stored.</summary>
+    [Alias("ApplyPaymentEvent")]
+    Task ApplyPaymentEvent(PaymentEvent paymentEvent);
+
+    /// <summary>Applies a verified tracking event once (by event id); answers after it is stored.</summary>
+    [Alias("ApplyShipmentEvent")]
+    Task ApplyShipmentEvent(ShipmentEvent shipmentEvent);
+}

@@ -1,0 +1,748 @@
+using Marketplace.Contracts.Inventory;
+using Marketplace.Contracts.Orders;
+using Marketplace.Grains.Common;
+using Marketplace.Grains.Payments;
+using Marketplace.Grains.Shipping;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Grains.Orders;
+
+/// <summary>
+/// One seller's order: the saga of DESIGN.md §3. Each decision goes through <see cref="OrderStateMachine"/>, is stored,
+/// and only then carried out (stock released or committed, money refunded). Effects are idempotent at the other end
+/// (inventory by order id, gateway by idempotency key), so they are simply repeated until they succeed: right away,
+/// then on a short retry timer, and after a crash by the "order-saga" reminder, which lives as long as the order waits
+/// for a deadline or has effects outstanding.
+/// </summary>
+public sealed partial class OrderGrain(
+    [PersistentState("order", StorageNames.Marketplace)] IPersistentState<OrderState> state,
+    IPaymentGateway payments,
+    ICarrier carrier,
+    IOptions<OrderOptions> options,
+    TimeProvider clock,
+    ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
+{
+    public const int MaxLines = 100;
+    public const int MaxTextLength = 500;
+    public const long MaxShippingCost = 100_000_000;
+    private const int AppliedEventMemory = 200;
+    private const string SagaReminder = "order-saga";
+
+    private IGrainTimer? deadlineTimer;
+    private IGrainTimer? retryTimer;
+    private bool? reminderRegistered;
+
+    private OrderState Order => state.State;
+
+    private string OrderId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        ArmDeadline();
+        return Task.CompletedTask;
+    }
+
+    public async Task<PlaceOrderResult> Place(PlaceOrderRequest request)
+    {
+        var caller = CallerContext.Require();
+        if (!caller.Owns(request.BuyerId) || !caller.Roles.HasFlag(CallerRoles.Shopper))
+        {
+            throw DomainException.Forbidden("not-the-buyer", "An order is placed only by its signed-in buyer.");
+        }
+
+        if (Order.Created)
+        {
+            if (!string.Equals(Order.BuyerId, request.BuyerId, StringComparison.Ordinal))
+            {
+                throw DomainException.Forbidden("not-the-buyer", "The order belongs to another buyer.");
+            }
+
+            if (!string.Equals(Order.CheckoutFingerprint, request.CheckoutFingerprint, StringComparison.Ordinal))
+            {
+                throw new DomainException(DomainErrorKind.IdempotencyMismatch, "idempotency-key-reused",
+                    "This Idempotency-Key was used for a different checkout.");
+            }
+
+            return new PlaceOrderResult(View(), []);
+        }
+
+        Validate(request);
+        var now = clock.GetUtcNow();
+        var settings = options.Value;
+        var holdUntil = now + (request.RequiresConfirmation ? settings.ConfirmationTimeout : TimeSpan.Zero)
+            + settings.PaymentTimeout + settings.HoldMargin;
+        ReservationResult[] results;
+        try
+        {
+            results = await Task.WhenAll(request.Lines.Select(line => Stock(line).Reserve(OrderId, line.Quantity, holdUntil)));
+        }
+        catch (Exception e) when (e is OrleansException or DomainException or TimeoutException)
+        {
+            // Whatever was held goes back now rather than at the hold's expiry; a retry with the same key holds again.
+            try
+            {
+                await Task.WhenAll(request.Lines.Select(line => Stock(line).Release(OrderId)));
+            }
+            catch (Exception release) when (release is OrleansException or DomainException or TimeoutException)
+            {
+                LogEffectFailed(logger, release, OrderId, OrderStatus.Placed);
+            }
+
+            DeactivateOnIdle();
+            throw e as DomainException ?? new DomainException(DomainErrorKind.Unavailable, "inventory-unavailable",
+                "The stock could not be reserved. Nothing was promised; retry.");
+        }
+
+        var shortLines = request.Lines.Zip(results)
+            .Where(pair => pair.Second.Status != ReservationStatus.Held)
+            .Select(pair => new ShortLine(pair.First.ProductId, pair.First.Sku, pair.First.Quantity, Math.Max(0, pair.Second.Available)))
+            .ToList();
+        if (shortLines.Count > 0)
+        {
+            // All or nothing: what was held for the other lines goes back before the answer.
+            await Task.WhenAll(request.Lines.Zip(results)
+                .Where(pair => pair.Second.Status == ReservationStatus.Held)
+                .Select(pair => Stock(pair.First).Release(OrderId)));
+            DeactivateOnIdle();
+            return new PlaceOrderResult(null, shortLines);
+        }
+
+        // Registered before the order exists: a crash after the write must still find a reminder to resume from.
+        await EnsureReminderAsync();
+        Order.Created = true;
+        Order.BuyerId = request.BuyerId;
+        Order.SellerId = request.SellerId;
+        Order.SellerName = request.SellerName;
+        Order.Currency = request.Currency;
+        Order.Lines = [.. request.Lines];
+        Order.Subtotal = request.Lines.Sum(l => l.Total);
+        Order.Total = Order.Subtotal;
+        Order.ShippingAddress = request.ShippingAddress;
+        Order.Note = request.Note;
+        Order.RequiresConfirmation = request.RequiresConfirmation;
+        Order.CheckoutFingerprint = request.CheckoutFingerprint;
+        Order.PlacedAt = now;
+        Order.Status = OrderStatus.Placed;
+        Order.Timeline.Add(new OrderTimelineEntry(OrderStatus.Placed, now, null));
+        Record(Decide(request.RequiresConfirmation ? OrderEvent.PlacedNeedingConfirmation : OrderEvent.PlacedReadyToPay), null);
+        await SaveAsync();
+        ArmDeadline();
+        return new PlaceOrderResult(View(), []);
+    }
+
+    public Task<OrderView> Get()
+    {
+        RequireCreated();
+        var caller = CallerContext.Require();
+        if (!caller.Owns(Order.BuyerId) && !caller.ActsFor(Order.SellerId) && !caller.IsAdmin)
+        {
+            throw DomainException.Forbidden("not-your-order", "An order is seen only by its buyer and its store.");
+        }
+
+        return Task.FromResult(View());
+    }
+
+    public async Task<OrderView> Accept(long? shippingCost)
+    {
+        RequireSeller();
+        if (shippingCost is < 0 or > MaxShippingCost)
+        {
+            throw DomainException.Invalid(new Dictionary<string, string[]>
+            {
+                ["shippingCost"] = [$"Between 0 and {MaxShippingCost} in minor units."],
+            });
+        }
+
+        var transition = Decide(OrderEvent.SellerAccepted);
+        if (transition.Kind == TransitionKind.Moved && shippingCost is { } cost)
+        {
+            Order.ShippingCost = cost;
+            Order.Total = Order.Subtotal + cost;
+        }
+
+        return await ApplyAsync(transition, shippingCost is { } c ? $"Shipping cost {c}." : null);
+    }
+
+    public async Task<OrderView> Reject(string reason)
+    {
+        RequireSeller();
+        RequireText("reason", reason, required: true);
+        return await ApplyAsync(Decide(OrderEvent.SellerRejected), reason);
+    }
+
+    public async Task<OrderView> Cancel(string? reason)
+    {
+        RequireCreated();
+        RequireText("reason", reason, required: false);
+        var caller = CallerContext.Require();
+        if (caller.ActsFor(Order.SellerId))
+        {
+            var transition = Decide(OrderEvent.SellerCancelled);
+            if (transition.Effects.HasFlag(OrderEffects.Refund))
+            {
+                RefundCaptured();
+            }
+
+            return await ApplyAsync(transition, reason ?? "Cancelled by the store.");
+        }
+
+        if (caller.Owns(Order.BuyerId))
+        {
+            return await ApplyAsync(Decide(OrderEvent.BuyerCancelled), reason ?? "Cancelled by the buyer.");
+        }
+
+        throw DomainException.Forbidden("not-your-order", "An order is cancelled only by its buyer or its store.");
+    }
+
+    public async Task<PaymentStart> Pay(string returnUrl, string webhookUrl)
+    {
+        RequireCreated();
+        if (!CallerContext.Require().Owns(Order.BuyerId))
+        {
+            throw DomainException.Forbidden("not-the-buyer", "Only the buyer pays for an order.");
+        }
+
+        if (Order.Status != OrderStatus.AwaitingPayment)
+        {
+            throw DomainException.Conflict("not-awaiting-payment", $"The order is {Order.Status}, not awaiting payment.");
+        }
+
+        if (Order.Payments.LastOrDefault() is { Status: "open", RedirectUrl: { } openUrl } open && open.Amount == Order.Total)
+        {
+            return new PaymentStart(open.PaymentId, openUrl);
+        }
+
+        // The attempt number is part of the key: a retry after a lost write reopens the same session, a new attempt
+        // after a decline opens a new one.
+        var attempt = Order.Payments.Count + 1;
+        PaymentSession session;
+        try
+        {
+            session = await payments.CreatePaymentAsync(
+                OrderId, Order.Total, Order.Currency, returnUrl, webhookUrl, $"{OrderId}:pay:{attempt}");
+        }
+        catch (ExternalServiceException e)
+        {
+            throw ProviderUnavailable("payments", e);
+        }
+
+        Order.Payments.Add(new PaymentAttemptState
+        {
+            PaymentId = session.PaymentId, Attempt = attempt, Amount = Order.Total, RedirectUrl = session.RedirectUrl,
+            CreatedAt = clock.GetUtcNow(),
+        });
+        await SaveAsync();
+        return new PaymentStart(session.PaymentId, session.RedirectUrl);
+    }
+
+    public async Task<OrderView> Ship(string webhookUrl)
+    {
+        RequireSeller();
+        if (Order.Shipment is not null)
+        {
+            return View();
+        }
+
+        var transition = Decide(OrderEvent.Shipped);
+        if (Order.PendingStock != OrderEffects.None)
+        {
+            await RunEffectsAsync();
+            if (Order.PendingStock != OrderEffects.None)
+            {
+                throw new DomainException(DomainErrorKind.Unavailable, "stock-pending", "The sold units are still being recorded; retry.");
+            }
+        }
+
+        if (Order.Payments.Any(p => p.RefundDue > 0))
+        {
+            throw DomainException.Conflict("refund-pending", "The order's payment is being refunded; it cannot ship.");
+        }
+
+        ShipmentLabel label;
+        try
+        {
+            var to = Order.ShippingAddress!;
+            label = await carrier.CreateShipmentAsync(OrderId,
+                new ShippingAddress(to.Name, to.Line1, to.City, to.Region, to.Country, to.PostalCode, to.Phone),
+                webhookUrl, $"{OrderId}:ship");
+        }
+        catch (ExternalServiceException e)
+        {
+            throw ProviderUnavailable("shipping", e);
+        }
+
+        Order.Shipment = new ShipmentState
+        {
+            ShipmentId = label.ShipmentId, TrackingNumber = label.TrackingNumber, LabelUrl = label.LabelUrl,
+            Status = ShipmentStatusName(label.Status),
+        };
+        return await ApplyAsync(transition, $"Tracking number {label.TrackingNumber}.");
+    }
+
+    public async Task ApplyPaymentEvent(PaymentEvent paymentEvent)
+    {
+        RequireProvider();
+        RequireCreated();
+        if (Order.AppliedEvents.Contains(paymentEvent.EventId))
+        {
+            return;
+        }
+
+        var payment = Order.Payments.FirstOrDefault(p => string.Equals(p.PaymentId, paymentEvent.PaymentId, StringComparison.Ordinal));
+        if (payment is null)
+        {
+            // A session whose recording was lost (the write failed after the gateway opened it): adopt it.
+            payment = new PaymentAttemptState
+            {
+                PaymentId = paymentEvent.PaymentId, Attempt = Order.Payments.Count + 1, Amount = paymentEvent.Amount,
+                CreatedAt = clock.GetUtcNow(),
+            };
+            Order.Payments.Add(payment);
+        }
+
+        switch (paymentEvent.Kind)
+        {
+            case PaymentEventKind.Succeeded:
+                PaymentSucceeded(payment, paymentEvent);
+                break;
+            case PaymentEventKind.Failed when payment.Status == "open":
+                payment.Status = "failed";
+                if (Order.Status == OrderStatus.AwaitingPayment)
+                {
+                    Record(Decide(OrderEvent.PaymentFailed), $"Payment {payment.PaymentId} was declined.");
+                }
+
+                break;
+            case PaymentEventKind.RefundSucceeded when paymentEvent.RefundId is { } refundId:
+                RecordRefund(payment, refundId, paymentEvent.Amount);
+                break;
+        }
+
+        Remember(paymentEvent.EventId);
+        await SaveAsync();
+        await RunEffectsAsync();
+    }
+
+    public async Task ApplyShipmentEvent(ShipmentEvent shipmentEvent)
+    {
+        RequireProvider();
+        RequireCreated();
+        if (Order.AppliedEvents.Contains(shipmentEvent.EventId))
+        {
+            return;
+        }
+
+        var shipment = Order.Shipment;
+        if (shipment is null || !string.Equals(shipment.ShipmentId, shipmentEvent.ShipmentId, StringComparison.Ordinal))
+        {
+            LogUnknownShipment(logger, OrderId, shipmentEvent.ShipmentId);
+            return;
+        }
+
+        if (shipmentEvent.Kind == ShipmentEventKind.Delivered)
+        {
+            shipment.Status = "delivered";
+            // A tracking event never fails: one that no longer fits (the order was refunded meanwhile) is only noted.
+            Record(OrderStateMachine.Apply(Order.Status, OrderEvent.Delivered), null);
+        }
+        else if (shipment.Status == "labelCreated")
+        {
+            // Arriving after "delivered" (out of order) it changes nothing.
+            shipment.Status = "inTransit";
+            Order.Timeline.Add(new OrderTimelineEntry(Order.Status, clock.GetUtcNow(), "In transit."));
+        }
+
+        Remember(shipmentEvent.EventId);
+        await SaveAsync();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!Order.Created)
+        {
+            // Registered by a placement whose write never happened: nothing to look after.
+            await StopReminderAsync();
+            DeactivateOnIdle();
+            return;
+        }
+
+        await OnDeadlineAsync();
+        await RunEffectsAsync();
+    }
+
+    private void PaymentSucceeded(PaymentAttemptState payment, PaymentEvent paymentEvent)
+    {
+        if (payment.Status == "succeeded")
+        {
+            return;
+        }
+
+        payment.Status = "succeeded";
+        payment.Amount = paymentEvent.Amount;
+        var matches = paymentEvent.Amount == Order.Total && string.Equals(paymentEvent.Currency, Order.Currency, StringComparison.Ordinal);
+        if (Order.CapturedPaymentId is null && matches && Order.Status == OrderStatus.AwaitingPayment)
+        {
+            Order.CapturedPaymentId = payment.PaymentId;
+            Order.PaidAt = clock.GetUtcNow();
+            Record(Decide(OrderEvent.PaymentSucceeded), null);
+            return;
+        }
+
+        // Money the order cannot keep: a second payment, a wrong amount, or one that arrived after the order closed.
+        payment.RefundDue = paymentEvent.Amount - payment.RefundedAmount;
+        var why = Order.CapturedPaymentId is not null ? "the order was already paid"
+            : !matches ? "its amount does not match the order"
+            : $"the order was {Order.Status}";
+        Order.Timeline.Add(new OrderTimelineEntry(Order.Status, clock.GetUtcNow(),
+            $"Payment {payment.PaymentId} succeeded but {why}; it is refunded."));
+    }
+
+    /// <summary>Counts a refund once (the gateway's answer and its webhook both report it) and closes a fully refunded order.</summary>
+    private void RecordRefund(PaymentAttemptState payment, string refundId, long amount)
+    {
+        if (payment.RefundIds.Contains(refundId))
+        {
+            return;
+        }
+
+        payment.RefundIds.Add(refundId);
+        payment.RefundedAmount += amount;
+        payment.RefundDue = Math.Max(0, payment.RefundDue - amount);
+        if (string.Equals(payment.PaymentId, Order.CapturedPaymentId, StringComparison.Ordinal)
+            && payment.RefundedAmount >= payment.Amount
+            && OrderStateMachine.Apply(Order.Status, OrderEvent.RefundSucceeded) is { Kind: TransitionKind.Moved } refunded)
+        {
+            Record(refunded, $"Refunded {payment.RefundedAmount}.");
+        }
+    }
+
+    /// <summary>Decides that the captured payment goes back in full (seller cancelled a paid order, or a return).</summary>
+    private void RefundCaptured()
+    {
+        var captured = Order.Payments.First(p => string.Equals(p.PaymentId, Order.CapturedPaymentId, StringComparison.Ordinal));
+        captured.RefundDue = captured.Amount - captured.RefundedAmount;
+    }
+
+    private async Task OnDeadlineAsync()
+    {
+        if (Order.DecideBy is not { } deadline || deadline > clock.GetUtcNow())
+        {
+            return;
+        }
+
+        var timedOut = Order.Status == OrderStatus.AwaitingSellerConfirmation ? OrderEvent.ConfirmationTimedOut : OrderEvent.PaymentTimedOut;
+        var transition = OrderStateMachine.Apply(Order.Status, timedOut);
+        if (transition.Kind != TransitionKind.Moved)
+        {
+            Order.DecideBy = null;
+            return;
+        }
+
+        Record(transition, timedOut == OrderEvent.ConfirmationTimedOut ? "The store did not answer in time." : "Not paid in time.");
+        await SaveAsync();
+    }
+
+    /// <summary>Stores a decided transition, then carries out its effects.</summary>
+    private async Task<OrderView> ApplyAsync(Transition transition, string? note)
+    {
+        if (transition.Kind == TransitionKind.Moved)
+        {
+            Record(transition, note);
+            if (NeedsReminder)
+            {
+                await EnsureReminderAsync();
+            }
+
+            await SaveAsync();
+            await RunEffectsAsync();
+        }
+
+        return View();
+    }
+
+    private Transition Decide(OrderEvent @event)
+    {
+        var transition = OrderStateMachine.Apply(Order.Status, @event);
+        if (transition.Kind == TransitionKind.Refused)
+        {
+            throw DomainException.Conflict("illegal-transition", $"An order that is {Order.Status} cannot take '{@event}'.");
+        }
+
+        return transition;
+    }
+
+    /// <summary>Applies a transition to memory: status, timeline, deadline and the stock effect to carry out.</summary>
+    private void Record(Transition transition, string? note)
+    {
+        if (transition.Kind != TransitionKind.Moved)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var changed = transition.Next != Order.Status;
+        if (changed || note is not null)
+        {
+            Order.Timeline.Add(new OrderTimelineEntry(transition.Next, now, note));
+        }
+
+        Order.Status = transition.Next;
+        Order.PendingStock |= transition.Effects & (OrderEffects.ReleaseStock | OrderEffects.CommitStock);
+        if (changed)
+        {
+            Order.DecideBy = transition.Next switch
+            {
+                OrderStatus.AwaitingSellerConfirmation => now + options.Value.ConfirmationTimeout,
+                OrderStatus.AwaitingPayment => now + options.Value.PaymentTimeout,
+                _ => null,
+            };
+        }
+    }
+
+    private bool NeedsReminder =>
+        Order.DecideBy is not null || Order.PendingStock != OrderEffects.None || Order.Payments.Any(p => p.RefundDue > 0);
+
+    /// <summary>
+    /// Carries out what is stored as decided but not done: stock to release or commit, money to give back. Safe to
+    /// repeat; what fails is tried again by the retry timer, and after a crash by the reminder.
+    /// </summary>
+    private async Task RunEffectsAsync()
+    {
+        var done = true;
+        try
+        {
+            await SettleStockAsync();
+            foreach (var payment in Order.Payments.Where(p => p.RefundDue > 0).ToList())
+            {
+                var receipt = await payments.RefundAsync(payment.PaymentId, payment.RefundDue, $"{OrderId}:refund:{payment.PaymentId}");
+                RecordRefund(payment, receipt.RefundId, receipt.Amount);
+                await SaveAsync();
+            }
+        }
+        catch (Exception e) when (e is ExternalServiceException or OrleansException or DomainException or TimeoutException)
+        {
+            LogEffectFailed(logger, e, OrderId, Order.Status);
+            done = false;
+        }
+
+        ArmDeadline();
+        if (!done)
+        {
+            retryTimer?.Dispose();
+            retryTimer = this.RegisterGrainTimer(async _ =>
+            {
+                retryTimer?.Dispose();
+                retryTimer = null;
+                await RunEffectsAsync();
+            }, new GrainTimerCreationOptions { DueTime = options.Value.RetryDelay, Period = Timeout.InfiniteTimeSpan });
+            return;
+        }
+
+        if (!NeedsReminder)
+        {
+            await StopReminderAsync();
+        }
+    }
+
+    /// <summary>
+    /// Releases or commits every line's hold. Success is kept in memory only: the stored flag means "perhaps not done",
+    /// and repeating an idempotent release or commit after a restart costs less than a write after every one.
+    /// </summary>
+    private async Task SettleStockAsync()
+    {
+        var pending = Order.PendingStock;
+        if (pending.HasFlag(OrderEffects.ReleaseStock))
+        {
+            await Task.WhenAll(Order.Lines.Select(line => Stock(line).Release(OrderId)));
+        }
+        else if (pending.HasFlag(OrderEffects.CommitStock))
+        {
+            var results = await Task.WhenAll(Order.Lines.Select(line => Stock(line).Commit(OrderId)));
+            if (results.Any(r => r.Status != ReservationStatus.Committed))
+            {
+                await HoldLostAsync(results);
+                return;
+            }
+        }
+
+        Order.PendingStock = OrderEffects.None;
+    }
+
+    /// <summary>
+    /// Paid, but a hold had already gone back to the shelf (the inventory swept it while this order could not reach
+    /// it): the units may be sold to someone else, so the order cannot be fulfilled and its payment is refunded.
+    /// </summary>
+    private async Task HoldLostAsync(ReservationResult[] results)
+    {
+        LogHoldLost(logger, OrderId);
+        Order.PendingStock = OrderEffects.ReleaseStock;
+        RefundCaptured();
+        Order.Timeline.Add(new OrderTimelineEntry(Order.Status, clock.GetUtcNow(),
+            $"Stock for {results.Count(r => r.Status != ReservationStatus.Committed)} line(s) was no longer held; the payment is refunded."));
+        await SaveAsync();
+        await Task.WhenAll(Order.Lines.Select(line => Stock(line).Release(OrderId)));
+        Order.PendingStock = OrderEffects.None;
+    }
+
+    private void ArmDeadline()
+    {
+        deadlineTimer?.Dispose();
+        deadlineTimer = null;
+        if (Order.DecideBy is not { } deadline)
+        {
+            return;
+        }
+
+        var due = deadline - clock.GetUtcNow();
+        deadlineTimer = this.RegisterGrainTimer(async _ =>
+        {
+            await OnDeadlineAsync();
+            await RunEffectsAsync();
+        }, new GrainTimerCreationOptions { DueTime = due < TimeSpan.Zero ? TimeSpan.Zero : due, Period = Timeout.InfiniteTimeSpan });
+    }
+
+    private async Task EnsureReminderAsync()
+    {
+        if (reminderRegistered != true)
+        {
+            await this.RegisterOrUpdateReminder(SagaReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+            reminderRegistered = true;
+        }
+    }
+
+    private async Task StopReminderAsync()
+    {
+        if (reminderRegistered == false)
+        {
+            return;
+        }
+
+        if (await this.GetReminder(SagaReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        reminderRegistered = false;
+    }
+
+    private async Task SaveAsync()
+    {
+        Order.UpdatedAt = clock.GetUtcNow();
+        try
+        {
+            await state.WriteOrReloadAsync(this);
+        }
+        catch (Exception e) when (e is not DomainException)
+        {
+            throw new DomainException(DomainErrorKind.Unavailable, "order-unavailable",
+                "The order could not be stored. Nothing changed; retry.");
+        }
+    }
+
+    private void Remember(string eventId)
+    {
+        Order.AppliedEvents.Add(eventId);
+        if (Order.AppliedEvents.Count > AppliedEventMemory)
+        {
+            Order.AppliedEvents.RemoveRange(0, Order.AppliedEvents.Count - AppliedEventMemory);
+        }
+    }
+
+    private IInventoryGrain Stock(OrderLine line) => GrainFactory.GetGrain<IInventoryGrain>(GrainKeys.Sku(line.ProductId, line.Sku));
+
+    private OrderView View()
+    {
+        var payment = Order.Payments.FirstOrDefault(p => string.Equals(p.PaymentId, Order.CapturedPaymentId, StringComparison.Ordinal))
+            ?? Order.Payments.LastOrDefault();
+        var shipment = Order.Shipment;
+        return new OrderView(
+            OrderId, Order.SellerId, Order.SellerName, Order.BuyerId, Order.Status, Order.Lines, Order.Currency, Order.Subtotal,
+            Order.ShippingCost, Order.Total, Order.ShippingAddress!, Order.Note, Order.PlacedAt, Order.DecideBy, Order.Timeline,
+            payment is null ? null : new OrderPayment(payment.PaymentId, payment.Status, payment.Amount, payment.RefundedAmount,
+                payment.Status == "open" ? payment.RedirectUrl : null),
+            shipment is null ? null : new OrderShipment(shipment.ShipmentId, shipment.TrackingNumber, shipment.LabelUrl, shipment.Status),
+            Order.Payments.Sum(p => p.RefundedAmount));
+    }
+
+    private void RequireCreated()
+    {
+        if (!Order.Created)
+        {
+            throw DomainException.NotFound("The order");
+        }
+    }
+
+    private void RequireSeller()
+    {
+        RequireCreated();
+        if (!CallerContext.Require().ActsFor(Order.SellerId))
+        {
+            throw DomainException.Forbidden("not-your-order", "Only the order's store decides on it.");
+        }
+    }
+
+    private static void RequireProvider()
+    {
+        if (!CallerContext.Require().Roles.HasFlag(CallerRoles.Provider))
+        {
+            throw DomainException.Forbidden("not-a-provider", "Provider events come only through a verified webhook.");
+        }
+    }
+
+    private static void RequireText(string field, string? value, bool required)
+    {
+        if ((required && string.IsNullOrWhiteSpace(value)) || value?.Length > MaxTextLength)
+        {
+            throw DomainException.Invalid(new Dictionary<string, string[]>
+            {
+                [field] = [$"{(required ? "Required, at most" : "At most")} {MaxTextLength} characters."],
+            });
+        }
+    }
+
+    private void Validate(PlaceOrderRequest request)
+    {
+        if (!GrainKeys.IsOrderId(OrderId))
+        {
+            throw DomainException.Invalid(new Dictionary<string, string[]> { ["orderId"] = ["Not an order id."] });
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (request.Lines.Count is 0 or > MaxLines)
+        {
+            errors["lines"] = [$"Between 1 and {MaxLines} lines."];
+        }
+        else if (request.Lines.Any(l => l.Quantity < 1 || l.UnitPrice < 0)
+            || request.Lines.DistinctBy(l => (l.ProductId, l.Sku)).Count() != request.Lines.Count)
+        {
+            errors["lines"] = ["Each SKU once, with a positive quantity and a price."];
+        }
+
+        if (!Currencies.IsSupported(request.Currency))
+        {
+            errors["currency"] = ["Not a known currency."];
+        }
+
+        DomainException.ThrowIfInvalid(errors);
+    }
+
+    private static DomainException ProviderUnavailable(string service, ExternalServiceException e) =>
+        new(DomainErrorKind.Unavailable, $"{service}-unavailable", $"The {service} provider could not be reached ({e.Message}); retry.");
+
+    private static string ShipmentStatusName(ShipmentStatus status) => status switch
+    {
+        ShipmentStatus.InTransit => "inTransit",
+        ShipmentStatus.Delivered => "delivered",
+        _ => "labelCreated",
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}: an effect failed while {Status}; it is retried")]
+    private static partial void LogEffectFailed(ILogger logger, Exception exception, string orderId, OrderStatus status);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Order {OrderId} was paid but its stock hold was gone; refunding")]
+    private static partial void LogHoldLost(ILogger logger, string orderId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}: tracking event for unknown shipment {ShipmentId} ignored")]
+    private static partial void LogUnknownShipment(ILogger logger, string orderId, string shipmentId);
+}

@@ -1,0 +1,23 @@
+namespace Marketplace.Grains.Orders;
+
+/// <summary>Timeouts of the order saga (configuration section <c>Orders</c>; tests shorten them).</summary>
+public sealed class OrderOptions
+{
+    /// <summary>How long a store that quotes first has to accept or reject an order.</summary>
+    public TimeSpan ConfirmationTimeout { get; set; } = TimeSpan.FromHours(48);
+
+    /// <summary>How long the buyer has to pay once the order awaits payment.</summary>
+    public TimeSpan PaymentTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// How much longer the stock holds last than the longest the order can wait, so the inventory's own sweep never
+    /// releases units an order still counts on.
+    /// </summary>
+    public TimeSpan HoldMargin { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The reminder that wakes an order with a deadline or unfinished effects after a crash.</summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How soon an effect that failed (stock, refund) is tried again while the order is active.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,98 @@
+using Marketplace.Contracts.Orders;
+
+namespace Marketplace.Grains.Orders;
+
+/// <summary>
+/// Persisted state of one order. The read model (order listings, dashboard) is projected from this JSON by a trigger
+/// on the storage table, so renaming a property here needs the projection changed too (migration 0006).
+/// </summary>
+public sealed class OrderState
+{
+    public bool Created { get; set; }
+
+    public string BuyerId { get; set; } = "";
+
+    public string SellerId { get; set; } = "";
+
+    public string SellerName { get; set; } = "";
+
+    public string Currency { get; set; } = "";
+
+    public OrderStatus Status { get; set; }
+
+    public List<OrderLine> Lines { get; set; } = [];
+
+    public long Subtotal { get; set; }
+
+    public long ShippingCost { get; set; }
+
+    public long Total { get; set; }
+
+    public PostalAddress? ShippingAddress { get; set; }
+
+    public string? Note { get; set; }
+
+    public bool RequiresConfirmation { get; set; }
+
+    /// <summary>Identifies the checkout request that placed the order, so a replay with another body is told apart.</summary>
+    public string CheckoutFingerprint { get; set; } = "";
+
+    public DateTimeOffset PlacedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? PaidAt { get; set; }
+
+    /// <summary>When the current wait (seller's answer or payment) times out; null when nothing is awaited.</summary>
+    public DateTimeOffset? DecideBy { get; set; }
+
+    public List<OrderTimelineEntry> Timeline { get; set; } = [];
+
+    public List<PaymentAttemptState> Payments { get; set; } = [];
+
+    /// <summary>The one payment this order keeps; any other that succeeds is refunded.</summary>
+    public string? CapturedPaymentId { get; set; }
+
+    public ShipmentState? Shipment { get; set; }
+
+    /// <summary>Stock effects decided and stored but not yet confirmed by the inventory (repeated until they are).</summary>
+    public OrderEffects PendingStock { get; set; }
+
+    /// <summary>Provider events already applied (most recent last), so a redelivery changes nothing.</summary>
+    public List<string> AppliedEvents { get; set; } = [];
+}
+
+public sealed class PaymentAttemptState
+{
+    public string PaymentId { get; set; } = "";
+
+    public int Attempt { get; set; }
+
+    /// <summary>open, succeeded or failed, as the gateway reported it.</summary>
+    public string Status { get; set; } = "open";
+
+    public long Amount { get; set; }
+
+    public string? RedirectUrl { get; set; }
+
+    /// <summary>Money of this payment still to give back (decided and stored; the refund call is repeated until done).</summary>
+    public long RefundDue { get; set; }
+
+    public long RefundedAmount { get; set; }
+
+    public List<string> RefundIds { get; set; } = [];
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public sealed class ShipmentState
+{
+    public string ShipmentId { get; set; } = "";
+
+    public string TrackingNumber { get; set; } = "";
+
+    public string LabelUrl { get; set; } = "";
+
+    /// <summary>labelCreated, inTransit or delivered.</summary>
+    public string Status { get; set; } = "labelCreated";
+}
