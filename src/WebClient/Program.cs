@@ -5,6 +5,7 @@ using Marketplace.WebClient.Api;
 using Marketplace.WebClient.Demo;
 using Marketplace.WebClient.Infrastructure;
 using Marketplace.WebClient.Media;
+using Marketplace.WebClient.Orders;
 using Marketplace.WebClient.Search;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -23,6 +24,8 @@ builder.Services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.Sec
 builder.Services.AddSingleton<SearchIndexFeed>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexFeed>());
 builder.Services.AddSingleton<ProductSearch>();
+builder.Services.AddSingleton<OrderQueries>();
+builder.Services.AddOptions<PublicUrlOptions>().BindConfiguration(PublicUrlOptions.Section);
 builder.Services.AddOptions<BlobOptions>().BindConfiguration("Blobs");
 builder.Services.AddSingleton<IBlobStore>(sp =>
 {
@@ -72,6 +75,9 @@ api.MapSellersApi();
 api.MapProductsApi();
 api.MapSearchApi();
 api.MapAdminApi();
+api.MapOrdersApi();
+// Providers sign their callbacks instead of holding tokens.
+app.MapGroup("/api").MapWebhooksApi();
 // Partner systems authenticate with API keys, not user tokens.
 app.MapGroup("/api").MapIntegrationsApi();
 // Guests have carts too: the cart group asks for any token, not for an account.
