@@ -11,8 +11,11 @@ switch (name)
     case "search":
         await SearchBenchmark.RunAsync(options);
         break;
+    case "checkout":
+        await CheckoutBenchmark.RunAsync(options);
+        break;
     default:
-        Console.Error.WriteLine("usage: Marketplace.Benchmarks inventory|search [--seconds N] [--clients N] [--products N]");
+        Console.Error.WriteLine("usage: Marketplace.Benchmarks inventory|search|checkout [--seconds N] [--clients N] [--products N]");
         return 2;
 }
 

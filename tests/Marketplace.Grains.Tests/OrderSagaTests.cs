@@ -9,14 +9,15 @@ using Marketplace.Testing;
 namespace Marketplace.Grains.Tests;
 
 /// <summary>
-/// A cluster whose orders time out within seconds (confirmation and payment), with the real sandbox as payment provider
-/// and carrier. Each step of a test finishes far inside the timeouts; the timeout tests wait them out.
+/// A cluster of three silos whose orders time out within seconds (confirmation and payment), with the real sandbox as
+/// payment provider and carrier; grains land on any silo, so calls cross silos. Each step of a test finishes far inside
+/// the timeouts; the timeout tests wait them out.
 /// </summary>
 public sealed class SagaClusterFixture : MarketplaceCluster, IAsyncLifetime
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(6);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    public ValueTask InitializeAsync() => new(StartAsync("saga"));
+    public ValueTask InitializeAsync() => new(StartAsync("saga", siloCount: 3));
 
     protected override IEnumerable<KeyValuePair<string, string?>> SiloSettings =>
     [
@@ -275,6 +276,50 @@ public sealed class OrderSagaTests(SagaClusterFixture cluster)
 
         Assert.Equal((OrderStatus.Refunded, 2 * 8990L), (cancelled.Status, cancelled.RefundedAmount));
         Assert.Equal(DomainErrorKind.Conflict, (await Assert.ThrowsAsync<DomainException>(() => OrderOf(orderId).Ship("http://127.0.0.1:9/"))).Kind);
+    }
+
+    [Fact]
+    public async Task Concurrent_checkouts_for_scarce_stock_never_oversell_and_every_refusal_says_why()
+    {
+        const int stock = 10;
+        var sellerId = Samples.NewStoreOwnedByCaller();
+        await Grains.GetGrain<ISellerGrain>(sellerId).Create(Samples.Store() with { RequiresConfirmation = false }, "fp");
+        var productId = GrainKeys.NewProductId();
+        await Grains.GetGrain<ISellerGrain>(sellerId).CreateProduct(productId, Samples.Product(stock), "fp-" + productId);
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(async () =>
+        {
+            var (cart, buyer) = Shopper();
+            var quantity = 1 + (i % 2);
+            await cart.AddItem(productId, "CAFE-250", quantity);
+            return (Quantity: quantity, Buyer: buyer, Result: await cart.Checkout(Request("k-" + i)));
+        })));
+
+        var placed = attempts.Where(a => a.Result.Orders.Count == 1).ToList();
+        var refused = attempts.Where(a => a.Result.Orders.Count == 0).ToList();
+        var level = await LevelAsync(productId, "CAFE-250");
+        Assert.Equal(placed.Sum(a => a.Quantity), level.Reserved);
+        Assert.InRange(level.Reserved, stock - 1, stock);
+        Assert.Equal(stock, level.OnHand);
+        Assert.NotEmpty(refused);
+        Assert.All(refused, a =>
+        {
+            var refusal = Assert.Single(a.Result.Refused);
+            Assert.Equal("out-of-stock", refusal.Code);
+            var line = Assert.Single(refusal.Short);
+            Assert.Equal(a.Quantity, line.Requested);
+            Assert.True(line.Available < a.Quantity);
+        });
+
+        // Paying for every placed order sells exactly what was reserved.
+        var paid = await Task.WhenAll(placed.Select(a => Task.Run(async () =>
+        {
+            Samples.ActAs(a.Buyer);
+            return (await PayAsync(a.Result.Orders.Single().OrderId)).Status;
+        })));
+        Assert.All(paid, status => Assert.Equal(OrderStatus.Paid, status));
+
+        Assert.Equal(new StockLevel(stock - level.Reserved, 0, level.Reserved, 0), await LevelAsync(productId, "CAFE-250"));
     }
 
     private IOrderGrain OrderOf(string orderId) => Grains.GetGrain<IOrderGrain>(orderId);

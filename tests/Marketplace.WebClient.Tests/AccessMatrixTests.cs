@@ -151,6 +151,32 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["POST /api/cart/merge"] = new(_ => Send(HttpMethod.Post, "/api/cart/merge", new { guestToken = "not-a-token" }), Users(400)),
             ["DELETE /api/cart/items/{productId}/{sku}"] = new(_ => Send(HttpMethod.Delete, $"/api/cart/items/{w.ProductA}/NOT-IN-CART"), Visitors(200)),
 
+            // Orders: the world's shopper bought from store A. Checkout runs before anything is added to the carts.
+            ["POST /api/cart/checkout"] = new(_ =>
+            {
+                var checkout = Send(HttpMethod.Post, "/api/cart/checkout", new { shippingAddress = World.Address });
+                checkout.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+                return checkout;
+            }, caller => caller is Who.Guest or Who.Admin ? 403 : Users(409)(caller)),
+            ["GET /api/orders/"] = new(_ => Get("/api/orders"), Users(200)),
+            ["GET /api/orders/{orderId}"] = new(_ => Get($"/api/orders/{w.Order}"), Only(200, Who.Shopper, Who.SellerA, Who.Admin)),
+            ["POST /api/orders/{orderId}/accept"] = new(_ => Send(HttpMethod.Post, $"/api/orders/{w.Order}/accept", new { shippingCost = 100 }),
+                Only(200, Who.SellerA)),
+            // Buyer and store may both cancel, each an order of its own here.
+            ["POST /api/orders/{orderId}/cancel"] = new(who => Send(HttpMethod.Post,
+                $"/api/orders/{(who == Who.SellerA ? w.OrderForStoreToCancel : w.OrderForBuyerToCancel)}/cancel", new { reason = "Matrix" }),
+                Only(200, Who.Shopper, Who.SellerA)),
+            ["POST /api/orders/{orderId}/pay"] = new(_ => Send(HttpMethod.Post, $"/api/orders/{w.Order}/pay"), Only(200, Who.Shopper)),
+            // By now the order awaits payment: the store may no longer reject it, nor ship it yet.
+            ["POST /api/orders/{orderId}/reject"] = new(_ => Send(HttpMethod.Post, $"/api/orders/{w.Order}/reject", new { reason = "Matrix" }),
+                Only(409, Who.SellerA)),
+            ["POST /api/orders/{orderId}/ship"] = new(_ => Send(HttpMethod.Post, $"/api/orders/{w.Order}/ship"), Only(409, Who.SellerA)),
+            ["GET /api/seller/orders"] = new(_ => Get("/api/seller/orders"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["GET /api/seller/dashboard"] = new(_ => Get("/api/seller/dashboard"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            // Providers sign instead of authenticating: an unsigned event is refused whoever sends it.
+            ["POST /api/webhooks/payments"] = Open(_ => Send(HttpMethod.Post, "/api/webhooks/payments", new { id = "evt_1" }), 401),
+            ["POST /api/webhooks/shipping"] = Open(_ => Send(HttpMethod.Post, "/api/webhooks/shipping", new { id = "evt_1" }), 401),
+
             // Admin.
             ["GET /api/admin/users"] = new(_ => Get("/api/admin/users?q=test"), Only(200, Who.Admin)),
             ["GET /api/admin/stores"] = new(_ => Get("/api/admin/stores"), Only(200, Who.Admin)),
@@ -204,6 +230,15 @@ public sealed class AccessMatrixTests(WebFixture fixture)
 
         public string DirectoryExternalId { get; } = "matrix-" + Guid.NewGuid().ToString("N");
 
+        public static object Address { get; } = new { name = "Ana Pérez", line1 = "Av. Providencia 1234", city = "Santiago", country = "CL" };
+
+        /// <summary>Orders the shopper placed with store A (a quoting store): one to drive, one each to cancel.</summary>
+        public string Order { get; private set; } = "";
+
+        public string OrderForBuyerToCancel { get; private set; } = "";
+
+        public string OrderForStoreToCancel { get; private set; } = "";
+
         public static async Task<World> CreateAsync(WebFixture fixture)
         {
             var w = new World(fixture);
@@ -225,6 +260,21 @@ public sealed class AccessMatrixTests(WebFixture fixture)
                     http.UseToken(null);
                 }
             }
+
+            http.UseToken(w.tokens[Who.Shopper]);
+            var orders = new List<string>();
+            foreach (var i in Enumerable.Range(0, 3))
+            {
+                (await http.PostAsJsonAsync("/api/cart/items", new { productId = w.ProductA, sku = "CAFE-250", quantity = 1 })).EnsureSuccessStatusCode();
+                using var checkout = new HttpRequestMessage(HttpMethod.Post, "/api/cart/checkout") { Content = JsonContent.Create(new { shippingAddress = Address }) };
+                checkout.Headers.Add("Idempotency-Key", $"matrix-{i}");
+                using var placed = await http.SendAsync(checkout);
+                Assert.True(placed.IsSuccessStatusCode, await placed.Content.ReadAsStringAsync());
+                orders.Add((await placed.ReadJsonAsync()).GetProperty("orders")[0].GetProperty("orderId").GetString()!);
+            }
+
+            (w.Order, w.OrderForBuyerToCancel, w.OrderForStoreToCancel) = (orders[0], orders[1], orders[2]);
+            http.UseToken(null);
 
             using var admin = await fixture.CreateAdminClientAsync();
             w.tokens[Who.Admin] = admin.DefaultRequestHeaders.Authorization!.Parameter!;

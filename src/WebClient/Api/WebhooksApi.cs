@@ -118,6 +118,11 @@ public static partial class WebhooksApi
     /// <summary>The raw body when its signature is valid and fresh; otherwise the refusal (401, or 503 when unconfigured).</summary>
     private static async Task<(byte[] Body, ProblemHttpResult? Refused)> ReadSignedAsync(HttpRequest http, string? secret, TimeProvider clock)
     {
+        if (!http.Headers.ContainsKey(WebhookSignature.HeaderName))
+        {
+            return ([], Unauthorized("signature-missing", $"The {WebhookSignature.HeaderName} header is missing."));
+        }
+
         if (string.IsNullOrEmpty(secret))
         {
             return ([], ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "webhooks-not-configured",
