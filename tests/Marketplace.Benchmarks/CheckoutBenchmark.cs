@@ -31,6 +31,7 @@ public static class CheckoutBenchmark
             ["Shipping:WebhookSecret"] = TestSecrets.SandboxShippingWebhookSecret,
             ["Marketplace:PublicUrl"] = $"http://127.0.0.1:{port}",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None",
         });
         web.UseKestrel(port);
         web.StartServer();
@@ -234,13 +235,12 @@ public static class CheckoutBenchmark
     private static async Task<Writes> WritesAsync(MarketplaceCluster cluster)
     {
         await Task.Delay(TimeSpan.FromSeconds(1.5)); // PostgreSQL's statistics lag by up to a second
-        long Of(decimal? value) => (long)(value ?? 0);
         return new Writes(
-            Of(await cluster.Database.ScalarAsync<decimal?>("SELECT sum(version) FROM orleans_storage WHERE grain_type = 'order'")),
-            Of(await cluster.Database.ScalarAsync<decimal?>("SELECT sum(version) FROM orleans_storage WHERE grain_type = 'cart'")),
-            Of(await cluster.Database.ScalarAsync<decimal?>("SELECT sum(version) FROM inventory_skus")),
-            Of(await cluster.Database.ScalarAsync<decimal?>(
-                "SELECT n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables WHERE relname = 'orleans_reminders'")),
+            await cluster.Database.ScalarAsync<long>("SELECT coalesce(sum(version), 0)::bigint FROM orleans_storage WHERE grain_type = 'order'"),
+            await cluster.Database.ScalarAsync<long>("SELECT coalesce(sum(version), 0)::bigint FROM orleans_storage WHERE grain_type = 'cart'"),
+            await cluster.Database.ScalarAsync<long>("SELECT coalesce(sum(version), 0)::bigint FROM inventory_skus"),
+            await cluster.Database.ScalarAsync<long>(
+                "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint FROM pg_stat_user_tables WHERE relname = 'orleans_reminders'"),
             await cluster.Database.ScalarAsync<long>("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"));
     }
 
