@@ -43,9 +43,9 @@ public sealed class ProcessHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a silo process on free ports.</summary>
-    public static ProcessHost StartSilo(string name, string connectionString, string clusterId) =>
-        Start(name, "Silo", new Dictionary<string, string>
+    /// <summary>Starts a silo process on free ports; <paramref name="settings"/> adds environment (e.g. <c>Orders__PaymentTimeout</c>).</summary>
+    public static ProcessHost StartSilo(string name, string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null) =>
+        Start(name, "Silo", With(settings, new Dictionary<string, string>
         {
             ["MARKETPLACE_DB"] = connectionString,
             ["Orleans__ClusterId"] = clusterId,
@@ -53,11 +53,11 @@ public sealed class ProcessHost : IAsyncDisposable
             ["Orleans__SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans__GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans__SiloName"] = name,
-        });
+        }));
 
     /// <summary>Starts a web host process on a free port.</summary>
-    public static ProcessHost StartWebHost(string name, string connectionString, string clusterId) =>
-        Start(name, "WebClient", new Dictionary<string, string>
+    public static ProcessHost StartWebHost(string name, string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null) =>
+        Start(name, "WebClient", With(settings, new Dictionary<string, string>
         {
             ["MARKETPLACE_DB"] = connectionString,
             ["Orleans__ClusterId"] = clusterId,
@@ -65,7 +65,7 @@ public sealed class ProcessHost : IAsyncDisposable
             ["Auth__SigningKey"] = TestSecrets.SigningKey,
             ["RateLimits__Enabled"] = "false",
             ["Blobs__Path"] = Path.Combine(Path.GetTempPath(), "marketplace-blobs-" + Guid.NewGuid().ToString("N")),
-        });
+        }));
 
     /// <summary>
     /// Starts the payment and shipping sandbox on a free port with the test keys, its journal in
@@ -171,6 +171,16 @@ public sealed class ProcessHost : IAsyncDisposable
     {
         var all = Output.Split('\n');
         return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+    }
+
+    private static Dictionary<string, string> With(IReadOnlyDictionary<string, string>? settings, Dictionary<string, string> environment)
+    {
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return environment;
     }
 
     private static ProcessHost Start(string name, string project, Dictionary<string, string> environment)

@@ -1,0 +1,378 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Marketplace.Grains.Common;
+using Marketplace.Grains.Payments;
+using Marketplace.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marketplace.System.Tests;
+
+/// <summary>
+/// DESIGN §4.1–3 across crashes: three silo processes, a web host and the sandbox under continuous checkout and payment
+/// load; one silo is killed with SIGKILL (and a new one started) and PostgreSQL is restarted with
+/// <c>pg_ctl -m immediate</c>. After the load stops and the orders settle, the database, the API and the sandbox must
+/// agree: units conserved, every answered checkout finished, no payment kept twice, no refund above its capture, and a
+/// replayed checkout answering the same orders without any new effect.
+/// </summary>
+public sealed class OrderCrashTests(ITestOutputHelper output)
+{
+    private const string ClusterId = "order-crash-test";
+    private const int Shoppers = 12;
+    private const int Products = 4;
+    private const int StockPerProduct = 500;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(15);
+    private static readonly string[] Settled = ["paid", "shipped", "delivered", "rejected", "expired", "cancelled", "refunded"];
+    private static readonly object Address = new { name = "Ana Pérez", line1 = "Av. Providencia 1234", city = "Santiago", country = "CL" };
+
+    [Fact]
+    public async Task Killing_a_silo_and_restarting_postgres_under_checkout_load_keeps_every_invariant()
+    {
+        await using var database = await TestDatabase.CreateAsync("ordercrash");
+        var sandboxData = Path.Combine(Path.GetTempPath(), "marketplace-sandbox-" + Guid.NewGuid().ToString("N"));
+        await using var sandbox = ProcessHost.StartSandbox("sandbox", sandboxData, new Dictionary<string, string>(MarketplaceCluster.FastSandbox)
+        {
+            // Webhooks delivered twice and out of order now and then, as real providers do.
+            ["Sandbox__DuplicateRate"] = "0.2",
+            ["Sandbox__ReorderRate"] = "0.2",
+        });
+        await sandbox.WaitReadyAsync(StartTimeout);
+        var siloSettings = new Dictionary<string, string>
+        {
+            ["Payments__BaseUrl"] = sandbox.BaseAddress.ToString(),
+            ["Payments__ApiKey"] = TestSecrets.SandboxPaymentsApiKey,
+            ["Shipping__BaseUrl"] = sandbox.BaseAddress.ToString(),
+            ["Shipping__ApiKey"] = TestSecrets.SandboxShippingApiKey,
+            ["Orders__PaymentTimeout"] = PaymentTimeout.ToString(),
+            ["Orders__ConfirmationTimeout"] = PaymentTimeout.ToString(),
+            ["Orders__RetryDelay"] = "00:00:01",
+        };
+        var silos = Enumerable.Range(1, 3).Select(i => ProcessHost.StartSilo($"silo-{i}", database.ConnectionString, ClusterId, siloSettings)).ToList();
+        await using var web = ProcessHost.StartWebHost("web-1", database.ConnectionString, ClusterId, new Dictionary<string, string>
+        {
+            ["Payments__WebhookSecret"] = TestSecrets.SandboxPaymentsWebhookSecret,
+            ["Shipping__WebhookSecret"] = TestSecrets.SandboxShippingWebhookSecret,
+        });
+        try
+        {
+            foreach (var silo in silos)
+            {
+                await silo.WaitReadyAsync(StartTimeout);
+            }
+
+            await web.WaitReadyAsync(StartTimeout);
+            await RunAsync(database, sandbox, silos, web, siloSettings);
+        }
+        finally
+        {
+            foreach (var silo in silos)
+            {
+                await silo.DisposeAsync();
+            }
+
+            if (Directory.Exists(sandboxData))
+            {
+                Directory.Delete(sandboxData, recursive: true);
+            }
+        }
+    }
+
+    private async Task RunAsync(TestDatabase database, ProcessHost sandbox, List<ProcessHost> silos, ProcessHost web, Dictionary<string, string> siloSettings)
+    {
+        using var http = new HttpClient { BaseAddress = web.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var sellerId = await http.CreateStoreAsync("Café Ana");
+        (await http.PutAsJsonAsync($"/api/sellers/{sellerId}", new { name = "Café Ana", requiresConfirmation = false })).EnsureSuccessStatusCode();
+        var products = new List<string>();
+        for (var i = 0; i < Products; i++)
+        {
+            products.Add(await http.CreateProductAsync(sellerId, new
+            {
+                title = $"Café {i}", category = "coffee", currency = "CLP", price = 5000 + i, status = "published",
+                variants = new object[] { new { sku = "A", stock = StockPerProduct } },
+            }));
+        }
+
+        http.UseToken(null);
+        var tokens = new List<string>();
+        for (var i = 0; i < Shoppers; i++)
+        {
+            tokens.Add((await http.RegisterAsync()).AccessToken);
+        }
+
+        // Every checkout answered 2xx, by key, with the orders it created.
+        var checkouts = new ConcurrentDictionary<string, (string Token, string Body)>();
+        var counts = new ConcurrentDictionary<string, int>();
+        using var stop = new CancellationTokenSource();
+        var load = tokens.Select((token, c) => Task.Run(() => ShopAsync(web.BaseAddress, token, c, products, checkouts, counts, stop.Token))).ToList();
+
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var victim = silos[1];
+        await victim.KillAsync();
+        output.WriteLine($"killed {victim.Name} (SIGKILL) after {counts.GetValueOrDefault("placed")} placed checkouts");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var replacement = ProcessHost.StartSilo("silo-4", database.ConnectionString, ClusterId, siloSettings);
+        silos.Add(replacement);
+        await replacement.WaitReadyAsync(StartTimeout);
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        await TestEnvironment.RestartPostgresImmediatelyAsync();
+        database.DataSource.Clear(); // this test's own pooled connections died with the server
+        output.WriteLine($"restarted PostgreSQL (-m immediate) after {counts.GetValueOrDefault("placed")} placed checkouts");
+        await Task.Delay(TimeSpan.FromSeconds(12));
+        await stop.CancelAsync();
+        await Task.WhenAll(load);
+        output.WriteLine("load: " + string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}")));
+
+        var orderIds = checkouts.Values
+            .SelectMany(c => JsonDocument.Parse(c.Body).RootElement.GetProperty("orders").EnumerateArray().Select(o => o.GetProperty("orderId").GetString()!))
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.True(orderIds.Count > 20, $"only {orderIds.Count} orders were placed");
+        Assert.True(counts.GetValueOrDefault("paid") > 10, $"only {counts.GetValueOrDefault("paid")} payments completed");
+
+        // Settle: unpaid orders expire (payment timeout, then the reminder at the latest a minute later).
+        var unsettled = orderIds.Count;
+        var deadline = DateTime.UtcNow + PaymentTimeout + TimeSpan.FromSeconds(150);
+        while (unsettled > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            unsettled = orderIds.Count - (int)await database.ScalarAsync<long>(
+                "SELECT count(*) FROM order_listings WHERE order_id = ANY(@ids) AND status = ANY(@settled)",
+                ("ids", orderIds.ToArray()), ("settled", Settled));
+        }
+
+        Assert.True(unsettled == 0, $"{unsettled} of {orderIds.Count} answered orders did not settle: " + await database.ScalarAsync<string>(
+            "SELECT string_agg(order_id || ' ' || status, ', ') FROM order_listings WHERE order_id = ANY(@ids) AND NOT status = ANY(@settled)",
+            ("ids", orderIds.ToArray()), ("settled", Settled)));
+
+        // §4.2 through the API as well: each buyer sees its orders finished.
+        var byApi = 0;
+        foreach (var (_, (token, body)) in checkouts)
+        {
+            foreach (var order in JsonDocument.Parse(body).RootElement.GetProperty("orders").EnumerateArray())
+            {
+                var view = await SendAsync(http, token, HttpMethod.Get, $"/api/orders/{order.GetProperty("orderId").GetString()}", null, null);
+                Assert.Equal(HttpStatusCode.OK, view.Status);
+                Assert.Contains(view.Json.GetProperty("status").GetString(), Settled);
+                byApi++;
+            }
+        }
+
+        // §4.1: units conserved; every sold unit belongs to a paid order; nothing held for a finished order.
+        Assert.Equal(0L, await database.ScalarAsync<long>(
+            "SELECT count(*) FROM inventory_skus WHERE on_hand + sold <> initial_stock + adjustments OR on_hand < reserved"));
+        Assert.Equal(0L, await database.ScalarAsync<long>("""
+            SELECT count(*) FROM inventory_skus s
+            WHERE s.sold <> (SELECT coalesce(sum(quantity), 0) FROM inventory_reservations r WHERE r.sku_id = s.sku_id AND r.status = 'committed')
+            """));
+        var committedWithoutPayment = await database.ScalarAsync<string>("""
+            SELECT string_agg(r.order_id, ', ') FROM inventory_reservations r LEFT JOIN order_listings o USING (order_id)
+            WHERE r.status = 'committed' AND o.paid_at IS NULL
+            """);
+        Assert.Null(committedWithoutPayment);
+        var paidWithoutUnits = await database.ScalarAsync<string>("""
+            SELECT string_agg(o.order_id, ', ') FROM order_listings o JOIN order_listing_lines l USING (order_id)
+            LEFT JOIN inventory_reservations r ON r.order_id = o.order_id AND r.sku_id = l.product_id || '/' || l.sku AND r.status = 'committed'
+            WHERE o.paid_at IS NOT NULL AND o.status <> 'refunded' AND (r.quantity IS NULL OR r.quantity <> l.quantity)
+            """);
+        Assert.Null(paidWithoutUnits);
+        Assert.Equal(0L, await database.ScalarAsync<long>("""
+            SELECT count(*) FROM inventory_reservations r JOIN order_listings o USING (order_id)
+            WHERE r.status = 'held' AND o.status = ANY(@settled)
+            """, ("settled", Settled)));
+
+        // §4.3 from the orders' own state and from the provider: one kept payment per order, refunds within captures.
+        var payments = await PaymentsAsync(database);
+        using var providers = new ServiceCollection().AddSandboxPayments(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Payments:BaseUrl"] = sandbox.BaseAddress.ToString(),
+            ["Payments:ApiKey"] = TestSecrets.SandboxPaymentsApiKey,
+        }).Build()).BuildServiceProvider();
+        var gateway = providers.GetRequiredService<IPaymentGateway>();
+        var kept = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (orderId, paymentId, status, paidAt) in payments)
+        {
+            var atProvider = await gateway.GetPaymentAsync(paymentId);
+            Assert.NotNull(atProvider);
+            Assert.Equal(orderId, atProvider.OrderId);
+            Assert.InRange(atProvider.RefundedAmount, 0, atProvider.Amount);
+            if (atProvider.Status == PaymentStatus.Succeeded && atProvider.RefundedAmount < atProvider.Amount)
+            {
+                kept[orderId] = kept.GetValueOrDefault(orderId) + 1;
+                // Money the provider kept belongs to an order that was paid, never to an expired or cancelled one.
+                Assert.True(paidAt, $"order {orderId} ({status}) keeps payment {paymentId}");
+            }
+        }
+
+        Assert.All(kept, k => Assert.Equal(1, k.Value));
+        Assert.Equal(0L, await database.ScalarAsync<long>("""
+            SELECT count(*) FROM orleans_storage s, jsonb_array_elements(convert_from(s.payload, 'UTF8')::jsonb -> 'Payments') p
+            WHERE s.grain_type = 'order' AND ((p ->> 'RefundedAmount')::bigint > (p ->> 'Amount')::bigint OR (p ->> 'RefundDue')::bigint > 0)
+            """));
+
+        // §4.3: a checkout replayed with its key answers the same orders and changes nothing.
+        var before = await FingerprintAsync(database);
+        var replayed = 0;
+        // The latest few of each shopper: a cart remembers its last 50 checkouts, which covers any client's retries.
+        var latest = checkouts
+            .GroupBy(c => c.Key[..c.Key.LastIndexOf('-')])
+            .SelectMany(g => g.OrderByDescending(c => int.Parse(c.Key[(c.Key.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture)).Take(3));
+        foreach (var (key, (token, body)) in latest)
+        {
+            var replay = await SendAsync(http, token, HttpMethod.Post, "/api/cart/checkout", new { shippingAddress = Address }, key);
+            Assert.True(replay.Status == HttpStatusCode.Created, $"replay of {key}: {(int)replay.Status} {replay.Json}; first answer {body}");
+            Assert.Equal(OrderIdsOf(body), OrderIdsOf(replay.Json.GetRawText()));
+            replayed++;
+        }
+
+        Assert.Equal(before, await FingerprintAsync(database));
+        output.WriteLine($"checked: {orderIds.Count} answered orders settled ({byApi} read through the API), {payments.Count} payments at the " +
+                         $"provider ({kept.Count} kept, one per paid order), {replayed} checkouts replayed without effect; " +
+                         await database.ScalarAsync<string>("""
+                             SELECT string_agg(status || ' ' || n, ', ' ORDER BY status) FROM (SELECT status, count(*) n FROM order_listings GROUP BY status) s
+                             """) + "; units sold " + await database.ScalarAsync<long>("SELECT sum(sold)::bigint FROM inventory_skus"));
+    }
+
+    /// <summary>
+    /// One shopper: add, check out (retrying the same key through failures), open the payment, then pay (3 in 4),
+    /// decline, or walk away, until told to stop.
+    /// </summary>
+    private static async Task ShopAsync(Uri baseAddress, string token, int shopper, List<string> products,
+        ConcurrentDictionary<string, (string Token, string Body)> checkouts, ConcurrentDictionary<string, int> counts, CancellationToken stop)
+    {
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(20) };
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(20) };
+        var random = new Random(shopper);
+        void Count(string what) => counts.AddOrUpdate(what, 1, (_, n) => n + 1);
+        for (var round = 0; round < 5_000 && !stop.IsCancellationRequested; round++)
+        {
+            try
+            {
+                var added = await SendAsync(http, token, HttpMethod.Post, "/api/cart/items",
+                    new { productId = products[random.Next(products.Count)], sku = "A", quantity = 1 + random.Next(2) }, null);
+                if (added.Status != HttpStatusCode.OK)
+                {
+                    Count("add failed");
+                    continue;
+                }
+
+                var key = $"crash-{shopper}-{round}";
+                (HttpStatusCode Status, JsonElement Json) checkout = default;
+                for (var attempt = 0; attempt < 10; attempt++)
+                {
+                    checkout = await TrySendAsync(http, token, HttpMethod.Post, "/api/cart/checkout", new { shippingAddress = Address }, key);
+                    if ((int)checkout.Status < 500)
+                    {
+                        break;
+                    }
+
+                    Count("checkout retried");
+                    await Task.Delay(500);
+                }
+
+                if (checkout.Status != HttpStatusCode.Created)
+                {
+                    Count($"checkout {(int)checkout.Status}");
+                    // Whatever stayed in the cart goes, so the next round starts clean.
+                    var cart = await SendAsync(http, token, HttpMethod.Get, "/api/cart", null, null);
+                    foreach (var line in cart.Json.GetProperty("sellers").EnumerateArray().SelectMany(s => s.GetProperty("lines").EnumerateArray()))
+                    {
+                        await SendAsync(http, token, HttpMethod.Delete,
+                            $"/api/cart/items/{line.GetProperty("productId").GetString()}/{line.GetProperty("sku").GetString()}", null, null);
+                    }
+
+                    continue;
+                }
+
+                checkouts[key] = (token, checkout.Json.GetRawText());
+                Count("placed");
+                var orderId = checkout.Json.GetProperty("orders")[0].GetProperty("orderId").GetString();
+                var choice = random.Next(8);
+                if (choice == 0)
+                {
+                    Count("abandoned");
+                    continue;
+                }
+
+                var pay = await SendAsync(http, token, HttpMethod.Post, $"/api/orders/{orderId}/pay", null, null);
+                if (pay.Status != HttpStatusCode.OK)
+                {
+                    Count($"pay {(int)pay.Status}");
+                    continue;
+                }
+
+                using var page = await browser.PostAsync(pay.Json.GetProperty("redirectUrl").GetString(),
+                    new FormUrlEncodedContent([new("outcome", choice == 1 ? "declined" : "succeeded")]), stop);
+                Count(choice == 1 ? "declined" : "paid");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException)
+            {
+                Count("request failed");
+            }
+        }
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Json)> TrySendAsync(
+        HttpClient http, string token, HttpMethod method, string path, object? body, string? key)
+    {
+        try
+        {
+            return await SendAsync(http, token, method, path, body, key);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return (HttpStatusCode.ServiceUnavailable, default);
+        }
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Json)> SendAsync(
+        HttpClient http, string token, HttpMethod method, string path, object? body, string? key)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        if (key is not null)
+        {
+            request.Headers.Add("Idempotency-Key", key);
+        }
+
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    private static string OrderIdsOf(string body) => string.Join(",", JsonDocument.Parse(body).RootElement.GetProperty("orders").EnumerateArray()
+        .Select(o => o.GetProperty("orderId").GetString()).Order(StringComparer.Ordinal));
+
+    private static async Task<List<(string OrderId, string PaymentId, string Status, bool Paid)>> PaymentsAsync(TestDatabase database)
+    {
+        var rows = new List<(string, string, string, bool)>();
+        await using var command = database.DataSource.CreateCommand("""
+            SELECT o.order_id, p ->> 'PaymentId', o.status, o.paid_at IS NOT NULL
+            FROM orleans_storage s JOIN order_listings o ON o.order_id = s.grain_key_string,
+                 jsonb_array_elements(convert_from(s.payload, 'UTF8')::jsonb -> 'Payments') p
+            WHERE s.grain_type = 'order'
+            """);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Orders, their statuses and the units of every SKU, as one string to compare before and after.</summary>
+    private static async Task<string?> FingerprintAsync(TestDatabase database) => await database.ScalarAsync<string>("""
+        SELECT (SELECT count(*) FROM order_listings) || '|' ||
+               (SELECT string_agg(order_id || status, ',' ORDER BY order_id) FROM order_listings) || '|' ||
+               (SELECT string_agg(sku_id || ':' || on_hand || '/' || reserved || '/' || sold, ',' ORDER BY sku_id) FROM inventory_skus)
+        """);
+}
