@@ -194,6 +194,10 @@ public sealed class OrderSagaTests(SagaClusterFixture cluster)
         var expired = await OrderOf(orders[0].OrderId).Get();
         Assert.Null(expired.DecideBy);
         Assert.NotNull(expired.Timeline[^1].Note);
+        // Nothing left for the sweeper: the release is stored as done, and no order keeps a reminder of its own.
+        Assert.Equal(0L, await cluster.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM order_listings WHERE order_id = ANY(@ids) AND needs_attention", ("ids", orders.Select(o => o.OrderId).ToArray())));
+        Assert.Equal(0L, await cluster.Database.ScalarAsync<long>("SELECT count(*) FROM orleans_reminders WHERE reminder_name = 'order-saga'"));
     }
 
     [Fact]

@@ -177,4 +177,27 @@ public interface IOrderGrain : IGrainWithStringKey
     /// <summary>Applies a verified tracking event once (by event id); answers after it is stored.</summary>
     [Alias("ApplyShipmentEvent")]
     Task ApplyShipmentEvent(ShipmentEvent shipmentEvent);
+
+    /// <summary>
+    /// Applies a deadline that passed and repeats any effect still pending; changes nothing otherwise. The sweeper calls
+    /// it for orders whose activation may have died with a silo.
+    /// </summary>
+    [Alias("Wake")]
+    Task Wake();
+}
+
+/// <summary>
+/// Wakes, once per <c>Orders:ReminderPeriod</c>, every order the read model shows overdue (a deadline that passed) or
+/// with an effect still pending. One durable reminder for all orders instead of one per order.
+/// </summary>
+[Alias("mk.IOrderSweeperGrain")]
+public interface IOrderSweeperGrain : IGrainWithIntegerKey
+{
+    /// <summary>Makes sure the sweeper's reminder exists (every silo calls it at start-up).</summary>
+    [Alias("Start")]
+    Task Start();
+
+    /// <summary>Sweeps now; answers how many orders it woke.</summary>
+    [Alias("Sweep")]
+    Task<int> Sweep();
 }

@@ -10,10 +10,12 @@ namespace Marketplace.Grains.Orders;
 
 /// <summary>
 /// One seller's order: the saga of DESIGN.md §3. Each decision goes through <see cref="OrderStateMachine"/>, is stored,
-/// and only then carried out (stock released or committed, money refunded). Effects are idempotent at the other end
-/// (inventory by order id, gateway by idempotency key), so they are simply repeated until they succeed: right away,
-/// then on a short retry timer, and after a crash by the "order-saga" reminder, which lives as long as the order waits
-/// for a deadline or has effects outstanding.
+/// and only then carried out (stock released, money refunded). Effects are idempotent at the other end (inventory by
+/// order id, gateway by idempotency key), so they are simply repeated until they succeed: right away, then on a short
+/// retry timer, and after a crash by <see cref="OrderSweeperGrain"/>, which wakes every order whose deadline passed or
+/// whose stored state still lists an effect. The one effect carried out before its decision is stored is committing the
+/// stock of a payment: the payment is already durable at the provider, which redelivers its event until it is stored,
+/// and committing first lets the order become Paid with nothing left to do in a single write.
 /// </summary>
 public sealed partial class OrderGrain(
     [PersistentState("order", StorageNames.Marketplace)] IPersistentState<OrderState> state,
@@ -27,11 +29,11 @@ public sealed partial class OrderGrain(
     public const int MaxTextLength = 500;
     public const long MaxShippingCost = 100_000_000;
     private const int AppliedEventMemory = 200;
-    private const string SagaReminder = "order-saga";
+    /// <summary>A per-order reminder of earlier versions; removed when it fires.</summary>
+    private const string LegacyReminder = "order-saga";
 
     private IGrainTimer? deadlineTimer;
     private IGrainTimer? retryTimer;
-    private bool? reminderRegistered;
 
     private OrderState Order => state.State;
 
@@ -108,8 +110,6 @@ public sealed partial class OrderGrain(
             return new PlaceOrderResult(null, shortLines);
         }
 
-        // Registered before the order exists: a crash after the write must still find a reminder to resume from.
-        await EnsureReminderAsync();
         Order.Created = true;
         Order.BuyerId = request.BuyerId;
         Order.SellerId = request.SellerId;
@@ -304,7 +304,7 @@ public sealed partial class OrderGrain(
         switch (paymentEvent.Kind)
         {
             case PaymentEventKind.Succeeded:
-                PaymentSucceeded(payment, paymentEvent);
+                await PaymentSucceededAsync(payment, paymentEvent);
                 break;
             case PaymentEventKind.Failed when payment.Status == "open":
                 payment.Status = "failed";
@@ -357,12 +357,10 @@ public sealed partial class OrderGrain(
         await SaveAsync();
     }
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task Wake()
     {
         if (!Order.Created)
         {
-            // Registered by a placement whose write never happened: nothing to look after.
-            await StopReminderAsync();
             DeactivateOnIdle();
             return;
         }
@@ -371,23 +369,43 @@ public sealed partial class OrderGrain(
         await RunEffectsAsync();
     }
 
-    private void PaymentSucceeded(PaymentAttemptState payment, PaymentEvent paymentEvent)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (await this.GetReminder(LegacyReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        await Wake();
+    }
+
+    private async Task PaymentSucceededAsync(PaymentAttemptState payment, PaymentEvent paymentEvent)
     {
         if (payment.Status == "succeeded")
         {
             return;
         }
 
-        payment.Status = "succeeded";
-        payment.Amount = paymentEvent.Amount;
         var matches = paymentEvent.Amount == Order.Total && string.Equals(paymentEvent.Currency, Order.Currency, StringComparison.Ordinal);
         if (Order.CapturedPaymentId is null && matches && Order.Status == OrderStatus.AwaitingPayment)
         {
+            // Committed before the write (idempotent; a failure here fails the webhook, which the provider repeats).
+            var results = await Task.WhenAll(Order.Lines.Select(line => Stock(line).Commit(OrderId)));
+            payment.Status = "succeeded";
+            payment.Amount = paymentEvent.Amount;
             Order.CapturedPaymentId = payment.PaymentId;
             Order.PaidAt = clock.GetUtcNow();
             Record(Decide(OrderEvent.PaymentSucceeded), null);
+            if (results.Any(r => r.Status != ReservationStatus.Committed))
+            {
+                HoldLost(results);
+            }
+
             return;
         }
+
+        payment.Status = "succeeded";
+        payment.Amount = paymentEvent.Amount;
 
         // Money the order cannot keep: a second payment, a wrong amount, or one that arrived after the order closed.
         payment.RefundDue = paymentEvent.Amount - payment.RefundedAmount;
@@ -449,11 +467,6 @@ public sealed partial class OrderGrain(
         if (transition.Kind == TransitionKind.Moved)
         {
             Record(transition, note);
-            if (NeedsReminder)
-            {
-                await EnsureReminderAsync();
-            }
-
             await SaveAsync();
             await RunEffectsAsync();
         }
@@ -488,7 +501,8 @@ public sealed partial class OrderGrain(
         }
 
         Order.Status = transition.Next;
-        Order.PendingStock |= transition.Effects & (OrderEffects.ReleaseStock | OrderEffects.CommitStock);
+        // Committing is done before a payment is recorded (see the class remarks); releasing is left for RunEffectsAsync.
+        Order.PendingStock |= transition.Effects & OrderEffects.ReleaseStock;
         if (changed)
         {
             Order.DecideBy = transition.Next switch
@@ -500,12 +514,9 @@ public sealed partial class OrderGrain(
         }
     }
 
-    private bool NeedsReminder =>
-        Order.DecideBy is not null || Order.PendingStock != OrderEffects.None || Order.Payments.Any(p => p.RefundDue > 0);
-
     /// <summary>
-    /// Carries out what is stored as decided but not done: stock to release or commit, money to give back. Safe to
-    /// repeat; what fails is tried again by the retry timer, and after a crash by the reminder.
+    /// Carries out what is stored as decided but not done: stock to release, money to give back. Safe to repeat; what
+    /// fails is tried again by the retry timer, and after a crash by the sweeper.
     /// </summary>
     private async Task RunEffectsAsync()
     {
@@ -536,53 +547,34 @@ public sealed partial class OrderGrain(
                 retryTimer = null;
                 await RunEffectsAsync();
             }, new GrainTimerCreationOptions { DueTime = options.Value.RetryDelay, Period = Timeout.InfiniteTimeSpan });
-            return;
-        }
-
-        if (!NeedsReminder)
-        {
-            await StopReminderAsync();
         }
     }
 
     /// <summary>
-    /// Releases or commits every line's hold. Success is kept in memory only: the stored flag means "perhaps not done",
-    /// and repeating an idempotent release or commit after a restart costs less than a write after every one.
+    /// Releases every line's hold, then stores that nothing is pending any more, so the sweeper stops waking the order.
     /// </summary>
     private async Task SettleStockAsync()
     {
-        var pending = Order.PendingStock;
-        if (pending.HasFlag(OrderEffects.ReleaseStock))
+        if (Order.PendingStock.HasFlag(OrderEffects.ReleaseStock))
         {
             await Task.WhenAll(Order.Lines.Select(line => Stock(line).Release(OrderId)));
+            Order.PendingStock = OrderEffects.None;
+            await SaveAsync();
         }
-        else if (pending.HasFlag(OrderEffects.CommitStock))
-        {
-            var results = await Task.WhenAll(Order.Lines.Select(line => Stock(line).Commit(OrderId)));
-            if (results.Any(r => r.Status != ReservationStatus.Committed))
-            {
-                await HoldLostAsync(results);
-                return;
-            }
-        }
-
-        Order.PendingStock = OrderEffects.None;
     }
 
     /// <summary>
     /// Paid, but a hold had already gone back to the shelf (the inventory swept it while this order could not reach
-    /// it): the units may be sold to someone else, so the order cannot be fulfilled and its payment is refunded.
+    /// it): the units may be sold to someone else, so the order cannot be fulfilled; its payment is refunded and what it
+    /// still holds is let go (lines that did commit stay sold, see docs/architecture.md).
     /// </summary>
-    private async Task HoldLostAsync(ReservationResult[] results)
+    private void HoldLost(ReservationResult[] results)
     {
         LogHoldLost(logger, OrderId);
         Order.PendingStock = OrderEffects.ReleaseStock;
         RefundCaptured();
         Order.Timeline.Add(new OrderTimelineEntry(Order.Status, clock.GetUtcNow(),
             $"Stock for {results.Count(r => r.Status != ReservationStatus.Committed)} line(s) was no longer held; the payment is refunded."));
-        await SaveAsync();
-        await Task.WhenAll(Order.Lines.Select(line => Stock(line).Release(OrderId)));
-        Order.PendingStock = OrderEffects.None;
     }
 
     private void ArmDeadline()
@@ -600,30 +592,6 @@ public sealed partial class OrderGrain(
             await OnDeadlineAsync();
             await RunEffectsAsync();
         }, new GrainTimerCreationOptions { DueTime = due < TimeSpan.Zero ? TimeSpan.Zero : due, Period = Timeout.InfiniteTimeSpan });
-    }
-
-    private async Task EnsureReminderAsync()
-    {
-        if (reminderRegistered != true)
-        {
-            await this.RegisterOrUpdateReminder(SagaReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
-            reminderRegistered = true;
-        }
-    }
-
-    private async Task StopReminderAsync()
-    {
-        if (reminderRegistered == false)
-        {
-            return;
-        }
-
-        if (await this.GetReminder(SagaReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-
-        reminderRegistered = false;
     }
 
     private async Task SaveAsync()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Marketplace.Contracts.Orders;
 using Marketplace.Grains.Common;
 using Marketplace.Grains.Inventory;
 using Marketplace.Grains.Orders;
@@ -68,6 +69,8 @@ public static class SiloSetup
         silo.Services.TryAddSingleton<IInventoryStore, PostgresInventoryStore>();
         silo.Services.AddOptions<InventoryOptions>().BindConfiguration("Inventory");
         silo.Services.AddOptions<OrderOptions>().BindConfiguration("Orders");
+        // The order sweeper's reminder: registered by whichever silo starts first, kept by the cluster afterwards.
+        silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IOrderSweeperGrain>(0).Start());
         return silo;
     }
 }
