@@ -17,12 +17,18 @@ CREATE TABLE order_listings
     updated_at    timestamptz NOT NULL,
     paid_at       timestamptz,
     decide_by     timestamptz,
+    -- The stored state still lists an effect to carry out (stock to release, a refund due): the order sweeper wakes it.
+    needs_attention boolean   NOT NULL,
     state_version integer     NOT NULL
 );
 CREATE INDEX ix_order_listings_buyer ON order_listings (buyer_id, placed_at DESC, order_id);
 CREATE INDEX ix_order_listings_seller ON order_listings (seller_id, placed_at DESC, order_id);
 CREATE INDEX ix_order_listings_seller_status ON order_listings (seller_id, status, placed_at DESC);
 CREATE INDEX ix_order_listings_seller_paid ON order_listings (seller_id, paid_at) WHERE paid_at IS NOT NULL;
+-- What the order sweeper looks for: deadlines that passed, and effects not yet done.
+CREATE INDEX ix_order_listings_due ON order_listings (decide_by)
+    WHERE status IN ('awaitingSellerConfirmation', 'awaitingPayment');
+CREATE INDEX ix_order_listings_attention ON order_listings (updated_at) WHERE needs_attention;
 
 -- An order's lines never change once it is placed; they are written with its first listing.
 CREATE TABLE order_listing_lines
@@ -49,7 +55,7 @@ BEGIN
     END IF;
 
     INSERT INTO order_listings AS o (order_id, buyer_id, seller_id, seller_name, status, currency, total, refunded,
-                                     item_count, placed_at, updated_at, paid_at, decide_by, state_version)
+                                     item_count, placed_at, updated_at, paid_at, decide_by, needs_attention, state_version)
     VALUES (p_order_id,
             p_state ->> 'BuyerId',
             p_state ->> 'SellerId',
@@ -65,11 +71,14 @@ BEGIN
             (p_state ->> 'UpdatedAt')::timestamptz,
             (p_state ->> 'PaidAt')::timestamptz,
             (p_state ->> 'DecideBy')::timestamptz,
+            coalesce(p_state ->> 'PendingStock', 'none') <> 'none'
+                OR EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(p_state -> 'Payments', '[]')) p
+                           WHERE (p ->> 'RefundDue')::bigint > 0),
             p_version)
     ON CONFLICT (order_id) DO UPDATE
         SET status = EXCLUDED.status, total = EXCLUDED.total, refunded = EXCLUDED.refunded,
             updated_at = EXCLUDED.updated_at, paid_at = EXCLUDED.paid_at, decide_by = EXCLUDED.decide_by,
-            state_version = EXCLUDED.state_version;
+            needs_attention = EXCLUDED.needs_attention, state_version = EXCLUDED.state_version;
 
     INSERT INTO order_listing_lines (order_id, line_no, seller_id, product_id, sku, title, quantity, unit_price)
     SELECT p_order_id, l.ordinality::integer, p_state ->> 'SellerId', l.value ->> 'ProductId', l.value ->> 'Sku',
