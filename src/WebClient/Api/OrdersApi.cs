@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
+using System.Text.Json;
 using Marketplace.Contracts.Cart;
 using Marketplace.Contracts.Orders;
 using Marketplace.WebClient.Accounts;
@@ -138,13 +139,15 @@ public static class OrdersApi
     private static async Task<Results<Ok<OrderPage>, ProblemHttpResult>> SellerOrders(
         ClaimsPrincipal user, OrderQueries queries, string? status, int? limit, string? cursor, CancellationToken ct)
     {
-        if (status is not null && !Enum.TryParse<OrderStatus>(status, ignoreCase: true, out _))
+        // The read model stores statuses as the API spells them (camelCase), so a filter compares exactly and uses its index.
+        var names = Enum.GetNames<OrderStatus>().Select(JsonNamingPolicy.CamelCase.ConvertName).ToList();
+        var stored = status is null ? null : names.FirstOrDefault(n => n.Equals(status, StringComparison.OrdinalIgnoreCase));
+        if (status is not null && stored is null)
         {
-            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "status-unknown",
-                "status is one of: " + string.Join(", ", Enum.GetNames<OrderStatus>().Select(n => char.ToLowerInvariant(n[0]) + n[1..])) + ".");
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "status-unknown", "status is one of: " + string.Join(", ", names) + ".");
         }
 
-        return TypedResults.Ok(await queries.ListAsync(OrderScope.Seller, user.SellerId()!, status, limit, cursor, ct));
+        return TypedResults.Ok(await queries.ListAsync(OrderScope.Seller, user.SellerId()!, stored, limit, cursor, ct));
     }
 
     private static async Task<Ok<StoreDashboard>> Dashboard(ClaimsPrincipal user, OrderQueries queries, CancellationToken ct) =>

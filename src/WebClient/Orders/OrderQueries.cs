@@ -45,6 +45,7 @@ public sealed class OrderQueries(NpgsqlDataSource db)
     private const string Columns =
         "order_id, buyer_id, seller_id, seller_name, status, currency, total, refunded, item_count, placed_at, updated_at, paid_at, decide_by";
 
+    /// <summary>A page of the owner's orders; <paramref name="status"/> as stored (camelCase), or null for all.</summary>
     public async Task<OrderPage> ListAsync(OrderScope scope, string ownerId, string? status, int? limit, string? cursor, CancellationToken ct)
     {
         var size = Math.Clamp(limit ?? DefaultPageSize, 1, MaxPageSize);
@@ -54,8 +55,8 @@ public sealed class OrderQueries(NpgsqlDataSource db)
         command.Parameters.Add(new NpgsqlParameter { Value = ownerId });
         if (status is not null)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = char.ToLowerInvariant(status[0]) + status[1..] });
-            sql.Append(CultureInfo.InvariantCulture, $" AND lower(status) = lower(${command.Parameters.Count})");
+            command.Parameters.Add(new NpgsqlParameter { Value = status });
+            sql.Append(CultureInfo.InvariantCulture, $" AND status = ${command.Parameters.Count}");
         }
 
         if (DecodeCursor(cursor) is var (placedAt, orderId))
