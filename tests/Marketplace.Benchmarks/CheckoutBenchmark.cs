@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Marketplace.Testing;
 
@@ -35,9 +33,8 @@ public static class CheckoutBenchmark
         });
         web.UseKestrel(port);
         web.StartServer();
-        var baseAddress = new Uri($"http://127.0.0.1:{port}");
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { BaseAddress = baseAddress };
-        await WaitReadyAsync(http);
+        await web.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
         Console.WriteLine($"checkout benchmark: silo + web host + shoppers in one process, sandbox in another, {Environment.ProcessorCount} cores, " +
                           $"{shoppers} concurrent shoppers, {stores} stores, {options.Seconds} s, PostgreSQL with fsync on");
@@ -50,7 +47,7 @@ public static class CheckoutBenchmark
         var tokens = new List<string>();
         foreach (var chunk in Enumerable.Range(0, shoppers).Chunk(8))
         {
-            tokens.AddRange(await Task.WhenAll(chunk.Select(_ => RegisterAsync(http, "shopper"))));
+            tokens.AddRange(await Task.WhenAll(chunk.Select(async _ => (await http.RegisterAsync()).AccessToken)));
         }
 
         await RunAsync(http, products, tokens, seconds: 3, print: false, cluster);
@@ -160,52 +157,18 @@ public static class CheckoutBenchmark
         return now;
     }
 
+    /// <summary>One request as the token's holder; anything but success fails the purchase.</summary>
     private static async Task<JsonElement> Send(HttpClient http, string token, HttpMethod method, string path, object? body, string? key = null)
     {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        if (key is not null)
-        {
-            request.Headers.Add("Idempotency-Key", key);
-        }
-
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
-        }
-
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    private static async Task<string> RegisterAsync(HttpClient http, string role, object? store = null)
-    {
-        var email = $"bench-{Guid.NewGuid():N}@bench.marketplace.local";
-        using var response = await http.PostAsJsonAsync("/api/auth/register", store is null
-            ? new { email, password = TestSecrets.Password, displayName = "Bench", role }
-            : (object)new { email, password = TestSecrets.Password, displayName = "Bench", role, store });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        var (status, json) = await http.SendAsync(token, method, path, body, key);
+        return (int)status is >= 200 and < 300 ? json : throw new InvalidOperationException($"{method} {path}: {(int)status} {json}");
     }
 
     /// <summary>A store that takes orders without quoting, with one product of one SKU with ample stock.</summary>
     private static async Task<string> CreateProductAsync(HttpClient http, int i)
     {
-        using var register = await http.PostAsJsonAsync("/api/auth/register", new
-        {
-            email = $"bench-store-{Guid.NewGuid():N}@bench.marketplace.local", password = TestSecrets.Password, displayName = "Bench",
-            role = "seller", store = new { name = $"Bench store {i}", description = "Benchmark" },
-        });
-        register.EnsureSuccessStatusCode();
-        var seller = await register.Content.ReadFromJsonAsync<JsonElement>();
-        var token = seller.GetProperty("accessToken").GetString()!;
-        var sellerId = seller.GetProperty("sellerId").GetString()!;
+        var seller = await http.RegisterAsync("seller", $"Bench store {i}");
+        var (token, sellerId) = (seller.AccessToken, seller.SellerId!);
         await Send(http, token, HttpMethod.Put, $"/api/sellers/{sellerId}", new { name = $"Bench store {i}", requiresConfirmation = false });
         var product = await Send(http, token, HttpMethod.Post, $"/api/sellers/{sellerId}/products", new
         {
@@ -213,20 +176,6 @@ public static class CheckoutBenchmark
             variants = new object[] { new { sku = "S", options = new { size = "1" }, stock = 1_000_000 } },
         });
         return product.GetProperty("productId").GetString()!;
-    }
-
-    private static async Task WaitReadyAsync(HttpClient http)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!(await http.GetAsync("/health/ready")).IsSuccessStatusCode)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The web host did not become ready.");
-            }
-
-            await Task.Delay(200);
-        }
     }
 
     private sealed record Writes(long Order, long Cart, long Inventory, long Reminders, long Transactions);

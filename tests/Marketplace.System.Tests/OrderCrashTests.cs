@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Marketplace.Grains.Common;
@@ -154,7 +153,7 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
         {
             foreach (var order in JsonDocument.Parse(body).RootElement.GetProperty("orders").EnumerateArray())
             {
-                var view = await SendAsync(http, token, HttpMethod.Get, $"/api/orders/{order.GetProperty("orderId").GetString()}", null, null);
+                var view = await http.SendAsync(token, HttpMethod.Get, $"/api/orders/{order.GetProperty("orderId").GetString()}");
                 Assert.Equal(HttpStatusCode.OK, view.Status);
                 Assert.Contains(view.Json.GetProperty("status").GetString(), Settled);
                 byApi++;
@@ -222,7 +221,7 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
             .SelectMany(g => g.OrderByDescending(c => int.Parse(c.Key[(c.Key.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture)).Take(3));
         foreach (var (key, (token, body)) in latest)
         {
-            var replay = await SendAsync(http, token, HttpMethod.Post, "/api/cart/checkout", new { shippingAddress = Address }, key);
+            var replay = await http.SendAsync(token, HttpMethod.Post, "/api/cart/checkout", new { shippingAddress = Address }, key);
             Assert.True(replay.Status == HttpStatusCode.Created, $"replay of {key}: {(int)replay.Status} {replay.Json}; first answer {body}");
             Assert.Equal(OrderIdsOf(body), OrderIdsOf(replay.Json.GetRawText()));
             replayed++;
@@ -251,8 +250,8 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
         {
             try
             {
-                var added = await SendAsync(http, token, HttpMethod.Post, "/api/cart/items",
-                    new { productId = products[random.Next(products.Count)], sku = "A", quantity = 1 + random.Next(2) }, null);
+                var added = await http.SendAsync(token, HttpMethod.Post, "/api/cart/items",
+                    new { productId = products[random.Next(products.Count)], sku = "A", quantity = 1 + random.Next(2) });
                 if (added.Status != HttpStatusCode.OK)
                 {
                     Count("add failed");
@@ -277,11 +276,11 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
                 {
                     Count($"checkout {(int)checkout.Status}");
                     // Whatever stayed in the cart goes, so the next round starts clean.
-                    var cart = await SendAsync(http, token, HttpMethod.Get, "/api/cart", null, null);
+                    var cart = await http.SendAsync(token, HttpMethod.Get, "/api/cart");
                     foreach (var line in cart.Json.GetProperty("sellers").EnumerateArray().SelectMany(s => s.GetProperty("lines").EnumerateArray()))
                     {
-                        await SendAsync(http, token, HttpMethod.Delete,
-                            $"/api/cart/items/{line.GetProperty("productId").GetString()}/{line.GetProperty("sku").GetString()}", null, null);
+                        await http.SendAsync(token, HttpMethod.Delete,
+                            $"/api/cart/items/{line.GetProperty("productId").GetString()}/{line.GetProperty("sku").GetString()}");
                     }
 
                     continue;
@@ -297,7 +296,7 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
                     continue;
                 }
 
-                var pay = await SendAsync(http, token, HttpMethod.Post, $"/api/orders/{orderId}/pay", null, null);
+                var pay = await http.SendAsync(token, HttpMethod.Post, $"/api/orders/{orderId}/pay");
                 if (pay.Status != HttpStatusCode.OK)
                 {
                     Count($"pay {(int)pay.Status}");
@@ -320,32 +319,12 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
     {
         try
         {
-            return await SendAsync(http, token, method, path, body, key);
+            return await http.SendAsync(token, method, path, body, key);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             return (HttpStatusCode.ServiceUnavailable, default);
         }
-    }
-
-    private static async Task<(HttpStatusCode Status, JsonElement Json)> SendAsync(
-        HttpClient http, string token, HttpMethod method, string path, object? body, string? key)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-
-        if (key is not null)
-        {
-            request.Headers.Add("Idempotency-Key", key);
-        }
-
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
     private static string OrderIdsOf(string body) => string.Join(",", JsonDocument.Parse(body).RootElement.GetProperty("orders").EnumerateArray()

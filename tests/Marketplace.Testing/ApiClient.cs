@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -15,6 +16,30 @@ public static class ApiClient
         var text = await response.Content.ReadAsStringAsync();
         using var document = JsonDocument.Parse(text);
         return document.RootElement.Clone();
+    }
+
+    /// <summary>
+    /// Sends one request as the holder of <paramref name="token"/> (with an Idempotency-Key when given) and answers its
+    /// status and JSON body (default when the body is empty). For callers that share one client between many users.
+    /// </summary>
+    public static async Task<(HttpStatusCode Status, JsonElement Json)> SendAsync(
+        this HttpClient http, string token, HttpMethod method, string path, object? body = null, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
     public static string NewEmail(string who = "user") => $"{who}-{Guid.NewGuid():N}@test.marketplace.local";

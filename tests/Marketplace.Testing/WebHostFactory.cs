@@ -33,4 +33,25 @@ public sealed class WebHostFactory(MarketplaceCluster cluster, IReadOnlyDictiona
             builder.UseSetting(key, value);
         }
     }
+
+    /// <summary>
+    /// Waits until GET /health/ready answers 200: the admin account (and the demo, when asked for) is created in the
+    /// background at start-up, and readiness says when.
+    /// </summary>
+    public async Task WaitReadyAsync(TimeSpan? timeout = null)
+    {
+        using var http = CreateClient();
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The web host did not become ready.");
+    }
 }

@@ -194,7 +194,7 @@ public sealed class AccountsTests(WebFixture fixture)
     {
         await using var strict = new WebHostFactory(fixture, new Dictionary<string, string> { ["Auth:RequireTwoFactorForAdmins"] = "true" });
         using var http = strict.CreateClient();
-        await WebFixture.WaitForSeedAsync(strict);
+        await strict.WaitReadyAsync();
         var email = ApiClient.NewEmail("admin2");
         await using (var db = NpgsqlDataSource.Create(fixture.Database.ConnectionString))
         {

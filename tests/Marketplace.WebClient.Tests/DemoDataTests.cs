@@ -37,7 +37,7 @@ public sealed class DemoFixture : MarketplaceCluster, IAsyncLifetime
         factory = new WebHostFactory(this, DemoSettings(LoginsFile));
         var started = Stopwatch.StartNew();
         _ = factory.Server;
-        await WebFixture.WaitForSeedAsync(factory, TimeSpan.FromMinutes(3));
+        await factory.WaitReadyAsync(TimeSpan.FromMinutes(3));
         SeedTime = started.Elapsed;
     }
 
@@ -172,7 +172,7 @@ public sealed class DemoDataTests(DemoFixture fixture, ITestOutputHelper output)
         await using (var second = new WebHostFactory(fixture, DemoFixture.DemoSettings(secondLogins)))
         {
             _ = second.Server;
-            await WebFixture.WaitForSeedAsync(second, TimeSpan.FromMinutes(1));
+            await second.WaitReadyAsync(TimeSpan.FromMinutes(1));
         }
 
         Assert.False(File.Exists(secondLogins));

@@ -32,7 +32,7 @@ public sealed class OrdersWebFixture : MarketplaceCluster, IAsyncLifetime
         });
         factory.UseKestrel(port);
         factory.StartServer();
-        await WebFixture.WaitForSeedAsync(factory);
+        await factory.WaitReadyAsync();
     }
 
     async ValueTask IAsyncDisposable.DisposeAsync()

@@ -26,7 +26,7 @@ public sealed class WebFixture : MarketplaceCluster, IAsyncLifetime
         await StartAsync("web");
         factory = new WebHostFactory(this);
         _ = factory.Server; // start the host now, not in the first test
-        await WaitForSeedAsync(factory);
+        await factory.WaitReadyAsync();
     }
 
     async ValueTask IAsyncDisposable.DisposeAsync()
@@ -37,24 +37,6 @@ public sealed class WebFixture : MarketplaceCluster, IAsyncLifetime
         }
 
         await DisposeAsync();
-    }
-
-    /// <summary>The admin account (and the demo, when asked for) is created in the background at start-up; readiness says when.</summary>
-    internal static async Task WaitForSeedAsync(WebHostFactory host, TimeSpan? timeout = null)
-    {
-        using var http = host.CreateClient();
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (DateTime.UtcNow < deadline)
-        {
-            if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("The web host did not become ready.");
     }
 }
 
