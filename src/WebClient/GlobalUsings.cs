@@ -1,3 +1,4 @@
 global using Marketplace.Contracts.Catalog;
 global using Marketplace.Contracts.Common;
 global using Marketplace.Contracts.Inventory;
+global using Marketplace.Contracts.Notifications;

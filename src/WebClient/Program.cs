@@ -6,6 +6,7 @@ using Marketplace.WebClient.Demo;
 using Marketplace.WebClient.Infrastructure;
 using Marketplace.WebClient.Media;
 using Marketplace.WebClient.Orders;
+using Marketplace.WebClient.Realtime;
 using Marketplace.WebClient.Search;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -25,6 +26,9 @@ builder.Services.AddSingleton<SearchIndexFeed>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexFeed>());
 builder.Services.AddSingleton<ProductSearch>();
 builder.Services.AddSingleton<OrderQueries>();
+builder.Services.AddMarketplaceRealtime();
+// Request lines carry the hub's access_token query value; this category must never log them.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 builder.Services.AddOptions<PublicUrlOptions>().BindConfiguration(PublicUrlOptions.Section);
 builder.Services.AddOptions<BlobOptions>().BindConfiguration("Blobs");
 builder.Services.AddSingleton<IBlobStore>(sp =>
@@ -76,6 +80,9 @@ api.MapProductsApi();
 api.MapSearchApi();
 api.MapAdminApi();
 api.MapOrdersApi();
+api.MapNotificationsApi();
+api.MapQuestionsApi();
+api.MapReviewsApi();
 // Providers sign their callbacks instead of holding tokens.
 app.MapGroup("/api").MapWebhooksApi();
 // Partner systems authenticate with API keys, not user tokens.
@@ -83,6 +90,7 @@ app.MapGroup("/api").MapIntegrationsApi();
 // Guests have carts too: the cart group asks for any token, not for an account.
 app.MapGroup("/api").RetryTransientReads().MapCartApi();
 
+app.MapMarketHub();
 app.MapMediaApi();
 app.MapEmbedApi();
 

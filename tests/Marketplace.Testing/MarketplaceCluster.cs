@@ -20,7 +20,7 @@ public class MarketplaceCluster : IAsyncDisposable
     public const string ServiceId = "marketplace-test";
 
     private readonly List<IHost> silos = [];
-    private IHost? clientHost;
+    private TestClusterClient? client;
     private TestDatabase? database;
     private ProcessHost? sandbox;
     private readonly string sandboxData = Path.Combine(Path.GetTempPath(), "marketplace-sandbox-" + Guid.NewGuid().ToString("N"));
@@ -39,8 +39,7 @@ public class MarketplaceCluster : IAsyncDisposable
 
     public TestDatabase Database => database ?? throw new InvalidOperationException("Start the cluster first.");
 
-    public IClusterClient Client => clientHost?.Services.GetRequiredService<IClusterClient>()
-        ?? throw new InvalidOperationException("Start the cluster first.");
+    public IClusterClient Client => client?.Client ?? throw new InvalidOperationException("Start the cluster first.");
 
     public IReadOnlyList<IHost> Silos => silos;
 
@@ -120,11 +119,10 @@ public class MarketplaceCluster : IAsyncDisposable
 
     public async Task RestartClientAsync()
     {
-        if (clientHost is not null)
+        if (client is not null)
         {
-            await clientHost.StopAsync();
-            clientHost.Dispose();
-            clientHost = null;
+            await client.DisposeAsync();
+            client = null;
         }
 
         await StartClientAsync();
@@ -132,10 +130,9 @@ public class MarketplaceCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (clientHost is not null)
+        if (client is not null)
         {
-            await clientHost.StopAsync();
-            clientHost.Dispose();
+            await client.DisposeAsync();
         }
 
         foreach (var silo in silos.ToList())
@@ -177,25 +174,5 @@ public class MarketplaceCluster : IAsyncDisposable
     {
     }
 
-    private async Task StartClientAsync()
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = ClusterId;
-                o.ServiceId = ServiceId;
-            });
-            client.UseAdoNetClustering(o =>
-            {
-                o.Invariant = SiloSetup.Invariant;
-                o.ConnectionString = Database.ConnectionString;
-            });
-            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
-        });
-        clientHost = builder.Build();
-        await clientHost.StartAsync();
-    }
+    private async Task StartClientAsync() => client = await TestClusterClient.StartAsync(Database.ConnectionString, ClusterId, ServiceId);
 }

@@ -45,7 +45,7 @@ public sealed class ProcessHost : IAsyncDisposable
 
     /// <summary>Starts a silo process on free ports; <paramref name="settings"/> adds environment (e.g. <c>Orders__PaymentTimeout</c>).</summary>
     public static ProcessHost StartSilo(string name, string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null) =>
-        Start(name, "Silo", With(settings, new Dictionary<string, string>
+        Start(name, "Silo", null, With(settings, new Dictionary<string, string>
         {
             ["MARKETPLACE_DB"] = connectionString,
             ["Orleans__ClusterId"] = clusterId,
@@ -56,8 +56,10 @@ public sealed class ProcessHost : IAsyncDisposable
         }));
 
     /// <summary>Starts a web host process on a free port.</summary>
-    public static ProcessHost StartWebHost(string name, string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null) =>
-        Start(name, "WebClient", With(settings, new Dictionary<string, string>
+    /// <remarks>A given <paramref name="httpPort"/> lets a restarted web host come back where its clients look for it.</remarks>
+    public static ProcessHost StartWebHost(
+        string name, string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null, int? httpPort = null) =>
+        Start(name, "WebClient", httpPort, With(settings, new Dictionary<string, string>
         {
             ["MARKETPLACE_DB"] = connectionString,
             ["Orleans__ClusterId"] = clusterId,
@@ -87,7 +89,7 @@ public sealed class ProcessHost : IAsyncDisposable
             environment[key] = value;
         }
 
-        return Start(name, "Sandbox", environment);
+        return Start(name, "Sandbox", null, environment);
     }
 
     public static int FreePort()
@@ -183,9 +185,9 @@ public sealed class ProcessHost : IAsyncDisposable
         return environment;
     }
 
-    private static ProcessHost Start(string name, string project, Dictionary<string, string> environment)
+    private static ProcessHost Start(string name, string project, int? port, Dictionary<string, string> environment)
     {
-        var httpPort = FreePort();
+        var httpPort = port ?? FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

@@ -59,7 +59,10 @@ public sealed class AccessMatrixTests(WebFixture fixture)
                 {
                     failures.Add($"{endpoint} as {who}: expected {expected}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
                 }
-                else if (expected >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+                // Every refusal of the API is problem details, and so is every 401/403 anywhere; the SignalR transport's
+                // own protocol errors (a GET that is not a WebSocket, say) are its plain text.
+                else if (expected >= 400 && (request.RequestUri!.OriginalString.StartsWith("/api", StringComparison.Ordinal) || expected is 401 or 403)
+                    && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
                 {
                     failures.Add($"{endpoint} as {who}: {expected} without problem details");
                 }
@@ -177,6 +180,30 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["POST /api/webhooks/payments"] = Open(_ => Send(HttpMethod.Post, "/api/webhooks/payments", new { id = "evt_1" }), 401),
             ["POST /api/webhooks/shipping"] = Open(_ => Send(HttpMethod.Post, "/api/webhooks/shipping", new { id = "evt_1" }), 401),
 
+            // Notifications: every account has its own inbox.
+            ["GET /api/notifications/"] = new(_ => Get("/api/notifications?unread=true"), Users(200)),
+            ["POST /api/notifications/{notificationId}/read"] = new(_ => Send(HttpMethod.Post, "/api/notifications/ntf_unknown/read"), Users(404)),
+            ["POST /api/notifications/read-all"] = new(_ => Send(HttpMethod.Post, "/api/notifications/read-all"), Users(200)),
+
+            // Q&A and reviews: anyone reads; shoppers ask; buyers of delivered orders review; the product's store answers.
+            ["GET /api/products/{productId}/questions/"] = Open(_ => Get($"/api/products/{w.ProductA}/questions"), 200),
+            ["POST /api/products/{productId}/questions/"] = new(_ => Send(HttpMethod.Post, $"/api/products/{w.ProductA}/questions",
+                new { text = "Is it whole bean?" }), caller => caller switch
+                {
+                    Who.Anonymous or Who.Integration => 401,
+                    Who.Guest or Who.Admin => 403,
+                    _ => 201,
+                }),
+            ["POST /api/questions/{questionId}/answer"] = new(_ => Send(HttpMethod.Post, $"/api/questions/{w.Question}/answer",
+                new { text = "Yes, whole bean." }), Only(200, Who.SellerA)),
+            ["POST /api/questions/{questionId}/hide"] = new(_ => Send(HttpMethod.Post, $"/api/questions/{w.Question}/hide"), Only(200, Who.SellerA)),
+            ["POST /api/questions/{questionId}/unhide"] = new(_ => Send(HttpMethod.Post, $"/api/questions/{w.Question}/unhide"), Only(200, Who.SellerA)),
+            ["GET /api/products/{productId}/reviews/"] = Open(_ => Get($"/api/products/{w.ProductA}/reviews"), 200),
+            ["POST /api/products/{productId}/reviews/"] = new(_ => Send(HttpMethod.Post, $"/api/products/{w.ProductA}/reviews",
+                new { rating = 5, text = "Lovely" }), caller => caller is Who.Anonymous or Who.Integration ? 401 : 403),
+            ["POST /api/reviews/{reviewId}/reply"] = new(_ => Send(HttpMethod.Post,
+                $"/api/reviews/rev_{w.ProductA[4..]}_00000000/reply", new { text = "Thanks" }), Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+
             // Admin.
             ["GET /api/admin/users"] = new(_ => Get("/api/admin/users?q=test"), Only(200, Who.Admin)),
             ["GET /api/admin/stores"] = new(_ => Get("/api/admin/stores"), Only(200, Who.Admin)),
@@ -195,6 +222,11 @@ public sealed class AccessMatrixTests(WebFixture fixture)
                 new { name = "Ferretería Central" }), caller => caller == Who.Integration ? 201 : 401),
             ["POST /api/integrations/directory/sellers/{externalId}/claim-code"] = new(_ => Send(HttpMethod.Post,
                 $"/api/integrations/directory/sellers/{w.DirectoryExternalId}/claim-code"), caller => caller == Who.Integration ? 200 : 401),
+
+            // The live hub: guests and accounts connect; API keys are not for it. (Negotiation is a POST; a plain GET
+            // with a valid token reaches SignalR, which wants a WebSocket and says 400.)
+            ["GET /hubs/market/negotiate"] = new(_ => Send(HttpMethod.Post, "/hubs/market/negotiate?negotiateVersion=1"), Visitors(200)),
+            ["GET /hubs/market"] = new(_ => Get("/hubs/market"), Visitors(400)),
 
             // Outside the API.
             ["GET /health/live"] = Open(_ => Get("/health/live"), 200),
@@ -239,6 +271,8 @@ public sealed class AccessMatrixTests(WebFixture fixture)
 
         public string OrderForStoreToCancel { get; private set; } = "";
 
+        public string Question { get; private set; } = "";
+
         public static async Task<World> CreateAsync(WebFixture fixture)
         {
             var w = new World(fixture);
@@ -274,6 +308,9 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             }
 
             (w.Order, w.OrderForBuyerToCancel, w.OrderForStoreToCancel) = (orders[0], orders[1], orders[2]);
+            var asked = await http.PostAsJsonAsync($"/api/products/{w.ProductA}/questions", new { text = "Does it ship today?" });
+            Assert.True(asked.IsSuccessStatusCode, await asked.Content.ReadAsStringAsync());
+            w.Question = (await asked.ReadJsonAsync()).GetProperty("questionId").GetString()!;
             http.UseToken(null);
 
             using var admin = await fixture.CreateAdminClientAsync();

@@ -66,7 +66,7 @@ public sealed class AccountsTests(WebFixture fixture)
         Assert.Equal(["shopper"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
     }
 
-    public static TheoryData<string> ForgedTokens => new() { "expired", "wrong-key", "wrong-audience", "wrong-issuer", "unsigned" };
+    public static TheoryData<string> ForgedTokens => new(TestTokens.Kinds);
 
     [Theory]
     [MemberData(nameof(ForgedTokens))]
@@ -74,22 +74,7 @@ public sealed class AccountsTests(WebFixture fixture)
     {
         using var http = fixture.CreateClient();
         var account = await http.RegisterAsync();
-        var sid = new JsonWebToken(account.AccessToken).GetClaim("sid").Value;
-        var key = kind == "wrong-key"
-            ? new SymmetricSecurityKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))
-            : new SymmetricSecurityKey(Convert.FromBase64String(TestSecrets.SigningKey));
-        var now = DateTime.UtcNow;
-        var descriptor = new SecurityTokenDescriptor
-        {
-            Issuer = kind == "wrong-issuer" ? "elsewhere" : "marketplace",
-            Audience = kind == "wrong-audience" ? "another-api" : "marketplace-api",
-            Subject = new ClaimsIdentity([new("sub", account.UserId), new("role", "shopper"), new("sid", sid)]),
-            IssuedAt = kind == "expired" ? now.AddHours(-2) : now,
-            NotBefore = kind == "expired" ? now.AddHours(-2) : now,
-            Expires = kind == "expired" ? now.AddMinutes(-10) : now.AddMinutes(10),
-            SigningCredentials = kind == "unsigned" ? null : new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
-        };
-        var token = new JsonWebTokenHandler().CreateToken(descriptor);
+        var token = TestTokens.Forge(account, kind);
 
         http.UseToken(token);
         var response = await http.GetAsync("/api/me");

@@ -20,10 +20,14 @@ public sealed class OrdersWebFixture : MarketplaceCluster, IAsyncLifetime
 
     public HttpClient CreateClient() => Factory.CreateClient();
 
+    /// <summary>Where the web host listens, for clients that are not HttpClient (the SignalR client).</summary>
+    public string BaseUrl { get; private set; } = "";
+
     public async ValueTask InitializeAsync()
     {
         await StartAsync("orders-web");
         var port = ProcessHost.FreePort();
+        BaseUrl = $"http://127.0.0.1:{port}";
         factory = new WebHostFactory(this, new Dictionary<string, string>
         {
             ["Payments:WebhookSecret"] = TestSecrets.SandboxPaymentsWebhookSecret,
@@ -213,41 +217,16 @@ public sealed class OrderFlowTests(OrdersWebFixture fixture)
         return $"t={t},v1={Convert.ToHexStringLower(mac)}";
     }
 
-    private async Task<HttpClient> ShopperAsync()
-    {
-        var http = fixture.CreateClient();
-        http.UseToken((await http.RegisterAsync()).AccessToken);
-        return http;
-    }
+    private async Task<HttpClient> ShopperAsync() => (await ShopSteps.ShopperAsync(fixture)).Http;
 
-    private static async Task AddAsync(HttpClient shopper, string productId, string sku, int quantity) =>
-        (await shopper.PostAsJsonAsync("/api/cart/items", new { productId, sku, quantity })).EnsureSuccessStatusCode();
+    private static Task AddAsync(HttpClient shopper, string productId, string sku, int quantity) => ShopSteps.AddAsync(shopper, productId, sku, quantity);
 
-    private static async Task<HttpResponseMessage> CheckoutAsync(HttpClient shopper, string key, object body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/cart/checkout") { Content = JsonContent.Create(body) };
-        request.Headers.Add("Idempotency-Key", key);
-        return await shopper.SendAsync(request);
-    }
+    private static Task<HttpResponseMessage> CheckoutAsync(HttpClient shopper, string key, object body) => ShopSteps.CheckoutAsync(shopper, key, body);
 
-    private static async Task<JsonElement> OrderAsync(HttpClient http, string orderId) =>
-        await http.GetFromJsonAsync<JsonElement>($"/api/orders/{orderId}");
+    private static Task<JsonElement> OrderAsync(HttpClient http, string orderId) => ShopSteps.OrderAsync(http, orderId);
 
-    private static async Task<JsonElement> WaitForStatusAsync(HttpClient http, string orderId, string status)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var order = await OrderAsync(http, orderId);
-            if (order.GetProperty("status").GetString() == status)
-            {
-                return order;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Order {orderId} is {order.GetProperty("status")}, not {status}.");
-            await Task.Delay(200);
-        }
-    }
+    private static Task<JsonElement> WaitForStatusAsync(HttpClient http, string orderId, string status) =>
+        ShopSteps.WaitForStatusAsync(http, orderId, status);
 
     private static async Task<string?> CodeOf(HttpResponseMessage response)
     {

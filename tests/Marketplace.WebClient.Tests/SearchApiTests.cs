@@ -149,7 +149,8 @@ public sealed class SearchApiTests(WebFixture fixture)
         await CatalogAsync();
         const string Snapshot = """
             SELECT coalesce(string_agg(concat_ws('|', product_id, seller_id, title, category, currency, price, image_key, in_stock,
-                                                 created_at, updated_at, state_version, document::text), E'\n' ORDER BY product_id), '')
+                                                 created_at, updated_at, state_version, rating_sum, rating_count, document::text),
+                                       E'\n' ORDER BY product_id), '')
             FROM search_products
             """;
         var incremental = await fixture.Database.ScalarAsync<string>(Snapshot);

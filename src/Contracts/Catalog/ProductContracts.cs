@@ -70,7 +70,9 @@ public sealed record ProductDetails(
     [property: Id(12)] DateTimeOffset UpdatedAt,
     [property: Id(13)] StoreStatus SellerStatus = StoreStatus.Active,
     [property: Id(14)] IReadOnlyDictionary<string, string>? Attributes = null,
-    [property: Id(15)] IReadOnlyList<ProductImage>? Images = null)
+    [property: Id(15)] IReadOnlyList<ProductImage>? Images = null,
+    [property: Id(16)] long RatingSum = 0,
+    [property: Id(17)] int RatingCount = 0)
 {
     /// <summary>Whether the storefront shows it: published, in a store that is not suspended.</summary>
     public bool IsPublic => Status == ProductStatus.Published && SellerStatus == StoreStatus.Active;
@@ -123,4 +125,11 @@ public interface IProductGrain : IGrainWithStringKey
     /// <summary>Sets on-hand units for the given SKUs; unknown SKUs are refused before anything changes.</summary>
     [Alias("SetStock")]
     Task<ProductDetails> SetStock(IReadOnlyList<StockSetting> items);
+
+    /// <summary>
+    /// Records the rating the product's reviews add up to (sum of stars and count). Called by the reviews grain; the
+    /// version is not bumped, so a store editing the product is not refused because someone reviewed it.
+    /// </summary>
+    [Alias("SetRating")]
+    Task SetRating(long sum, int count);
 }

@@ -150,4 +150,11 @@ public interface ISellerGrain : IGrainWithStringKey
 
     [Alias("Reinstate")]
     Task<StoreProfile> Reinstate();
+
+    /// <summary>
+    /// Tells every staff member: the notification (stored in each one's inbox, once per source key) and the live
+    /// event, either of which may be null. Called by grains acting on the store's behalf, not by users.
+    /// </summary>
+    [Alias("NotifyStaff"), AlwaysInterleave]
+    Task NotifyStaff(Marketplace.Contracts.Notifications.NotificationDraft? draft, Marketplace.Contracts.Realtime.FeedEvent? liveEvent);
 }

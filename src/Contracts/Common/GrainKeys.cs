@@ -13,6 +13,8 @@ public static class GrainKeys
     public const string ProductPrefix = "prd_";
     public const string UserPrefix = "usr_";
     public const string OrderPrefix = "ord_";
+    public const string QuestionPrefix = "qst_";
+    public const string ReviewPrefix = "rev_";
 
     private const int RandomPartLength = 26;
 
@@ -34,6 +36,23 @@ public static class GrainKeys
     public static bool IsProductId(string? value) => HasShape(value, ProductPrefix);
 
     public static bool IsOrderId(string? value) => HasShape(value, OrderPrefix);
+
+    public static bool IsUserId(string? value) => HasShape(value, UserPrefix);
+
+    /// <summary>A question's id: it names its product (so a request finds the grain) and a random part.</summary>
+    public static string NewQuestionId(string productId) =>
+        ChildId(QuestionPrefix, productId, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
+
+    /// <summary>A review's id: its product and the order line it reviews, so one line can only ever have one review.</summary>
+    public static string ReviewId(string productId, string orderId, string sku)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(orderId + "\n" + sku));
+        return ChildId(ReviewPrefix, productId, Convert.ToHexStringLower(hash)[..8]);
+    }
+
+    public static bool TryParseQuestionId(string? id, out string productId) => TryParseChildId(QuestionPrefix, id, out productId);
+
+    public static bool TryParseReviewId(string? id, out string productId) => TryParseChildId(ReviewPrefix, id, out productId);
 
     /// <summary>The inventory grain key of one SKU: the product id and the seller's SKU code.</summary>
     public static string Sku(string productId, string sku) => productId + "/" + sku;
@@ -59,16 +78,32 @@ public static class GrainKeys
         return true;
     }
 
-    private static string RandomPart() => Convert.ToHexStringLower(Guid.CreateVersion7().ToByteArray())[..RandomPartLength];
+    private static string ChildId(string prefix, string productId, string suffix) =>
+        prefix + productId[ProductPrefix.Length..] + "_" + suffix;
 
-    private static bool HasShape(string? value, string prefix)
+    private static bool TryParseChildId(string prefix, string? id, out string productId)
     {
-        if (value is null || value.Length != prefix.Length + RandomPartLength || !value.StartsWith(prefix, StringComparison.Ordinal))
+        productId = "";
+        const int suffixLength = 8;
+        if (id is null || id.Length != prefix.Length + RandomPartLength + 1 + suffixLength || !id.StartsWith(prefix, StringComparison.Ordinal)
+            || id[prefix.Length + RandomPartLength] != '_' || !id.AsSpan(id.Length - suffixLength).ContainsOnlyLowerHex())
         {
             return false;
         }
 
-        foreach (var c in value.AsSpan(prefix.Length))
+        var candidate = ProductPrefix + id.Substring(prefix.Length, RandomPartLength);
+        if (!IsProductId(candidate))
+        {
+            return false;
+        }
+
+        productId = candidate;
+        return true;
+    }
+
+    private static bool ContainsOnlyLowerHex(this ReadOnlySpan<char> value)
+    {
+        foreach (var c in value)
         {
             if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
             {
@@ -77,5 +112,13 @@ public static class GrainKeys
         }
 
         return true;
+    }
+
+    private static string RandomPart() => Convert.ToHexStringLower(Guid.CreateVersion7().ToByteArray())[..RandomPartLength];
+
+    private static bool HasShape(string? value, string prefix)
+    {
+        return value is not null && value.Length == prefix.Length + RandomPartLength && value.StartsWith(prefix, StringComparison.Ordinal)
+            && value.AsSpan(prefix.Length).ContainsOnlyLowerHex();
     }
 }

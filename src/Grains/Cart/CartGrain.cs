@@ -1,7 +1,9 @@
 using Marketplace.Contracts.Cart;
 using Marketplace.Contracts.Orders;
 using Marketplace.Grains.Common;
+using Marketplace.Contracts.Realtime;
 using Marketplace.Grains.Orders;
+using Marketplace.Grains.Realtime;
 
 namespace Marketplace.Grains.Cart;
 
@@ -60,6 +62,8 @@ public sealed class CartGrain(
     public const int MaxLines = 100;
     public const int CheckoutMemory = 50;
 
+    private bool unannounced;
+
     public async Task<CartView> Get()
     {
         RequireOwner();
@@ -101,7 +105,7 @@ public sealed class CartGrain(
         line.Currency = product.Currency;
         line.ProductVersion = product.Version;
         await SaveAsync();
-        return await ViewAsync();
+        return Announce(await ViewAsync());
     }
 
     public async Task<CartView> SetQuantity(string productId, string sku, int quantity)
@@ -115,7 +119,7 @@ public sealed class CartGrain(
             await SaveAsync();
         }
 
-        return await ViewAsync();
+        return Announce(await ViewAsync());
     }
 
     public async Task<CartView> RemoveItem(string productId, string sku)
@@ -127,7 +131,7 @@ public sealed class CartGrain(
             await SaveAsync();
         }
 
-        return await ViewAsync();
+        return Announce(await ViewAsync());
     }
 
     public async Task<CartView> MergeGuest(string guestId)
@@ -176,7 +180,7 @@ public sealed class CartGrain(
 
         // Stored first, cleared after: a crash in between leaves the guest's lines behind, never adds them twice.
         await guestCart.Clear();
-        return await ViewAsync(products);
+        return Announce(await ViewAsync(products));
     }
 
     public Task<IReadOnlyList<CartLineSnapshot>> GetLines()
@@ -194,6 +198,7 @@ public sealed class CartGrain(
         {
             state.State.Lines.Clear();
             await SaveAsync();
+            Announce(CartView.Empty with { UpdatedAt = state.State.UpdatedAt });
         }
     }
 
@@ -257,6 +262,7 @@ public sealed class CartGrain(
         // One write for the lines that left, the new prices shown and the answer to replay. If it fails, a retry with
         // the same key finds the same orders (their ids derive from the key) and nothing is placed twice.
         await SaveAsync();
+        Announce(await ViewAsync(products));
         return result;
     }
 
@@ -304,6 +310,21 @@ public sealed class CartGrain(
     {
         state.State.UpdatedAt = clock.GetUtcNow();
         await state.WriteOrReloadAsync(this);
+        unannounced = true;
+    }
+
+    /// <summary>
+    /// Sends the stored cart to the owner's other devices. Accounts only: guests connect to watch products, not carts.
+    /// </summary>
+    private CartView Announce(CartView view)
+    {
+        if (unannounced && GrainKeys.IsUserId(this.GetPrimaryKeyString()))
+        {
+            GrainFactory.Publish(FeedTopics.User(this.GetPrimaryKeyString()), new CartChanged(view));
+        }
+
+        unannounced = false;
+        return view;
     }
 
     /// <summary>The cart joined with its products as they are now; <paramref name="products"/> when they were just read.</summary>

@@ -36,6 +36,11 @@ public sealed class ProductState
     public DateTimeOffset UpdatedAt { get; set; }
 
     public string? CreationFingerprint { get; set; }
+
+    /// <summary>The sum of the stars of every review and their count (from the product's reviews grain).</summary>
+    public long RatingSum { get; set; }
+
+    public int RatingCount { get; set; }
 }
 
 public sealed class VariantState
@@ -109,6 +114,21 @@ public sealed partial class ProductGrain(
         }
 
         return await BuildDetailsAsync();
+    }
+
+    public async Task SetRating(long sum, int count)
+    {
+        if (!state.State.Created || count < 0 || sum < count || sum > 5L * count)
+        {
+            return;
+        }
+
+        if (state.State.RatingSum != sum || state.State.RatingCount != count)
+        {
+            state.State.RatingSum = sum;
+            state.State.RatingCount = count;
+            await state.WriteOrReloadAsync(this);
+        }
     }
 
     public Task<ProductHeader?> GetHeader() => Task.FromResult(
@@ -276,7 +296,7 @@ public sealed partial class ProductGrain(
             .Select((v, i) => new VariantDetails(v.Sku, v.Options, v.Price ?? s.Price, Math.Max(0, levels[i].Available), levels[i].OnHand))
             .ToList();
         return new ProductDetails(ProductId, s.SellerId, sellerName, s.Title, s.Description, s.Category, s.Currency, s.Price,
-            s.Status, s.Version, variants, s.CreatedAt, s.UpdatedAt, sellerStatus, s.Attributes, s.Images);
+            s.Status, s.Version, variants, s.CreatedAt, s.UpdatedAt, sellerStatus, s.Attributes, s.Images, s.RatingSum, s.RatingCount);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Product {ProductId} updated to version {Version}")]

@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
+using Marketplace.Contracts.Notifications;
+using Marketplace.Contracts.Realtime;
 using Marketplace.Grains.Common;
+using Marketplace.Grains.Realtime;
 using Microsoft.Extensions.Logging;
 
 namespace Marketplace.Grains.Catalog;
@@ -355,6 +358,16 @@ public sealed partial class SellerGrain(
 
         await state.WriteOrReloadAsync(this);
         return ToProfile();
+    }
+
+    public async Task NotifyStaff(NotificationDraft? draft, FeedEvent? liveEvent)
+    {
+        if (!state.State.Created)
+        {
+            return;
+        }
+
+        await Task.WhenAll(state.State.Staff.Select(m => GrainFactory.NotifyUser(m.UserId, draft, liveEvent)));
     }
 
     public Task<IReadOnlyList<StaffMember>> GetStaff()

@@ -1,4 +1,7 @@
+using Marketplace.Contracts.Notifications;
+using Marketplace.Contracts.Realtime;
 using Marketplace.Grains.Catalog;
+using Marketplace.Grains.Realtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -327,10 +330,49 @@ public sealed partial class InventoryGrain(
                 return;
             }
 
+            var before = durable;
             durable = batch.Counters.ToLevel();
             currentWrite = null;
             write.SetResult();
+            Announce(before, batch.Counters);
             await KeepReminderAsync();
+        }
+    }
+
+    /// <summary>
+    /// Tells the product's watchers the new availability, and the store when it fell to the low-stock threshold. Both
+    /// go out after the write, so nobody hears of stock a crash would take back.
+    /// </summary>
+    private void Announce(StockLevel before, SkuCounters after)
+    {
+        if (before.Available == after.OnHand - after.Reserved && before.Version != 0)
+        {
+            return;
+        }
+
+        var available = after.OnHand - after.Reserved;
+        GrainFactory.Publish(FeedTopics.Product(after.ProductId),
+            new StockChanged(after.ProductId, after.Sku, available, after.Version, after.UpdatedAt));
+        var threshold = options.Value.LowStockThreshold;
+        if (before.Version != 0 && before.Available > threshold && available <= threshold)
+        {
+            _ = NotifyLowStockAsync(after, available);
+        }
+    }
+
+    private async Task NotifyLowStockAsync(SkuCounters sku, int available)
+    {
+        try
+        {
+            await GrainFactory.NotifyStore(sku.SellerId, new NotificationDraft(
+                $"low-stock:{sku.SkuId}:{sku.Version}", NotificationKind.LowStock,
+                $"Low stock: {sku.Sku}",
+                available == 0 ? $"{sku.Sku} is sold out." : $"Only {available} unit(s) of {sku.Sku} left.",
+                $"/products/{sku.ProductId}"), null);
+        }
+        catch (Exception e)
+        {
+            LogNotifyFailed(logger, e, SkuId);
         }
     }
 
@@ -404,6 +446,9 @@ public sealed partial class InventoryGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storing {Operations} change(s) of {Sku} failed; the activation retires")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string sku, int operations);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell the store that {Sku} runs low")]
+    private static partial void LogNotifyFailed(ILogger logger, Exception exception, string sku);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not register the expiry sweep of {Sku}; retrying with the next write")]
     private static partial void LogReminderFailed(ILogger logger, Exception exception, string sku);

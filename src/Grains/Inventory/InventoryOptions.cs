@@ -17,4 +17,7 @@ public sealed class InventoryOptions
 
     /// <summary>How many settled holds a SKU remembers in memory to answer retries without reading storage.</summary>
     public int SettledMemory { get; set; } = 100_000;
+
+    /// <summary>The store is notified when a SKU's availability falls to this many units or fewer.</summary>
+    public int LowStockThreshold { get; set; } = 5;
 }

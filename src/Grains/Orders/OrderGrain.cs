@@ -1,7 +1,10 @@
 using Marketplace.Contracts.Inventory;
+using Marketplace.Contracts.Notifications;
 using Marketplace.Contracts.Orders;
+using Marketplace.Contracts.Realtime;
 using Marketplace.Grains.Common;
 using Marketplace.Grains.Payments;
+using Marketplace.Grains.Realtime;
 using Marketplace.Grains.Shipping;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -34,6 +37,7 @@ public sealed partial class OrderGrain(
 
     private IGrainTimer? deadlineTimer;
     private IGrainTimer? retryTimer;
+    private IGrainTimer? noticeTimer;
 
     private OrderState Order => state.State;
 
@@ -367,6 +371,10 @@ public sealed partial class OrderGrain(
 
         await OnDeadlineAsync();
         await RunEffectsAsync();
+        if (Order.Notices.Count > 0)
+        {
+            ScheduleNotices(TimeSpan.Zero);
+        }
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -433,6 +441,11 @@ public sealed partial class OrderGrain(
         {
             Record(refunded, $"Refunded {payment.RefundedAmount}.");
         }
+        else
+        {
+            // Money given back without the order changing (a late or second payment, part of a capture): still news.
+            AddNotice(new OrderNotice { Status = Order.Status, At = clock.GetUtcNow(), BuyerKind = NotificationKind.RefundIssued, Amount = amount });
+        }
     }
 
     /// <summary>Decides that the captured payment goes back in full (seller cancelled a paid order, or a return).</summary>
@@ -498,6 +511,12 @@ public sealed partial class OrderGrain(
         if (changed || note is not null)
         {
             Order.Timeline.Add(new OrderTimelineEntry(transition.Next, now, note));
+        }
+
+        if (changed)
+        {
+            var (buyerKind, storeKind) = OrderNotices.For(Order.Status, transition.Next, transition.Effects);
+            AddNotice(new OrderNotice { Status = transition.Next, At = now, StatusChanged = true, BuyerKind = buyerKind, StoreKind = storeKind });
         }
 
         Order.Status = transition.Next;
@@ -606,6 +625,69 @@ public sealed partial class OrderGrain(
             throw new DomainException(DomainErrorKind.Unavailable, "order-unavailable",
                 "The order could not be stored. Nothing changed; retry.");
         }
+
+        if (Order.Notices.Count > 0)
+        {
+            ScheduleNotices(TimeSpan.Zero);
+        }
+    }
+
+    private void AddNotice(OrderNotice notice)
+    {
+        if (notice.StatusChanged || notice.BuyerKind is not null || notice.StoreKind is not null)
+        {
+            notice.Sequence = ++Order.NoticeSequence;
+            Order.Notices.Add(notice);
+        }
+    }
+
+    /// <summary>
+    /// Delivers stored notices on a timer turn of their own, so the request that caused them is answered without
+    /// waiting for inboxes; the timer does not interleave with requests.
+    /// </summary>
+    private void ScheduleNotices(TimeSpan due)
+    {
+        if (noticeTimer is not null)
+        {
+            return;
+        }
+
+        noticeTimer = this.RegisterGrainTimer(async _ =>
+        {
+            noticeTimer?.Dispose();
+            noticeTimer = null;
+            try
+            {
+                await DeliverNoticesAsync();
+            }
+            catch (Exception e)
+            {
+                LogEffectFailed(logger, e, OrderId, Order.Status);
+                ScheduleNotices(options.Value.RetryDelay);
+            }
+        }, new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan });
+    }
+
+    /// <summary>Tells the buyer and the store's staff (notification and live event), then stores that it was done.</summary>
+    private async Task DeliverNoticesAsync()
+    {
+        if (Order.Notices.Count == 0)
+        {
+            return;
+        }
+
+        var notices = Order.Notices.ToList();
+        await Task.WhenAll(notices.SelectMany(notice =>
+        {
+            FeedEvent? live = notice.StatusChanged ? new OrderChanged(OrderId, notice.Status, notice.At) : null;
+            return new[]
+            {
+                GrainFactory.NotifyUser(Order.BuyerId, OrderNotices.Draft(Order, OrderId, notice, forStore: false), live),
+                GrainFactory.NotifyStore(Order.SellerId, OrderNotices.Draft(Order, OrderId, notice, forStore: true), live),
+            };
+        }));
+        Order.Notices.RemoveAll(notices.Contains);
+        await SaveAsync();
     }
 
     private void Remember(string eventId)

@@ -60,6 +60,12 @@ public sealed class OrderState
 
     /// <summary>Provider events already applied (most recent last), so a redelivery changes nothing.</summary>
     public List<string> AppliedEvents { get; set; } = [];
+
+    /// <summary>Notices decided and stored but not yet delivered (the sweeper wakes an order that has some).</summary>
+    public List<OrderNotice> Notices { get; set; } = [];
+
+    /// <summary>The sequence number of the last notice.</summary>
+    public int NoticeSequence { get; set; }
 }
 
 public sealed class PaymentAttemptState

@@ -3,7 +3,9 @@ using System.Text.Json.Serialization;
 using Marketplace.Contracts.Orders;
 using Marketplace.Grains.Common;
 using Marketplace.Grains.Inventory;
+using Marketplace.Grains.Notifications;
 using Marketplace.Grains.Orders;
+using Marketplace.Grains.Realtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -69,6 +71,8 @@ public static class SiloSetup
         silo.Services.TryAddSingleton<IInventoryStore, PostgresInventoryStore>();
         silo.Services.AddOptions<InventoryOptions>().BindConfiguration("Inventory");
         silo.Services.AddOptions<OrderOptions>().BindConfiguration("Orders");
+        silo.Services.AddOptions<RealtimeOptions>().BindConfiguration("Realtime");
+        silo.Services.TryAddSingleton<INotificationStore, PostgresNotificationStore>();
         // The order sweeper's reminder: registered by whichever silo starts first, kept by the cluster afterwards.
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IOrderSweeperGrain>(0).Start());
         return silo;

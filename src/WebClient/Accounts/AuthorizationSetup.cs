@@ -78,7 +78,11 @@ public static class AuthorizationSetup
             {
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = tokens.ValidationParameters();
-                o.Events = new JwtBearerEvents { OnTokenValidated = context => OnTokenValidated(context, authOptions.Value) };
+                o.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = TokenFromHubQuery,
+                    OnTokenValidated = context => OnTokenValidated(context, authOptions.Value),
+                };
             });
 
         services.AddAuthorizationBuilder()
@@ -91,6 +95,21 @@ public static class AuthorizationSetup
                 .RequireAuthenticatedUser()
                 .RequireClaim(MarketplaceClaims.Scope, ApiKeyStore.DirectoryScope));
         return builder;
+    }
+
+    /// <summary>
+    /// Browsers cannot set headers on a WebSocket, so the hub (and only the hub) takes the token from the
+    /// <c>access_token</c> query value. Request logging that would show it is switched off in Program.
+    /// </summary>
+    private static Task TokenFromHubQuery(MessageReceivedContext context)
+    {
+        if (context.Request.Path.StartsWithSegments(Realtime.MarketHub.Path)
+            && context.Request.Query.TryGetValue("access_token", out var token) && token.Count == 1)
+        {
+            context.Token = token[0];
+        }
+
+        return Task.CompletedTask;
     }
 
     private static async Task OnTokenValidated(TokenValidatedContext context, AuthOptions options)

@@ -91,7 +91,8 @@ public sealed record MeResponse(
     IReadOnlyList<string> Roles,
     string? SellerId,
     bool TwoFactorEnabled,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    int UnreadNotifications);
 
 public sealed record TwoFactorSetupResponse(string SharedKey, string AuthenticatorUri);
 

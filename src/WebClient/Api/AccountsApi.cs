@@ -140,7 +140,8 @@ public static class AccountsApi
         return TypedResults.Ok(new GuestTokenResponse(token.Token, token.ExpiresAt, guestId));
     }
 
-    private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> GetMe(ClaimsPrincipal principal, UserManager<MarketplaceUser> users)
+    private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> GetMe(
+        ClaimsPrincipal principal, UserManager<MarketplaceUser> users, IGrainFactory grains)
     {
         var user = await users.FindByIdAsync(principal.UserId());
         if (user is null)
@@ -149,8 +150,9 @@ public static class AccountsApi
         }
 
         var roles = await users.GetRolesAsync(user);
+        var unread = await grains.GetGrain<INotificationInboxGrain>(user.Id).GetUnreadCount();
         return TypedResults.Ok(new MeResponse(user.Id, user.Email!, user.DisplayName, roles.Order(StringComparer.Ordinal).ToList(),
-            user.SellerId, user.TwoFactorEnabled, user.CreatedAt));
+            user.SellerId, user.TwoFactorEnabled, user.CreatedAt, unread));
     }
 
     private static async Task<Results<Ok<TwoFactorSetupResponse>, ProblemHttpResult>> SetUpTwoFactor(

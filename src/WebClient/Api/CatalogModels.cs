@@ -151,7 +151,15 @@ public sealed record VariantResponse(string Sku, string SkuId, IReadOnlyDictiona
 
 public sealed record ImageResponse(string Key, string Url, int Width, int Height, string ContentType);
 
-public sealed record RatingResponse(double? Average, int Count);
+/// <summary>The average of the reviews' stars (null without reviews) and how many there are.</summary>
+public sealed record RatingResponse(double? Average, int Count)
+{
+    public static RatingResponse Of(long sum, int count)
+    {
+        var rating = Marketplace.Contracts.Reviews.RatingSummary.Of(sum, count);
+        return new(rating.Average, rating.Count);
+    }
+}
 
 public sealed record ProductResponse(
     string ProductId,
@@ -176,7 +184,7 @@ public sealed record ProductResponse(
         p.Attributes ?? new Dictionary<string, string>(),
         (p.Images ?? []).Select(i => new ImageResponse(i.Key, MediaApi.UrlOf(i.Key), i.Width, i.Height, i.ContentType)).ToList(),
         p.Variants.Select(v => new VariantResponse(v.Sku, GrainKeys.Sku(p.ProductId, v.Sku), v.Options, v.Price, v.Available)).ToList(),
-        new RatingResponse(null, 0),
+        RatingResponse.Of(p.RatingSum, p.RatingCount),
         p.CreatedAt,
         p.UpdatedAt);
 }

@@ -112,7 +112,7 @@ public static partial class SearchApi
             q, sellerId, category, minPrice, maxPrice, inStock ?? false, currency, order!.Value, paging.Page, paging.PageSize), ct);
         return TypedResults.Ok(new SearchResponse(
             result.Items.Select(i => new SearchItemResponse(i.ProductId, i.Title, i.Price, i.Currency, i.SellerId, i.SellerName,
-                i.ImageKey is null ? null : MediaApi.UrlOf(i.ImageKey), i.InStock, i.Category, new RatingResponse(null, 0))).ToList(),
+                i.ImageKey is null ? null : MediaApi.UrlOf(i.ImageKey), i.InStock, i.Category, RatingResponse.Of(i.RatingSum, i.RatingCount))).ToList(),
             result.Total,
             paging.Page,
             paging.PageSize,

@@ -22,6 +22,9 @@ public sealed class RateLimitOptions
 
     /// <summary>Writes per user (or per address when anonymous) per second.</summary>
     public int WritesPerSecond { get; set; } = 60;
+
+    /// <summary>Questions one user may ask per hour, across all products (a person types them; a script does not).</summary>
+    public int QuestionsPerHour { get; set; } = 30;
 }
 
 /// <summary>
@@ -34,6 +37,11 @@ public static class RateLimits
     public static readonly AuthRateLimitCategory AuthCategory = new();
 
     public sealed class AuthRateLimitCategory;
+
+    /// <summary>Endpoint metadata that puts an endpoint in the per-user questions bucket.</summary>
+    public static readonly QuestionRateLimitCategory QuestionCategory = new();
+
+    public sealed class QuestionRateLimitCategory;
 
     public static IServiceCollection AddMarketplaceRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
@@ -72,6 +80,11 @@ public static class RateLimits
         var who = context.User.Identity?.IsAuthenticated == true && context.User.FindFirst(MarketplaceClaims.Subject)?.Value is { } subject
             ? "user:" + subject
             : "address:" + address;
+        if (context.GetEndpoint()?.Metadata.GetMetadata<QuestionRateLimitCategory>() is not null)
+        {
+            return RateLimitPartition.GetFixedWindowLimiter("questions:" + who, _ => Window(options.QuestionsPerHour, TimeSpan.FromHours(1)));
+        }
+
         return RateLimitPartition.GetFixedWindowLimiter("write:" + who, _ => Window(options.WritesPerSecond, TimeSpan.FromSeconds(1)));
     }
 

@@ -107,6 +107,27 @@ public sealed class OrderQueries(NpgsqlDataSource db)
         return new StoreDashboard(byStatus, revenue, top, open, lowStock);
     }
 
+    /// <summary>The buyer's delivered orders that include the product, oldest first (candidates for a review).</summary>
+    public async Task<IReadOnlyList<string>> DeliveredOrdersWithProductAsync(string buyerId, string productId, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT o.order_id FROM order_listings o
+            WHERE o.buyer_id = $1 AND o.status = 'delivered'
+              AND EXISTS (SELECT 1 FROM order_listing_lines l WHERE l.order_id = o.order_id AND l.product_id = $2)
+            ORDER BY o.placed_at, o.order_id LIMIT 20
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = buyerId });
+        command.Parameters.Add(new NpgsqlParameter { Value = productId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(ct))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
     private static async Task<List<T>> ReadAsync<T>(NpgsqlConnection connection, string sql, string sellerId, Func<NpgsqlDataReader, T> map, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(sql, connection);

@@ -30,7 +30,9 @@ public sealed record SearchHit(
     string SellerName,
     string? ImageKey,
     bool InStock,
-    string Category);
+    string Category,
+    long RatingSum = 0,
+    int RatingCount = 0);
 
 public sealed record FacetValue(string Value, string? Label, int Count);
 

@@ -11,7 +11,9 @@ public sealed record SearchDocument(
     string? ImageKey,
     bool InStock,
     DateTimeOffset CreatedAt,
-    string Document);
+    string Document,
+    long RatingSum = 0,
+    int RatingCount = 0);
 
 /// <summary>A store as search needs it: its name for results and facets, and whether its products may be shown.</summary>
 public sealed record SearchSeller(string SellerId, string Name, bool Active);
@@ -161,7 +163,7 @@ public sealed class SearchIndex
 
         var page = top.Sorted().Skip((query.Page - 1) * query.PageSize).Select(h => new SearchHit(
             h.Doc.ProductId, h.Doc.Title, h.Doc.Price, h.Doc.Currency, sellers[h.Doc.Seller].SellerId, sellers[h.Doc.Seller].Name,
-            h.Doc.ImageKey, h.Doc.InStock, categories[h.Doc.Category])).ToList();
+            h.Doc.ImageKey, h.Doc.InStock, categories[h.Doc.Category], h.Doc.RatingSum, h.Doc.RatingCount)).ToList();
         return new SearchResult(page, total, Facet(categoryCounts, i => categories[i], _ => null), Facet(sellerCounts, i => sellers[i].SellerId, i => sellers[i].Name));
     }
 
@@ -468,6 +470,10 @@ public sealed class SearchIndex
 
         public long CreatedTicks { get; private set; }
 
+        public long RatingSum { get; private set; }
+
+        public int RatingCount { get; private set; }
+
         public (string Word, LexemeWeight Weight)[] Lexemes { get; set; } = [];
 
         public void Update(SearchDocument document, int seller, int category)
@@ -480,6 +486,8 @@ public sealed class SearchIndex
             ImageKey = document.ImageKey;
             InStock = document.InStock;
             CreatedTicks = document.CreatedAt.UtcTicks;
+            RatingSum = document.RatingSum;
+            RatingCount = document.RatingCount;
         }
     }
 

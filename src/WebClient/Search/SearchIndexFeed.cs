@@ -136,7 +136,8 @@ public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<Search
                       AND NOT EXISTS (SELECT 1 FROM search_products s WHERE s.product_id = r.product_id)
                     """),
                 Changed("""
-                    SELECT product_id, seller_id, title, category, currency, price, image_key, in_stock, created_at, document::text
+                    SELECT product_id, seller_id, title, category, currency, price, image_key, in_stock, created_at, document::text,
+                           rating_sum, rating_count
                     FROM search_products WHERE {unseen}
                     """),
             },
@@ -168,7 +169,7 @@ public sealed partial class SearchIndexFeed(NpgsqlDataSource db, IOptions<Search
             chunk.Add(new SearchDocument(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetBoolean(7),
-                reader.GetFieldValue<DateTimeOffset>(8), reader.GetString(9)));
+                reader.GetFieldValue<DateTimeOffset>(8), reader.GetString(9), reader.GetInt64(10), reader.GetInt32(11)));
             if (chunk.Count == ChunkSize)
             {
                 // Applied in chunks, so searches never wait long behind a large change such as a reindex.

@@ -1,0 +1,116 @@
+using Marketplace.Contracts.Notifications;
+using Npgsql;
+
+namespace Marketplace.Grains.Notifications;
+
+/// <summary>The notification rows of every inbox (migration 0007).</summary>
+public interface INotificationStore
+{
+    /// <summary>Stores the notification unless the inbox already has its id; answers whether it was new.</summary>
+    Task<bool> InsertAsync(string userId, NotificationView notification, string sourceKey, CancellationToken cancellationToken = default);
+
+    Task<NotificationPage> ListAsync(string userId, bool unreadOnly, int skip, int take, CancellationToken cancellationToken = default);
+
+    Task<int> CountUnreadAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks one read: answers null when the inbox has no such notification, else whether it was unread.</summary>
+    Task<bool?> MarkReadAsync(string userId, string notificationId, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    Task<int> MarkAllReadAsync(string userId, DateTimeOffset at, CancellationToken cancellationToken = default);
+}
+
+public sealed class PostgresNotificationStore(NpgsqlDataSource dataSource) : INotificationStore
+{
+    public async Task<bool> InsertAsync(string userId, NotificationView notification, string sourceKey, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO notifications (user_id, notification_id, source_key, kind, title, body, link, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            ON CONFLICT (user_id, notification_id) DO NOTHING
+            """);
+        command.Parameters.Add(new() { Value = userId });
+        command.Parameters.Add(new() { Value = notification.Id });
+        command.Parameters.Add(new() { Value = sourceKey });
+        command.Parameters.Add(new() { Value = KindName(notification.Kind) });
+        command.Parameters.Add(new() { Value = notification.Title });
+        command.Parameters.Add(new() { Value = notification.Body });
+        command.Parameters.Add(new() { Value = (object?)notification.Link ?? DBNull.Value });
+        command.Parameters.Add(new() { Value = notification.CreatedAt });
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<NotificationPage> ListAsync(string userId, bool unreadOnly, int skip, int take, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("""
+                    SELECT notification_id, kind, title, body, link, created_at, read_at IS NOT NULL
+                    FROM notifications
+                    WHERE user_id = $1 AND ($2 = false OR read_at IS NULL)
+                    ORDER BY created_at DESC, notification_id DESC
+                    OFFSET $3 LIMIT $4
+                    """) { Parameters = { new() { Value = userId }, new() { Value = unreadOnly }, new() { Value = skip }, new() { Value = take } } },
+                new NpgsqlBatchCommand("""
+                    SELECT count(*), count(*) FILTER (WHERE read_at IS NULL) FROM notifications WHERE user_id = $1
+                    """) { Parameters = { new() { Value = userId } } },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        List<NotificationView> items = [];
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(new NotificationView(reader.GetString(0), ParseKind(reader.GetString(1)), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetBoolean(6)));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var total = (int)reader.GetInt64(0);
+        var unread = (int)reader.GetInt64(1);
+        return new NotificationPage(items, unreadOnly ? unread : total, unread);
+    }
+
+    public async Task<int> CountUnreadAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL");
+        command.Parameters.Add(new() { Value = userId });
+        return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<bool?> MarkReadAsync(string userId, string notificationId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        // The row as it was before the update tells both whether it exists and whether it was unread.
+        await using var command = dataSource.CreateCommand("""
+            WITH before AS (SELECT read_at FROM notifications WHERE user_id = $1 AND notification_id = $2 FOR UPDATE),
+                 changed AS (UPDATE notifications SET read_at = $3
+                             WHERE user_id = $1 AND notification_id = $2 AND read_at IS NULL RETURNING 1)
+            SELECT (SELECT count(*) FROM before), (SELECT count(*) FROM changed)
+            """);
+        command.Parameters.Add(new() { Value = userId });
+        command.Parameters.Add(new() { Value = notificationId });
+        command.Parameters.Add(new() { Value = at });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.GetInt64(0) == 0 ? null : reader.GetInt64(1) == 1;
+    }
+
+    public async Task<int> MarkAllReadAsync(string userId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL");
+        command.Parameters.Add(new() { Value = userId });
+        command.Parameters.Add(new() { Value = at });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Kinds are stored by their API name (camelCase), so the table reads like the API.</summary>
+    public static string KindName(NotificationKind kind)
+    {
+        var name = kind.ToString();
+        return char.ToLowerInvariant(name[0]) + name[1..];
+    }
+
+    private static NotificationKind ParseKind(string name) => Enum.Parse<NotificationKind>(name, ignoreCase: true);
+}

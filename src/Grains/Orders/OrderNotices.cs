@@ -1,0 +1,111 @@
+using System.Globalization;
+using Marketplace.Contracts.Notifications;
+using Marketplace.Contracts.Orders;
+using Marketplace.Grains.Common;
+
+namespace Marketplace.Grains.Orders;
+
+/// <summary>
+/// Something the order's buyer and store must hear about, stored with the decision that caused it and delivered after
+/// the write (then removed). Delivery is idempotent (notification ids derive from <see cref="Key"/>), so a crash between
+/// delivering and removing only delivers the same notices again.
+/// </summary>
+public sealed class OrderNotice
+{
+    /// <summary>The order's own sequence number of the notice; with the order id it is the notifications' source key.</summary>
+    public int Sequence { get; set; }
+
+    public OrderStatus Status { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    /// <summary>True when the status changed: both sides then get a live <c>OrderChanged</c>.</summary>
+    public bool StatusChanged { get; set; }
+
+    public NotificationKind? BuyerKind { get; set; }
+
+    public NotificationKind? StoreKind { get; set; }
+
+    /// <summary>An amount the notification names (a refund), in minor units of the order's currency.</summary>
+    public long? Amount { get; set; }
+
+    public string Key(string orderId) => $"{orderId}:notice:{Sequence}";
+}
+
+/// <summary>Who hears what when an order moves: the notification kinds of DESIGN.md §5 and issue #7, as one table.</summary>
+public static class OrderNotices
+{
+    /// <summary>The notification for the buyer and for the store when an order moved from one status to another.</summary>
+    public static (NotificationKind? Buyer, NotificationKind? Store) For(OrderStatus from, OrderStatus to, OrderEffects effects)
+    {
+        var buyer = effects.HasFlag(OrderEffects.NotifyBuyer)
+            ? to switch
+            {
+                OrderStatus.AwaitingPayment when from == OrderStatus.AwaitingSellerConfirmation => NotificationKind.OrderAccepted,
+                OrderStatus.Rejected => NotificationKind.OrderRejected,
+                OrderStatus.Expired => NotificationKind.OrderExpired,
+                OrderStatus.Cancelled => NotificationKind.OrderCancelled,
+                OrderStatus.Shipped => NotificationKind.OrderShipped,
+                OrderStatus.Delivered => NotificationKind.OrderDelivered,
+                OrderStatus.Refunded => NotificationKind.RefundIssued,
+                _ => (NotificationKind?)null,
+            }
+            : null;
+        var store = effects.HasFlag(OrderEffects.NotifySeller)
+            ? to switch
+            {
+                OrderStatus.AwaitingSellerConfirmation => NotificationKind.OrderAwaitingConfirmation,
+                OrderStatus.Paid => NotificationKind.OrderPaid,
+                OrderStatus.Cancelled => NotificationKind.OrderCancelled,
+                _ => (NotificationKind?)null,
+            }
+            : null;
+        return (buyer, store);
+    }
+
+    /// <summary>The text of a notice for one side, or null when that side gets no notification.</summary>
+    public static NotificationDraft? Draft(OrderState order, string orderId, OrderNotice notice, bool forStore)
+    {
+        if ((forStore ? notice.StoreKind : notice.BuyerKind) is not { } kind)
+        {
+            return null;
+        }
+
+        var reference = ShortReference(orderId);
+        var total = Money(order.Total, order.Currency);
+        var (title, body) = kind switch
+        {
+            NotificationKind.OrderAwaitingConfirmation =>
+                ($"New order {reference} to confirm", $"{Items(order)} for {total}. Accept or reject it before it expires."),
+            NotificationKind.OrderPaid => ($"Order {reference} paid", $"{Items(order)} for {total}, ready to ship."),
+            NotificationKind.OrderCancelled => forStore
+                ? ($"Order {reference} cancelled", "The buyer cancelled the order; its stock is back on sale.")
+                : ($"Order {reference} cancelled", $"{order.SellerName} cancelled your order."),
+            NotificationKind.OrderAccepted => ($"Order {reference} accepted", $"{order.SellerName} accepted your order: pay {total} to complete it."),
+            NotificationKind.OrderRejected => ($"Order {reference} rejected", $"{order.SellerName} could not take your order."),
+            NotificationKind.OrderExpired => ($"Order {reference} expired", "The order was not completed in time; nothing was charged."),
+            NotificationKind.OrderShipped => ($"Order {reference} shipped",
+                order.Shipment is { } s ? $"{order.SellerName} shipped it; tracking number {s.TrackingNumber}." : $"{order.SellerName} shipped it."),
+            NotificationKind.OrderDelivered => ($"Order {reference} delivered", "Your parcel arrived. You can now review what you bought."),
+            NotificationKind.RefundIssued => ($"Refund for order {reference}", $"{Money(notice.Amount ?? order.Total, order.Currency)} is on its way back to you."),
+            _ => ($"Order {reference}", $"The order is now {notice.Status}."),
+        };
+        return new NotificationDraft(notice.Key(orderId) + (forStore ? ":store" : ":buyer"), kind, title, body, $"/orders/{orderId}");
+    }
+
+    /// <summary>An amount as people read it: minor units shifted by the currency's decimals, and the code.</summary>
+    public static string Money(long minorUnits, string currency)
+    {
+        var decimals = Currencies.IsSupported(currency) ? Currencies.DecimalsOf(currency) : 0;
+        var value = minorUnits / (decimal)Math.Pow(10, decimals);
+        return value.ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + " " + currency;
+    }
+
+    private static string ShortReference(string orderId) => "#" + orderId[^8..].ToUpperInvariant();
+
+    private static string Items(OrderState order)
+    {
+        var count = order.Lines.Sum(l => l.Quantity);
+        return count == 1 ? "1 item" : $"{count} items";
+    }
+}

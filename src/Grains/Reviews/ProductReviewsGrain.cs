@@ -1,0 +1,224 @@
+using Marketplace.Contracts.Notifications;
+using Marketplace.Contracts.Orders;
+using Marketplace.Contracts.Reviews;
+using Marketplace.Grains.Notifications;
+using Microsoft.Extensions.Logging;
+
+namespace Marketplace.Grains.Reviews;
+
+public sealed class ReviewsState : IHasOutbox
+{
+    public string SellerId { get; set; } = "";
+
+    public string ProductTitle { get; set; } = "";
+
+    /// <summary>Oldest first.</summary>
+    public List<ReviewState> Reviews { get; set; } = [];
+
+    public long RatingSum { get; set; }
+
+    /// <summary>False while the product grain has not yet been told the current rating.</summary>
+    public bool RatingPublished { get; set; } = true;
+
+    public List<PendingNotice> Outbox { get; set; } = [];
+}
+
+public sealed class ReviewState
+{
+    public string ReviewId { get; set; } = "";
+
+    public string OrderId { get; set; } = "";
+
+    public string Sku { get; set; } = "";
+
+    public string AuthorId { get; set; } = "";
+
+    public string AuthorName { get; set; } = "";
+
+    public int Rating { get; set; }
+
+    public string Text { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public string? Reply { get; set; }
+
+    public DateTimeOffset? RepliedAt { get; set; }
+}
+
+/// <summary>
+/// Reviews of one product. Only a buyer may review, once per order line, and only a line of an order that was
+/// delivered: the grain asks each candidate order itself (as the buyer) rather than trusting the read model. The
+/// rating is kept here and pushed to the product grain, whose state feeds the product page and search.
+/// </summary>
+public sealed partial class ProductReviewsGrain(
+    [PersistentState("reviews", Common.StorageNames.Marketplace)] IPersistentState<ReviewsState> state,
+    TimeProvider clock,
+    ILogger<ProductReviewsGrain> logger) : OutboxGrain<ReviewsState>(state, logger), IProductReviewsGrain
+{
+    public const int MaxTextLength = 2_000;
+    public const int MaxReplyLength = 1_000;
+    public const int MaxCandidates = 20;
+
+    private IGrainTimer? ratingRetry;
+
+    private string ProductId => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        if (!Data.RatingPublished)
+        {
+            ScheduleRatingRetry(TimeSpan.Zero);
+        }
+    }
+
+    public async Task<ReviewView> Post(ReviewDraft draft)
+    {
+        var caller = CallerContext.Require();
+        if (!caller.Roles.HasFlag(CallerRoles.Shopper))
+        {
+            throw DomainException.Forbidden("sign-in-to-review", "Sign in to review what you bought.");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        if (draft.Rating is < 1 or > 5)
+        {
+            errors["rating"] = ["From 1 to 5 stars."];
+        }
+
+        var text = draft.Text?.Trim() ?? "";
+        if (text.Length > MaxTextLength)
+        {
+            errors["text"] = [$"At most {MaxTextLength} characters."];
+        }
+
+        DomainException.ThrowIfInvalid(errors);
+        var lines = await DeliveredLinesAsync(caller, draft.CandidateOrderIds);
+        if (lines.Count == 0)
+        {
+            throw DomainException.Forbidden("review-needs-delivered-order", "Only a buyer whose order with this product was delivered may review it.");
+        }
+
+        var open = lines.FirstOrDefault(l => Data.Reviews.TrueForAll(r => r.ReviewId != GrainKeys.ReviewId(ProductId, l.OrderId, l.Sku)));
+        if (open == default)
+        {
+            throw DomainException.Conflict("already-reviewed", "Every delivered order line of this product already has your review.");
+        }
+
+        var product = await GrainFactory.GetGrain<IProductGrain>(ProductId).GetDetails();
+        Data.SellerId = product?.SellerId ?? Data.SellerId;
+        Data.ProductTitle = product?.Title ?? Data.ProductTitle;
+        var review = new ReviewState
+        {
+            ReviewId = GrainKeys.ReviewId(ProductId, open.OrderId, open.Sku), OrderId = open.OrderId, Sku = open.Sku, AuthorId = caller.UserId,
+            AuthorName = draft.AuthorName.Trim(), Rating = draft.Rating, Text = text, CreatedAt = clock.GetUtcNow(),
+        };
+        Data.Reviews.Add(review);
+        Data.RatingSum += review.Rating;
+        Data.RatingPublished = false;
+        Notify(null, Data.SellerId, new NotificationDraft($"review:{review.ReviewId}:posted", NotificationKind.ReviewPosted,
+            $"{new string('★', review.Rating)}{new string('☆', 5 - review.Rating)} for {Data.ProductTitle}",
+            text.Length == 0 ? $"{review.AuthorName} rated it {review.Rating} of 5." : Excerpt(text), Link(review)));
+        await SaveAndNotifyAsync();
+        await PublishRatingAsync();
+        return View(review, caller);
+    }
+
+    public Task<ReviewPage> List(int page, int pageSize)
+    {
+        var caller = CallerContext.Current;
+        var reviews = Data.Reviews;
+        var items = Enumerable.Reverse(reviews).Skip((Math.Max(page, 1) - 1) * pageSize).Take(pageSize).Select(r => View(r, caller)).ToList();
+        return Task.FromResult(new ReviewPage(items, reviews.Count, RatingSummary.Of(Data.RatingSum, reviews.Count)));
+    }
+
+    public async Task<ReviewView> Reply(string reviewId, string text)
+    {
+        var caller = CallerContext.Require();
+        var review = Data.Reviews.Find(r => r.ReviewId == reviewId) ?? throw DomainException.NotFound("The review");
+        if (!caller.ActsFor(Data.SellerId))
+        {
+            throw DomainException.Forbidden("not-store-staff", "Only the product's store replies to its reviews.");
+        }
+
+        if (review.Reply is not null)
+        {
+            throw DomainException.Conflict("already-replied", "The store has already replied to this review.");
+        }
+
+        var clean = text?.Trim() ?? "";
+        if (clean.Length is 0 or > MaxReplyLength)
+        {
+            throw DomainException.Invalid(new Dictionary<string, string[]> { ["text"] = [$"Between 1 and {MaxReplyLength} characters."] });
+        }
+
+        review.Reply = clean;
+        review.RepliedAt = clock.GetUtcNow();
+        await SaveAndNotifyAsync();
+        return View(review, caller);
+    }
+
+    /// <summary>The caller's delivered order lines of this product, each order asked directly (as the caller).</summary>
+    private async Task<List<(string OrderId, string Sku)>> DeliveredLinesAsync(Caller caller, IReadOnlyList<string> candidates)
+    {
+        var orders = await Task.WhenAll(candidates.Where(GrainKeys.IsOrderId).Distinct(StringComparer.Ordinal).Take(MaxCandidates)
+            .Select(async id =>
+            {
+                try
+                {
+                    return await GrainFactory.GetGrain<IOrderGrain>(id).Get();
+                }
+                catch (DomainException)
+                {
+                    return null; // not an order, or not the caller's
+                }
+            }));
+        return orders
+            .OfType<OrderView>()
+            .Where(o => o.Status == OrderStatus.Delivered && o.BuyerId == caller.UserId)
+            .OrderBy(o => o.PlacedAt)
+            .SelectMany(o => o.Lines.Where(l => l.ProductId == ProductId).Select(l => (o.OrderId, l.Sku)))
+            .ToList();
+    }
+
+    /// <summary>Tells the product its rating; retried on a timer (and after a crash, on activation) until it is told.</summary>
+    private async Task PublishRatingAsync()
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IProductGrain>(ProductId).SetRating(Data.RatingSum, Data.Reviews.Count);
+            Data.RatingPublished = true;
+            await SaveAsync();
+        }
+        catch (Exception e)
+        {
+            LogRatingFailed(logger, e, ProductId);
+            ScheduleRatingRetry(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private void ScheduleRatingRetry(TimeSpan due)
+    {
+        ratingRetry?.Dispose();
+        ratingRetry = this.RegisterGrainTimer(async _ =>
+        {
+            ratingRetry?.Dispose();
+            ratingRetry = null;
+            if (!Data.RatingPublished)
+            {
+                await PublishRatingAsync();
+            }
+        }, new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan });
+    }
+
+    private static string Excerpt(string text) => text.Length <= 200 ? text : text[..199] + "…";
+
+    private string Link(ReviewState review) => $"/products/{ProductId}#{review.ReviewId}";
+
+    private ReviewView View(ReviewState r, Caller? caller) => new(r.ReviewId, ProductId, r.Sku, r.AuthorName, r.Rating, r.Text, r.CreatedAt,
+        r.Reply, r.RepliedAt, caller is not null && r.AuthorId == caller.UserId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Telling product {ProductId} its rating failed; retrying")]
+    private static partial void LogRatingFailed(ILogger logger, Exception exception, string productId);
+}

@@ -1,0 +1,316 @@
+using Marketplace.Contracts.Realtime;
+using Marketplace.WebClient.Api;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.WebClient.Realtime;
+
+/// <summary>
+/// This web host's side of the live feeds: one grain observer for the whole host, one subscription per topic that
+/// has at least one local connection, relayed to the topic's SignalR group. A topic's subscription is made by the
+/// first connection that needs it (which waits until it is active) and renewed every
+/// <see cref="RealtimeHostOptions.RenewInterval"/> while any connection needs it (every
+/// <see cref="RealtimeHostOptions.RetryInterval"/> after a failed renewal); a renewal the feed did not know
+/// (its silo died, so it lost its memory) re-reads a product's stock so watchers do not keep a stale value. A topic
+/// nobody needs is kept for one more interval, so a page reload does not unsubscribe and subscribe again.
+/// </summary>
+public sealed partial class FeedSubscriptions(
+    IGrainFactory grains,
+    IHubContext<MarketHub> hub,
+    IOptions<RealtimeHostOptions> options,
+    TimeProvider clock,
+    ILogger<FeedSubscriptions> logger) : BackgroundService, IFeedObserver
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, TopicState> topics = new(StringComparer.Ordinal);
+    private IFeedObserver? reference;
+
+    /// <summary>Topics with a subscription (or one being made); for diagnostics and tests.</summary>
+    public int TopicCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return topics.Count;
+            }
+        }
+    }
+
+    private IFeedObserver Reference
+    {
+        get
+        {
+            lock (gate)
+            {
+                return reference ??= grains.CreateObjectReference<IFeedObserver>(this);
+            }
+        }
+    }
+
+    /// <summary>Counts one more local need for the topic; completes once the host's subscription to it is active.</summary>
+    public async Task AcquireAsync(string topic, CancellationToken cancellationToken)
+    {
+        Task subscribed;
+        lock (gate)
+        {
+            if (!topics.TryGetValue(topic, out var state))
+            {
+                state = new TopicState();
+                topics[topic] = state;
+            }
+
+            state.References++;
+            state.IdleSince = null;
+            if (state.Subscribed is null || state.Subscribed.IsFaulted || state.Subscribed.IsCanceled)
+            {
+                state.Subscribed = SubscribeAsync(topic);
+                state.RenewAt = clock.GetUtcNow() + options.Value.RenewInterval;
+            }
+
+            subscribed = state.Subscribed;
+        }
+
+        try
+        {
+            await subscribed.WaitAsync(options.Value.CallTimeout, clock, cancellationToken);
+        }
+        catch
+        {
+            Release(topic);
+            throw;
+        }
+    }
+
+    /// <summary>Counts one local need less; the subscription ends after a quiet interval.</summary>
+    public void Release(string topic)
+    {
+        lock (gate)
+        {
+            if (topics.TryGetValue(topic, out var state) && --state.References <= 0)
+            {
+                state.References = 0;
+                state.IdleSince = clock.GetUtcNow();
+            }
+        }
+    }
+
+    public Task OnEvents(string topic, IReadOnlyList<FeedEvent> events)
+    {
+        var group = hub.Clients.Group(topic);
+        foreach (var feedEvent in events)
+        {
+            switch (feedEvent)
+            {
+                case StockChanged stock when IsNewest(topic, stock):
+                    Send(group, HubEvents.StockChanged, new StockChangedMessage(stock.ProductId, stock.Sku, stock.Available, stock.At));
+                    break;
+                case CartChanged cart:
+                    Send(group, HubEvents.CartChanged, new CartChangedMessage(CartResponse.From(cart.Cart)));
+                    break;
+                case OrderChanged order:
+                    Send(group, HubEvents.OrderChanged, new OrderChangedMessage(order.OrderId, order.Status, order.At));
+                    break;
+                case NotificationPushed pushed:
+                    Send(group, HubEvents.Notification, NotificationMessage.From(pushed.Notification));
+                    break;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.RetryInterval, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await RenewAsync(stoppingToken);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        // Leaving politely saves the feeds a lifetime of pushes to a host that is gone; they would expire anyway.
+        List<string> all;
+        lock (gate)
+        {
+            all = [.. topics.Keys];
+            topics.Clear();
+        }
+
+        if (reference is not null)
+        {
+            await Task.WhenAll(all.Select(t => UnsubscribeQuietly(t, reference))).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken)
+                .ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        List<string> renew = [];
+        List<string> drop = [];
+        lock (gate)
+        {
+            foreach (var (topic, state) in topics)
+            {
+                if (state.IdleSince is { } idle && now - idle >= options.Value.RenewInterval)
+                {
+                    drop.Add(topic);
+                }
+                else if (state.Subscribed is { IsCompleted: true } && state.RenewAt <= now)
+                {
+                    renew.Add(topic);
+                }
+            }
+
+            foreach (var topic in drop)
+            {
+                topics.Remove(topic);
+            }
+        }
+
+        var observer = Reference;
+        await Parallel.ForEachAsync(drop.Concat(renew), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken },
+            async (topic, _) =>
+            {
+                if (drop.Contains(topic))
+                {
+                    await UnsubscribeQuietly(topic, observer);
+                    return;
+                }
+
+                try
+                {
+                    var lost = await grains.GetGrain<IFeedGrain>(topic).Subscribe(observer).WaitAsync(options.Value.CallTimeout, clock);
+                    SetRenewAt(topic, clock.GetUtcNow() + options.Value.RenewInterval);
+                    if (lost)
+                    {
+                        LogResubscribed(logger, topic);
+                        await ResyncAsync(topic);
+                    }
+                }
+                catch (Exception e) when (e is OrleansException or TimeoutException or SiloUnavailableException)
+                {
+                    SetRenewAt(topic, clock.GetUtcNow() + options.Value.RetryInterval);
+                    LogRenewFailed(logger, topic, e.GetType().Name);
+                }
+            });
+    }
+
+    private void SetRenewAt(string topic, DateTimeOffset at)
+    {
+        lock (gate)
+        {
+            if (topics.TryGetValue(topic, out var state))
+            {
+                state.RenewAt = at;
+            }
+        }
+    }
+
+    private async Task SubscribeAsync(string topic)
+    {
+        await grains.GetGrain<IFeedGrain>(topic).Subscribe(Reference);
+    }
+
+    /// <summary>
+    /// After a feed lost its memory, changes made meanwhile were pushed to nobody: send watchers the stock as it is
+    /// now. Carts and notifications need no such step (the inbox is durable and the next cart change carries it all).
+    /// </summary>
+    private async Task ResyncAsync(string topic)
+    {
+        if (!FeedTopics.TryParseProduct(topic, out var productId))
+        {
+            return;
+        }
+
+        try
+        {
+            if (await grains.GetGrain<IProductGrain>(productId).GetDetails() is not { } product)
+            {
+                return;
+            }
+
+            var group = hub.Clients.Group(topic);
+            var now = clock.GetUtcNow();
+            lock (gate)
+            {
+                if (topics.TryGetValue(topic, out var state))
+                {
+                    state.Versions.Clear();
+                }
+            }
+
+            foreach (var variant in product.Variants)
+            {
+                Send(group, HubEvents.StockChanged, new StockChangedMessage(productId, variant.Sku, variant.Available, now));
+            }
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException or DomainException)
+        {
+            LogRenewFailed(logger, topic, e.GetType().Name);
+        }
+    }
+
+    /// <summary>Events of one SKU may overtake each other on the way; an older one than already relayed is dropped.</summary>
+    private bool IsNewest(string topic, StockChanged stock)
+    {
+        lock (gate)
+        {
+            if (!topics.TryGetValue(topic, out var state))
+            {
+                return false;
+            }
+
+            if (state.Versions.TryGetValue(stock.Sku, out var seen) && seen >= stock.Version)
+            {
+                return false;
+            }
+
+            state.Versions[stock.Sku] = stock.Version;
+            return true;
+        }
+    }
+
+    private void Send(IClientProxy group, string method, object message) =>
+        group.SendAsync(method, message).ContinueWith(
+            t => LogRelayFailed(logger, t.Exception!, method),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
+    private async Task UnsubscribeQuietly(string topic, IFeedObserver observer)
+    {
+        try
+        {
+            await grains.GetGrain<IFeedGrain>(topic).Unsubscribe(observer).WaitAsync(options.Value.CallTimeout, clock);
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException or SiloUnavailableException)
+        {
+            // The feed forgets an unrenewed subscription by itself.
+        }
+    }
+
+    private sealed class TopicState
+    {
+        public int References { get; set; }
+
+        public DateTimeOffset? IdleSince { get; set; }
+
+        public Task? Subscribed { get; set; }
+
+        public DateTimeOffset RenewAt { get; set; }
+
+        public Dictionary<string, long> Versions { get; } = new(StringComparer.Ordinal);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed {Topic} had lost this host's subscription; subscribed again")]
+    private static partial void LogResubscribed(ILogger logger, string topic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing feed {Topic} failed ({Error}); retrying soon")]
+    private static partial void LogRenewFailed(ILogger logger, string topic, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Relaying {Method} to SignalR failed")]
+    private static partial void LogRelayFailed(ILogger logger, Exception exception, string method);
+}
