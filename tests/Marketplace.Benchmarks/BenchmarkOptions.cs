@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Marketplace.Benchmarks;
 
 /// <summary>Command-line knobs shared by the benchmarks.</summary>
-public sealed record BenchmarkOptions(int Seconds, int Clients, int? Products)
+public sealed record BenchmarkOptions(int Seconds, int Clients, int? Products, int? Rate = null)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -13,7 +13,7 @@ public sealed record BenchmarkOptions(int Seconds, int Clients, int? Products)
             return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : null;
         }
 
-        return new BenchmarkOptions(Value("--seconds") ?? 10, Value("--clients") ?? 0, Value("--products"));
+        return new BenchmarkOptions(Value("--seconds") ?? 10, Value("--clients") ?? 0, Value("--products"), Value("--rate"));
     }
 }
 
@@ -38,5 +38,40 @@ public sealed class Latencies
         samples.Sort();
         var index = (int)Math.Clamp(Math.Ceiling(p / 100 * samples.Count) - 1, 0, samples.Count - 1);
         return samples[index] * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
+    }
+}
+
+/// <summary>CPU seconds used so far by processes of this machine (from /proc), to say what a run cost.</summary>
+public static class CpuTime
+{
+    public static double Self => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
+    /// <summary>Every PostgreSQL process (the server and its backends).</summary>
+    public static double Postgres() => Of(p => p.ProcessName.StartsWith("postgres", StringComparison.Ordinal));
+
+    /// <summary>The processes <paramref name="pick"/> chooses; one that exits meanwhile counts nothing.</summary>
+    public static double Of(Func<System.Diagnostics.Process, bool> pick)
+    {
+        var seconds = 0.0;
+        foreach (var process in System.Diagnostics.Process.GetProcesses())
+        {
+            try
+            {
+                if (pick(process))
+                {
+                    seconds += process.TotalProcessorTime.TotalSeconds;
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // exited meanwhile
+            }
+            finally
+            {
+                process.Dispose();
+            }
+        }
+
+        return seconds;
     }
 }

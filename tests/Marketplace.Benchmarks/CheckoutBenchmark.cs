@@ -221,33 +221,9 @@ public static class CheckoutBenchmark
     }
 
     /// <summary>CPU seconds used so far by this process, the sandbox process and every PostgreSQL process (from /proc).</summary>
-    private static (double Self, double Sandbox, double Postgres) CpuSeconds()
-    {
-        double self = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, sandbox = 0, postgres = 0;
-        foreach (var process in Process.GetProcesses())
-        {
-            try
-            {
-                if (process.ProcessName.StartsWith("postgres", StringComparison.Ordinal))
-                {
-                    postgres += process.TotalProcessorTime.TotalSeconds;
-                }
-                else if (process.ProcessName.Contains("Sandbox", StringComparison.OrdinalIgnoreCase)
-                    || (process.ProcessName == "dotnet" && process.Id != Environment.ProcessId))
-                {
-                    sandbox += process.TotalProcessorTime.TotalSeconds;
-                }
-            }
-            catch (InvalidOperationException)
-            {
-                // exited meanwhile
-            }
-            finally
-            {
-                process.Dispose();
-            }
-        }
-
-        return (self, sandbox, postgres);
-    }
+    private static (double Self, double Sandbox, double Postgres) CpuSeconds() => (
+        CpuTime.Self,
+        CpuTime.Of(p => p.ProcessName.Contains("Sandbox", StringComparison.OrdinalIgnoreCase)
+            || (p.ProcessName == "dotnet" && p.Id != Environment.ProcessId)),
+        CpuTime.Postgres());
 }

@@ -14,8 +14,11 @@ switch (name)
     case "checkout":
         await CheckoutBenchmark.RunAsync(options);
         break;
+    case "realtime":
+        await RealtimeBenchmark.RunAsync(options);
+        break;
     default:
-        Console.Error.WriteLine("usage: Marketplace.Benchmarks inventory|search|checkout [--seconds N] [--clients N] [--products N]");
+        Console.Error.WriteLine("usage: Marketplace.Benchmarks inventory|search|checkout|realtime [--seconds N] [--clients N] [--products N] [--rate N]");
         return 2;
 }
 

@@ -140,4 +140,31 @@ public sealed class FeedbackTests(OrdersWebFixture fixture)
         Assert.Equal("Thank you!", listed.GetProperty("items").EnumerateArray().Single(r => r.GetProperty("reviewId").GetString() == reviewId)
             .GetProperty("reply").GetString());
     }
+
+    [Fact]
+    public async Task Asking_is_rate_limited_per_user()
+    {
+        await using var limited = new WebHostFactory(fixture, new Dictionary<string, string>
+        {
+            ["RateLimits:Enabled"] = "true",
+            ["RateLimits:QuestionsPerHour"] = "2",
+        });
+        using var seller = limited.CreateClient();
+        var productId = await seller.CreateProductAsync(await seller.CreateStoreAsync());
+        using var asker = limited.CreateClient();
+        asker.UseToken((await asker.RegisterAsync()).AccessToken);
+
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await asker.PostAsJsonAsync($"/api/products/{productId}/questions", new { text = $"Q{i}?" })).StatusCode);
+        }
+
+        using var third = await asker.PostAsJsonAsync($"/api/products/{productId}/questions", new { text = "Q3?" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.True(third.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.Equal(HttpStatusCode.OK, (await asker.GetAsync($"/api/products/{productId}/questions")).StatusCode); // reading is not asking
+        using var other = limited.CreateClient();
+        other.UseToken((await other.RegisterAsync()).AccessToken);
+        Assert.Equal(HttpStatusCode.Created, (await other.PostAsJsonAsync($"/api/products/{productId}/questions", new { text = "Mine?" })).StatusCode);
+    }
 }

@@ -213,6 +213,26 @@ public sealed class RealtimeTests(OrdersWebFixture fixture)
         Assert.True(events.Count < 1000);
     }
 
+    [Fact]
+    public async Task The_store_is_told_once_when_a_sku_falls_to_the_low_stock_threshold()
+    {
+        using var seller = fixture.CreateClient();
+        var productId = await seller.CreateProductAsync(await seller.CreateStoreAsync());
+        await using var store = await HubClient.ConnectAsync(fixture.BaseUrl, seller.DefaultRequestHeaders.Authorization!.Parameter!);
+        var (shopper, _) = await ShopperAsync();
+
+        foreach (var (quantity, key) in new[] { (14, "low-1"), (1, "low-2"), (1, "low-3") }) // 20 → 6 → 5 (threshold) → 4
+        {
+            await ShopSteps.AddAsync(shopper, productId, "CAFE-250", quantity);
+            Assert.Equal(HttpStatusCode.Created, (await ShopSteps.CheckoutAsync(shopper, key)).StatusCode);
+        }
+
+        var low = await store.WaitForAsync("Notification", p => p.GetProperty("kind").GetString() == "lowStock");
+        Assert.Equal("Only 5 unit(s) of CAFE-250 left.", low.GetProperty("body").GetString());
+        await Task.Delay(500);
+        Assert.Single(store.Received("Notification"), e => e.Payload.GetProperty("kind").GetString() == "lowStock");
+    }
+
     private static bool Is(JsonElement payload, string productId, string sku, int available) =>
         payload.GetProperty("productId").GetString() == productId && payload.GetProperty("sku").GetString() == sku
         && payload.GetProperty("available").GetInt32() == available;

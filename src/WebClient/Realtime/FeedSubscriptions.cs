@@ -125,7 +125,15 @@ public sealed partial class FeedSubscriptions(
         using var timer = new PeriodicTimer(options.Value.RetryInterval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            await RenewAsync(stoppingToken);
+            try
+            {
+                await RenewAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Renewing must outlive any one failure: the subscriptions depend on it.
+                LogRenewFailed(logger, "*", e.GetType().Name);
+            }
         }
     }
 
@@ -192,7 +200,7 @@ public sealed partial class FeedSubscriptions(
                         await ResyncAsync(topic);
                     }
                 }
-                catch (Exception e) when (e is OrleansException or TimeoutException or SiloUnavailableException)
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     SetRenewAt(topic, clock.GetUtcNow() + options.Value.RetryInterval);
                     LogRenewFailed(logger, topic, e.GetType().Name);
