@@ -181,12 +181,18 @@ public sealed partial class FeedSubscriptions(
         }
 
         var observer = Reference;
+        var dropped = drop.ToHashSet(StringComparer.Ordinal);
         await Parallel.ForEachAsync(drop.Concat(renew), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken },
             async (topic, _) =>
             {
-                if (drop.Contains(topic))
+                if (dropped.Contains(topic))
                 {
-                    await UnsubscribeQuietly(topic, observer);
+                    // A connection may have wanted the topic again meanwhile; then its new subscription stays.
+                    if (!IsWanted(topic))
+                    {
+                        await UnsubscribeQuietly(topic, observer);
+                    }
+
                     return;
                 }
 
@@ -206,6 +212,14 @@ public sealed partial class FeedSubscriptions(
                     LogRenewFailed(logger, topic, e.GetType().Name);
                 }
             });
+    }
+
+    private bool IsWanted(string topic)
+    {
+        lock (gate)
+        {
+            return topics.ContainsKey(topic);
+        }
     }
 
     private void SetRenewAt(string topic, DateTimeOffset at)
