@@ -101,6 +101,12 @@ public sealed class FeedbackTests(OrdersWebFixture fixture)
 
         await ShopSteps.AddAsync(first, productId, "CAFE-250", 1);
         var orderId = await ShopSteps.BuyAndDeliverAsync(first, seller, "review-1");
+        // The store followed the order live: changes that notify nobody (awaiting payment) and ones that do (paid).
+        foreach (var status in new[] { "awaitingPayment", "paid", "shipped", "delivered" })
+        {
+            await store.WaitForAsync("OrderChanged", p => p.GetProperty("orderId").GetString() == orderId && p.GetProperty("status").GetString() == status);
+        }
+
         Assert.Equal(HttpStatusCode.BadRequest, (await first.PostAsJsonAsync($"/api/products/{productId}/reviews", new { rating = 6, text = "Too good" })).StatusCode);
         using var posted = await first.PostAsJsonAsync($"/api/products/{productId}/reviews", new { rating = 5, text = "Lovely chocolate notes." });
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);

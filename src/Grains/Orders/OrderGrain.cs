@@ -38,6 +38,8 @@ public sealed partial class OrderGrain(
     private IGrainTimer? deadlineTimer;
     private IGrainTimer? retryTimer;
     private IGrainTimer? noticeTimer;
+    /// <summary>Live events of status changes nobody is notified of, sent once the change is stored.</summary>
+    private readonly List<OrderChanged> liveAfterSave = [];
 
     private OrderState Order => state.State;
 
@@ -516,7 +518,15 @@ public sealed partial class OrderGrain(
         if (changed)
         {
             var (buyerKind, storeKind) = OrderNotices.For(Order.Status, transition.Next, transition.Effects);
-            AddNotice(new OrderNotice { Status = transition.Next, At = now, StatusChanged = true, BuyerKind = buyerKind, StoreKind = storeKind });
+            if (buyerKind is null && storeKind is null)
+            {
+                // Nobody is notified, so nothing has to survive a crash: the live event goes out after the write.
+                liveAfterSave.Add(new OrderChanged(OrderId, transition.Next, now));
+            }
+            else
+            {
+                AddNotice(new OrderNotice { Status = transition.Next, At = now, StatusChanged = true, BuyerKind = buyerKind, StoreKind = storeKind });
+            }
         }
 
         Order.Status = transition.Next;
@@ -622,10 +632,18 @@ public sealed partial class OrderGrain(
         }
         catch (Exception e) when (e is not DomainException)
         {
+            liveAfterSave.Clear();
             throw new DomainException(DomainErrorKind.Unavailable, "order-unavailable",
                 "The order could not be stored. Nothing changed; retry.");
         }
 
+        foreach (var live in liveAfterSave)
+        {
+            GrainFactory.Publish(FeedTopics.User(Order.BuyerId), live);
+            GrainFactory.PublishToStore(Order.SellerId, live);
+        }
+
+        liveAfterSave.Clear();
         if (Order.Notices.Count > 0)
         {
             ScheduleNotices(TimeSpan.Zero);

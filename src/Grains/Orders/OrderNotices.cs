@@ -6,8 +6,9 @@ using Marketplace.Grains.Common;
 namespace Marketplace.Grains.Orders;
 
 /// <summary>
-/// Something the order's buyer and store must hear about, stored with the decision that caused it and delivered after
-/// the write (then removed). Delivery is idempotent (notification ids derive from <see cref="Key"/>), so a crash between
+/// A notification the order's buyer or store must get, stored with the decision that caused it and delivered after
+/// the write (then removed). A status change that notifies nobody is not stored: its live event is simply sent after
+/// the write. Delivery is idempotent (notification ids derive from <see cref="Key"/>), so a crash between
 /// delivering and removing only delivers the same notices again.
 /// </summary>
 public sealed class OrderNotice

@@ -24,6 +24,14 @@ public static class LiveEvents
         }
     }
 
+    /// <summary>
+    /// Pushes a live event to every staff member of the store without waiting (the store grain knows the staff); a
+    /// failure is only logged by the runtime, since live events are best effort.
+    /// </summary>
+    public static void PublishToStore(this IGrainFactory grains, string sellerId, FeedEvent liveEvent) =>
+        _ = grains.NotifyStore(sellerId, null, liveEvent).ContinueWith(
+            t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
     /// <summary>Notifies every staff member of the store (see <see cref="ISellerGrain.NotifyStaff"/>).</summary>
     public static Task NotifyStore(this IGrainFactory grains, string sellerId, NotificationDraft? draft, FeedEvent? liveEvent) =>
         grains.GetGrain<ISellerGrain>(sellerId).NotifyStaff(draft, liveEvent);
