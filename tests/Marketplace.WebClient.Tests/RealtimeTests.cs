@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Marketplace.Testing;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Marketplace.WebClient.Tests;
 
@@ -231,6 +233,22 @@ public sealed class RealtimeTests(OrdersWebFixture fixture)
         Assert.Equal("Only 5 unit(s) of CAFE-250 left.", low.GetProperty("body").GetString());
         await Task.Delay(500);
         Assert.Single(store.Received("Notification"), e => e.Payload.GetProperty("kind").GetString() == "lowStock");
+    }
+
+    [Fact]
+    public async Task Request_lines_that_carry_the_hubs_access_token_are_never_logged_whatever_the_configuration()
+    {
+        await using var verbose = new WebHostFactory(fixture, new Dictionary<string, string>
+        {
+            ["Logging:LogLevel:Default"] = "Trace",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
+            ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Trace",
+        });
+        var loggers = verbose.Services.GetRequiredService<ILoggerFactory>();
+
+        Assert.False(loggers.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Information));
+        Assert.True(loggers.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Warning));
+        Assert.True(loggers.CreateLogger("Microsoft.AspNetCore.Routing").IsEnabled(LogLevel.Debug)); // the rest follows configuration
     }
 
     private static bool Is(JsonElement payload, string productId, string sku, int available) =>
