@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Marketplace.Contracts.Common;
 using Marketplace.Testing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
@@ -175,7 +176,17 @@ public sealed class RealtimeTests(OrdersWebFixture fixture)
 
         // A guest's own cart changes are not pushed: guests connect to watch products only.
         using var seller = fixture.CreateClient();
-        var productId = await seller.CreateProductAsync(await seller.CreateStoreAsync());
+        var storeId = await seller.CreateStoreAsync();
+        var productId = await seller.CreateProductAsync(storeId);
+        // Only what a product page shows can be watched: not an unknown product, not someone's draft.
+        var draftId = await seller.CreateProductAsync(storeId, ApiClient.Product(status: "draft"));
+        Assert.Contains("no such product", (await Assert.ThrowsAsync<HubException>(() => guest.WatchAsync(draftId))).Message);
+        Assert.Contains("no such product", (await Assert.ThrowsAsync<HubException>(() => guest.WatchAsync(GrainKeys.NewProductId()))).Message);
+        await using (var store = await HubClient.ConnectAsync(fixture.BaseUrl, seller.DefaultRequestHeaders.Authorization!.Parameter!))
+        {
+            await store.WatchAsync(draftId); // its own store may
+        }
+
         await guest.WatchAsync(productId);
         Assert.Equal([$"product/{productId}"], await guest.SubscriptionsAsync());
         var (shopper, _) = await ShopperAsync();

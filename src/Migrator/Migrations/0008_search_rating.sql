@@ -1,10 +1,13 @@
 -- Search results show a product's rating: the sum of its reviews' stars and their count, from the product's state.
+-- The projection is 0005's (in_stock read with the SKU rows locked FOR SHARE) with the two rating columns added.
 ALTER TABLE search_products ADD COLUMN rating_sum bigint NOT NULL DEFAULT 0;
 ALTER TABLE search_products ADD COLUMN rating_count integer NOT NULL DEFAULT 0;
 
 CREATE OR REPLACE FUNCTION search_project_product(p_product_id text, p_state jsonb, p_version integer) RETURNS void
     LANGUAGE plpgsql AS
 $$
+DECLARE
+    v_in_stock boolean;
 BEGIN
     IF p_state IS NULL
         OR NOT coalesce((p_state ->> 'Created')::boolean, false)
@@ -12,6 +15,9 @@ BEGIN
         DELETE FROM search_products WHERE product_id = p_product_id;
         RETURN;
     END IF;
+
+    SELECT coalesce(bool_or(on_hand > reserved), false) INTO v_in_stock
+    FROM (SELECT on_hand, reserved FROM inventory_skus WHERE product_id = p_product_id FOR SHARE) skus;
 
     INSERT INTO search_products AS s (product_id, seller_id, title, category, currency, price, image_key, in_stock,
                                       created_at, updated_at, state_version, rating_sum, rating_count, document)
@@ -22,7 +28,7 @@ BEGIN
             p_state ->> 'Currency',
             (p_state ->> 'Price')::bigint,
             p_state -> 'Images' -> 0 ->> 'Key',
-            EXISTS (SELECT 1 FROM inventory_skus i WHERE i.product_id = p_product_id AND i.on_hand > i.reserved),
+            v_in_stock,
             (p_state ->> 'CreatedAt')::timestamptz,
             (p_state ->> 'UpdatedAt')::timestamptz,
             p_version,

@@ -102,13 +102,13 @@ public sealed partial class FeedSubscriptions(
         {
             switch (feedEvent)
             {
-                case StockChanged stock when IsNewest(topic, stock):
+                case StockChanged stock when IsNewest(topic, "stock:" + stock.Sku, stock.Version, sameIsStale: true):
                     Send(group, HubEvents.StockChanged, new StockChangedMessage(stock.ProductId, stock.Sku, stock.Available, stock.At));
                     break;
-                case CartChanged cart:
+                case CartChanged cart when IsNewest(topic, "cart", cart.Cart.UpdatedAt?.UtcTicks ?? 0, sameIsStale: true):
                     Send(group, HubEvents.CartChanged, new CartChangedMessage(CartResponse.From(cart.Cart)));
                     break;
-                case OrderChanged order:
+                case OrderChanged order when IsNewest(topic, "order:" + order.OrderId, order.At.UtcTicks, sameIsStale: false):
                     Send(group, HubEvents.OrderChanged, new OrderChangedMessage(order.OrderId, order.Status, order.At));
                     break;
                 case NotificationPushed pushed:
@@ -187,31 +187,39 @@ public sealed partial class FeedSubscriptions(
             {
                 if (dropped.Contains(topic))
                 {
-                    // A connection may have wanted the topic again meanwhile; then its new subscription stays.
-                    if (!IsWanted(topic))
+                    await UnsubscribeQuietly(topic, observer);
+                    // A connection that wanted the topic again meanwhile subscribed anew, and that may have reached the
+                    // feed before the unsubscribe did: subscribe once more, now that the unsubscribe is done.
+                    if (IsWanted(topic))
                     {
-                        await UnsubscribeQuietly(topic, observer);
+                        await RenewOneAsync(topic, observer);
                     }
 
                     return;
                 }
 
-                try
-                {
-                    var lost = await grains.GetGrain<IFeedGrain>(topic).Subscribe(observer).WaitAsync(options.Value.CallTimeout, clock);
-                    SetRenewAt(topic, clock.GetUtcNow() + options.Value.RenewInterval);
-                    if (lost)
-                    {
-                        LogResubscribed(logger, topic);
-                        await ResyncAsync(topic);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    SetRenewAt(topic, clock.GetUtcNow() + options.Value.RetryInterval);
-                    LogRenewFailed(logger, topic, e.GetType().Name);
-                }
+                await RenewOneAsync(topic, observer);
             });
+    }
+
+    private async Task RenewOneAsync(string topic, IFeedObserver observer)
+    {
+
+        try
+        {
+            var lost = await grains.GetGrain<IFeedGrain>(topic).Subscribe(observer).WaitAsync(options.Value.CallTimeout, clock);
+            SetRenewAt(topic, clock.GetUtcNow() + options.Value.RenewInterval);
+            if (lost)
+            {
+                LogResubscribed(logger, topic);
+                await ResyncAsync(topic);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            SetRenewAt(topic, clock.GetUtcNow() + options.Value.RetryInterval);
+            LogRenewFailed(logger, topic, e.GetType().Name);
+        }
     }
 
     private bool IsWanted(string topic)
@@ -256,20 +264,12 @@ public sealed partial class FeedSubscriptions(
                 return;
             }
 
-            var group = hub.Clients.Group(topic);
+            // Each level with its version, through the same check as pushes: a push that got here first is newer
+            // and stays.
             var now = clock.GetUtcNow();
-            lock (gate)
-            {
-                if (topics.TryGetValue(topic, out var state))
-                {
-                    state.Versions.Clear();
-                }
-            }
-
-            foreach (var variant in product.Variants)
-            {
-                Send(group, HubEvents.StockChanged, new StockChangedMessage(productId, variant.Sku, variant.Available, now));
-            }
+            var levels = await Task.WhenAll(product.Variants.Select(async v =>
+                (v.Sku, Level: await grains.GetGrain<IInventoryGrain>(GrainKeys.Sku(productId, v.Sku)).GetLevel())));
+            await OnEvents(topic, levels.Select(l => (FeedEvent)new StockChanged(productId, l.Sku, l.Level.Available, l.Level.Version, now)).ToList());
         }
         catch (Exception e) when (e is OrleansException or TimeoutException or DomainException)
         {
@@ -277,8 +277,11 @@ public sealed partial class FeedSubscriptions(
         }
     }
 
-    /// <summary>Events of one SKU may overtake each other on the way; an older one than already relayed is dropped.</summary>
-    private bool IsNewest(string topic, StockChanged stock)
+    /// <summary>
+    /// Events may overtake each other on the way (one-way messages are not ordered): per topic and key (a SKU, the
+    /// cart, an order), one older than already relayed is dropped, so a screen never goes back to an earlier state.
+    /// </summary>
+    private bool IsNewest(string topic, string key, long version, bool sameIsStale)
     {
         lock (gate)
         {
@@ -287,12 +290,12 @@ public sealed partial class FeedSubscriptions(
                 return false;
             }
 
-            if (state.Versions.TryGetValue(stock.Sku, out var seen) && seen >= stock.Version)
+            if (state.Versions.TryGetValue(key, out var seen) && (seen > version || (sameIsStale && seen == version)))
             {
                 return false;
             }
 
-            state.Versions[stock.Sku] = stock.Version;
+            state.Versions[key] = version;
             return true;
         }
     }

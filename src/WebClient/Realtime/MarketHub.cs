@@ -12,7 +12,8 @@ namespace Marketplace.WebClient.Realtime;
 /// topic's feed once (<see cref="FeedSubscriptions"/>).
 /// </summary>
 [Authorize(Policy = AuthorizationSetup.VisitorPolicy)]
-public sealed partial class MarketHub(FeedSubscriptions feeds, IOptions<RealtimeHostOptions> options, ILogger<MarketHub> logger) : Hub
+public sealed partial class MarketHub(
+    FeedSubscriptions feeds, IGrainFactory grains, IOptions<RealtimeHostOptions> options, ILogger<MarketHub> logger) : Hub
 {
     public const string Path = "/hubs/market";
 
@@ -47,6 +48,13 @@ public sealed partial class MarketHub(FeedSubscriptions feeds, IOptions<Realtime
         if (!GrainKeys.IsProductId(productId))
         {
             throw new HubException("That is not a product id.");
+        }
+
+        // Only what the product page shows: a draft's numbers stay with its store, and an unknown id creates nothing.
+        var header = await grains.GetGrain<IProductGrain>(productId).GetHeader();
+        if (header is null || (header.Status != ProductStatus.Published && !Context.User!.ActsFor(header.SellerId)))
+        {
+            throw new HubException("There is no such product.");
         }
 
         var topic = FeedTopics.Product(productId);
@@ -128,9 +136,21 @@ public sealed partial class MarketHub(FeedSubscriptions feeds, IOptions<Realtime
             throw new HubException("Live updates are unavailable right now; try again.");
         }
 
+        bool closed;
         lock (Topics)
         {
             Topics.Add(topic);
+            // The connection may have closed while subscribing, after its disconnect handler released what it had.
+            closed = Context.ConnectionAborted.IsCancellationRequested;
+            if (closed)
+            {
+                Topics.Remove(topic);
+            }
+        }
+
+        if (closed)
+        {
+            feeds.Release(topic);
         }
     }
 
