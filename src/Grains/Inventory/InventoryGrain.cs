@@ -44,6 +44,9 @@ public sealed partial class InventoryGrain(
         {
             ledger = SkuLedger.Load(snapshot, options.Value.SettledMemory);
             durable = snapshot.Counters.ToLevel();
+            // Tell watchers the stored level once per activation: a change stored by a write that reported failure
+            // (it may still have committed) was never announced. Feeds drop it if they already had this version.
+            PublishLevel(snapshot.Counters);
             if (ledger.HeldCount > 0)
             {
                 StartSweeping();
@@ -345,20 +348,22 @@ public sealed partial class InventoryGrain(
     /// </summary>
     private void Announce(StockLevel before, SkuCounters after)
     {
-        if (before.Available == after.OnHand - after.Reserved && before.Version != 0)
+        var available = after.OnHand - after.Reserved;
+        if (before.Available == available && before.Version != 0)
         {
             return;
         }
 
-        var available = after.OnHand - after.Reserved;
-        GrainFactory.Publish(FeedTopics.Product(after.ProductId),
-            new StockChanged(after.ProductId, after.Sku, available, after.Version, after.UpdatedAt));
+        PublishLevel(after);
         var threshold = options.Value.LowStockThreshold;
         if (before.Version != 0 && before.Available > threshold && available <= threshold)
         {
             _ = NotifyLowStockAsync(after, available);
         }
     }
+
+    private void PublishLevel(SkuCounters sku) => GrainFactory.Publish(FeedTopics.Product(sku.ProductId),
+        new StockChanged(sku.ProductId, sku.Sku, sku.OnHand - sku.Reserved, sku.Version, sku.UpdatedAt));
 
     private async Task NotifyLowStockAsync(SkuCounters sku, int available)
     {
