@@ -116,7 +116,8 @@ public sealed class ProcessTests
         await stop.CancelAsync();
         await traffic;
 
-        Assert.True(failures.Count == 0, $"{failures.Count} failed request(s) of {succeeded + failures.Count}: {string.Join(" | ", failures.Take(5))}");
+        Assert.True(failures.Count == 0, $"{failures.Count} failed request(s) of {succeeded + failures.Count}: {string.Join(" | ", failures.Take(5))}"
+            + $"\n--- web host ---\n{web.Tail(60)}\n--- stopped silo ---\n{first.Tail(40)}");
         Assert.True(succeeded > 20, $"only {succeeded} requests completed");
         Assert.Equal(1L, await database.ScalarAsync<long>(
             "SELECT count(*) FROM orleans_membership WHERE deployment_id = @c AND status = 3", ("c", ClusterId)));
