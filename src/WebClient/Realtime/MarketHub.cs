@@ -51,7 +51,17 @@ public sealed partial class MarketHub(
         }
 
         // Only what the product page shows: a draft's numbers stay with its store, and an unknown id creates nothing.
-        var header = await grains.GetGrain<IProductGrain>(productId).GetHeader();
+        ProductHeader? header;
+        try
+        {
+            header = await grains.GetGrain<IProductGrain>(productId).GetHeader();
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            LogSubscribeFailed(logger, FeedTopics.Product(productId), e.GetType().Name);
+            throw new HubException("Live updates are unavailable right now; try again.");
+        }
+
         if (header is null || (header.Status != ProductStatus.Published && !Context.User!.ActsFor(header.SellerId)))
         {
             throw new HubException("There is no such product.");
