@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Marketplace.Contracts.Notifications;
 using Marketplace.Contracts.Realtime;
+using Marketplace.Grains.Common;
 using Marketplace.Grains.Realtime;
 
 namespace Marketplace.Grains.Notifications;
@@ -23,7 +24,7 @@ public sealed class NotificationInboxGrain(INotificationStore store, TimeProvide
     public async Task Deliver(NotificationDraft draft)
     {
         var id = NotificationId(UserId, draft.SourceKey);
-        var notification = new NotificationView(id, draft.Kind, Clip(draft.Title, MaxTitleLength), Clip(draft.Body, MaxBodyLength),
+        var notification = new NotificationView(id, draft.Kind, UserText.Clip(draft.Title, MaxTitleLength), UserText.Clip(draft.Body, MaxBodyLength),
             draft.Link, clock.GetUtcNow(), Read: false);
         if (!await store.InsertAsync(UserId, notification, draft.SourceKey))
         {
@@ -80,8 +81,6 @@ public sealed class NotificationInboxGrain(INotificationStore store, TimeProvide
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(userId + "\n" + sourceKey));
         return "ntf_" + Convert.ToHexStringLower(hash)[..26];
     }
-
-    private static string Clip(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 
     private void RequireOwner()
     {

@@ -652,11 +652,8 @@ public sealed partial class OrderGrain(
 
     private void AddNotice(OrderNotice notice)
     {
-        if (notice.StatusChanged || notice.BuyerKind is not null || notice.StoreKind is not null)
-        {
-            notice.Sequence = ++Order.NoticeSequence;
-            Order.Notices.Add(notice);
-        }
+        notice.Sequence = ++Order.NoticeSequence;
+        Order.Notices.Add(notice);
     }
 
     /// <summary>

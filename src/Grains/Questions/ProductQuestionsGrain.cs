@@ -1,5 +1,6 @@
 using Marketplace.Contracts.Notifications;
 using Marketplace.Contracts.Questions;
+using Marketplace.Grains.Common;
 using Marketplace.Grains.Notifications;
 using Microsoft.Extensions.Logging;
 
@@ -44,7 +45,7 @@ public sealed class QuestionState
 /// (<see cref="NotificationKind.QuestionAsked"/>), the asker of its first answer (<see cref="NotificationKind.QuestionAnswered"/>).
 /// </summary>
 public sealed class ProductQuestionsGrain(
-    [PersistentState("questions", Common.StorageNames.Marketplace)] IPersistentState<QuestionsState> state,
+    [PersistentState("questions", StorageNames.Marketplace)] IPersistentState<QuestionsState> state,
     TimeProvider clock,
     ILogger<ProductQuestionsGrain> logger) : OutboxGrain<QuestionsState>(state, logger), IProductQuestionsGrain
 {
@@ -70,7 +71,7 @@ public sealed class ProductQuestionsGrain(
             return View(asked, caller);
         }
 
-        var clean = RequireText(text, "text", MaxTextLength);
+        var clean = UserText.Require(text, "text", MaxTextLength);
         await RequireProductAsync();
         if (questions.Count(q => q.AskerId == caller.UserId && q.Answer is null) >= MaxOpenPerAsker)
         {
@@ -90,7 +91,7 @@ public sealed class ProductQuestionsGrain(
         };
         questions.Add(question);
         Notify(null, Data.SellerId, new NotificationDraft($"question:{question.QuestionId}:asked", NotificationKind.QuestionAsked,
-            $"New question about {Data.ProductTitle}", Excerpt(clean), Link(question)));
+            $"New question about {Data.ProductTitle}", UserText.Excerpt(clean), Link(question)));
         await SaveAndNotifyAsync();
         return View(question, caller);
     }
@@ -110,14 +111,14 @@ public sealed class ProductQuestionsGrain(
     public async Task<QuestionView> Answer(string questionId, string text)
     {
         var (question, caller) = RequireStaffOn(questionId);
-        var clean = RequireText(text, "text", MaxAnswerLength);
+        var clean = UserText.Require(text, "text", MaxAnswerLength);
         var first = question.Answer is null;
         question.Answer = clean;
         question.AnsweredAt = clock.GetUtcNow();
         if (first)
         {
             Notify(question.AskerId, null, new NotificationDraft($"question:{question.QuestionId}:answered", NotificationKind.QuestionAnswered,
-                $"Your question about {Data.ProductTitle} was answered", Excerpt(clean), Link(question)));
+                $"Your question about {Data.ProductTitle} was answered", UserText.Excerpt(clean), Link(question)));
         }
 
         await SaveAndNotifyAsync();
@@ -139,7 +140,7 @@ public sealed class ProductQuestionsGrain(
     /// <summary>Questions are asked only about products the public can see; the store is learned from the product.</summary>
     private async Task RequireProductAsync()
     {
-        var product = await Common.TransientReads.ReadAsync(() => GrainFactory.GetGrain<IProductGrain>(ProductId).GetDetails());
+        var product = await TransientReads.ReadAsync(() => GrainFactory.GetGrain<IProductGrain>(ProductId).GetDetails());
         if (product is null || !product.IsPublic)
         {
             throw DomainException.NotFound("The product");
@@ -160,19 +161,6 @@ public sealed class ProductQuestionsGrain(
 
         return (question, caller);
     }
-
-    private static string RequireText(string? text, string field, int maxLength)
-    {
-        var clean = text?.Trim() ?? "";
-        if (clean.Length == 0 || clean.Length > maxLength)
-        {
-            throw DomainException.Invalid(new Dictionary<string, string[]> { [field] = [$"Between 1 and {maxLength} characters."] });
-        }
-
-        return clean;
-    }
-
-    private static string Excerpt(string text) => text.Length <= 200 ? text : text[..199] + "…";
 
     private string Link(QuestionState question) => $"/products/{ProductId}#{question.QuestionId}";
 

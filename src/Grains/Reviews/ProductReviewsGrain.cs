@@ -1,6 +1,7 @@
 using Marketplace.Contracts.Notifications;
 using Marketplace.Contracts.Orders;
 using Marketplace.Contracts.Reviews;
+using Marketplace.Grains.Common;
 using Marketplace.Grains.Notifications;
 using Microsoft.Extensions.Logging;
 
@@ -52,7 +53,7 @@ public sealed class ReviewState
 /// rating is kept here and pushed to the product grain, whose state feeds the product page and search.
 /// </summary>
 public sealed partial class ProductReviewsGrain(
-    [PersistentState("reviews", Common.StorageNames.Marketplace)] IPersistentState<ReviewsState> state,
+    [PersistentState("reviews", StorageNames.Marketplace)] IPersistentState<ReviewsState> state,
     TimeProvider clock,
     ILogger<ProductReviewsGrain> logger) : OutboxGrain<ReviewsState>(state, logger), IProductReviewsGrain
 {
@@ -106,7 +107,7 @@ public sealed partial class ProductReviewsGrain(
             throw DomainException.Conflict("already-reviewed", "Every delivered order line of this product already has your review.");
         }
 
-        var product = await Common.TransientReads.ReadAsync(() => GrainFactory.GetGrain<IProductGrain>(ProductId).GetDetails());
+        var product = await TransientReads.ReadAsync(() => GrainFactory.GetGrain<IProductGrain>(ProductId).GetDetails());
         Data.SellerId = product?.SellerId ?? Data.SellerId;
         Data.ProductTitle = product?.Title ?? Data.ProductTitle;
         var review = new ReviewState
@@ -119,7 +120,7 @@ public sealed partial class ProductReviewsGrain(
         Data.RatingPublished = false;
         Notify(null, Data.SellerId, new NotificationDraft($"review:{review.ReviewId}:posted", NotificationKind.ReviewPosted,
             $"{new string('★', review.Rating)}{new string('☆', 5 - review.Rating)} for {Data.ProductTitle}",
-            text.Length == 0 ? $"{review.AuthorName} rated it {review.Rating} of 5." : Excerpt(text), Link(review)));
+            text.Length == 0 ? $"{review.AuthorName} rated it {review.Rating} of 5." : UserText.Excerpt(text), Link(review)));
         await SaveAndNotifyAsync();
         await PublishRatingAsync();
         return View(review, caller);
@@ -147,13 +148,7 @@ public sealed partial class ProductReviewsGrain(
             throw DomainException.Conflict("already-replied", "The store has already replied to this review.");
         }
 
-        var clean = text?.Trim() ?? "";
-        if (clean.Length is 0 or > MaxReplyLength)
-        {
-            throw DomainException.Invalid(new Dictionary<string, string[]> { ["text"] = [$"Between 1 and {MaxReplyLength} characters."] });
-        }
-
-        review.Reply = clean;
+        review.Reply = UserText.Require(text, "text", MaxReplyLength);
         review.RepliedAt = clock.GetUtcNow();
         await SaveAndNotifyAsync();
         return View(review, caller);
@@ -211,8 +206,6 @@ public sealed partial class ProductReviewsGrain(
             }
         }, new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan });
     }
-
-    private static string Excerpt(string text) => text.Length <= 200 ? text : text[..199] + "…";
 
     private string Link(ReviewState review) => $"/products/{ProductId}#{review.ReviewId}";
 
