@@ -12,41 +12,25 @@ namespace Marketplace.WebClient.Tests;
 /// The web host on a real port (so the sandbox can call its webhooks), in front of a cluster whose silos use the
 /// sandbox as payment provider and carrier.
 /// </summary>
-public sealed class OrdersWebFixture : MarketplaceCluster, IAsyncLifetime
+public sealed class OrdersWebFixture : WebHostFixture
 {
-    private WebHostFactory? factory;
-
-    public WebHostFactory Factory => factory ?? throw new InvalidOperationException("Not started.");
-
-    public HttpClient CreateClient() => Factory.CreateClient();
-
     /// <summary>Where the web host listens, for clients that are not HttpClient (the SignalR client).</summary>
     public string BaseUrl { get; private set; } = "";
 
-    public async ValueTask InitializeAsync()
+    protected override async Task<WebHostFactory> StartHostAsync()
     {
         await StartAsync("orders-web");
         var port = ProcessHost.FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
-        factory = new WebHostFactory(this, new Dictionary<string, string>
+        var factory = new WebHostFactory(this, new Dictionary<string, string>
         {
             ["Payments:WebhookSecret"] = TestSecrets.SandboxPaymentsWebhookSecret,
             ["Shipping:WebhookSecret"] = TestSecrets.SandboxShippingWebhookSecret,
-            ["Marketplace:PublicUrl"] = $"http://127.0.0.1:{port}",
+            ["Marketplace:PublicUrl"] = BaseUrl,
         });
         factory.UseKestrel(port);
         factory.StartServer();
-        await factory.WaitReadyAsync();
-    }
-
-    async ValueTask IAsyncDisposable.DisposeAsync()
-    {
-        if (factory is not null)
-        {
-            await factory.DisposeAsync();
-        }
-
-        await DisposeAsync();
+        return factory;
     }
 }
 

@@ -5,14 +5,8 @@ using Marketplace.Testing;
 namespace Marketplace.WebClient.Tests;
 
 /// <summary>A silo cluster on its own database and the real web host in front of it.</summary>
-public sealed class WebFixture : MarketplaceCluster, IAsyncLifetime
+public sealed class WebFixture : WebHostFixture
 {
-    private WebHostFactory? factory;
-
-    public HttpClient CreateClient() => Factory.CreateClient();
-
-    public WebHostFactory Factory => factory ?? throw new InvalidOperationException("Not started.");
-
     /// <summary>A client signed in as the seeded admin.</summary>
     public async Task<HttpClient> CreateAdminClientAsync()
     {
@@ -21,22 +15,12 @@ public sealed class WebFixture : MarketplaceCluster, IAsyncLifetime
         return http;
     }
 
-    public async ValueTask InitializeAsync()
+    protected override async Task<WebHostFactory> StartHostAsync()
     {
         await StartAsync("web");
-        factory = new WebHostFactory(this);
+        var factory = new WebHostFactory(this);
         _ = factory.Server; // start the host now, not in the first test
-        await factory.WaitReadyAsync();
-    }
-
-    async ValueTask IAsyncDisposable.DisposeAsync()
-    {
-        if (factory is not null)
-        {
-            await factory.DisposeAsync();
-        }
-
-        await DisposeAsync();
+        return factory;
     }
 }
 
