@@ -1,9 +1,11 @@
 using Marketplace.Grains.Common;
+using Marketplace.ServiceDefaults;
 using Marketplace.Silo.Hosting;
 using Npgsql;
 
 var builder = WebApplication.CreateBuilder(args);
 var settings = SiloSettings.FromConfiguration(builder.Configuration);
+builder.AddMarketplaceTelemetry("marketplace-silo");
 
 builder.UseOrleans(silo => silo.ConfigureMarketplace(settings, builder.Configuration.GetSection("Orleans:Membership")));
 
@@ -21,4 +23,5 @@ builder.Services.AddHealthChecks()
 var app = builder.Build();
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+app.MapMarketplaceMetrics();
 app.Run();

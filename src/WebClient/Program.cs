@@ -5,9 +5,11 @@ using Marketplace.WebClient.Api;
 using Marketplace.WebClient.Demo;
 using Marketplace.WebClient.Infrastructure;
 using Marketplace.WebClient.Media;
+using Marketplace.WebClient.Operations;
 using Marketplace.WebClient.Orders;
 using Marketplace.WebClient.Realtime;
 using Marketplace.WebClient.Search;
+using Marketplace.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Scalar.AspNetCore;
@@ -15,6 +17,7 @@ using Scalar.AspNetCore;
 var builder = WebApplication.CreateBuilder(args);
 
 DemoSeeder.RefuseInProduction(builder.Configuration, builder.Environment);
+builder.AddMarketplaceTelemetry("marketplace-web");
 var connectionString = builder.AddMarketplaceOrleansClient();
 builder.AddMarketplaceAuth(connectionString);
 builder.Services.AddMarketplaceProblemDetails();
@@ -96,6 +99,8 @@ app.MapEmbedApi();
 
 app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+app.MapMarketplaceMetrics().DisableRateLimiting();
+app.MapAdminDashboard();
 app.MapGet("/", () => TypedResults.Content(LandingPage.Html, "text/html; charset=utf-8")).ExcludeFromDescription().AllowAnonymous();
 
 app.Run();

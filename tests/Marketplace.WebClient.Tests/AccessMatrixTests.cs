@@ -91,6 +91,8 @@ public sealed class AccessMatrixTests(WebFixture fixture)
 
         static Func<Who, int> Visitors(int status) => caller => caller is Who.Anonymous or Who.Integration ? 401 : status;
 
+        static Case Dashboard(string path, int admin = 200) => new(_ => Get(path), Only(admin, Who.Admin));
+
         var a = w.StoreA;
         return new Dictionary<string, Case>(StringComparer.Ordinal)
         {
@@ -228,7 +230,36 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET /hubs/market/negotiate"] = new(_ => Send(HttpMethod.Post, "/hubs/market/negotiate?negotiateVersion=1"), Visitors(200)),
             ["GET /hubs/market"] = new(_ => Get("/hubs/market"), Visitors(400)),
 
+            // Operations: the dashboard cookie is traded for an admin's bearer token; the dashboard itself is admin-only.
+            ["POST /api/admin/dashboard/session"] = new(_ => Send(HttpMethod.Post, "/api/admin/dashboard/session"), Only(204, Who.Admin)),
+            ["DELETE /api/admin/dashboard/session"] = new(_ => Send(HttpMethod.Delete, "/api/admin/dashboard/session"), Only(204, Who.Admin)),
+            ["GET /admin/dashboard/"] = Dashboard("/admin/dashboard/"),
+            ["GET /admin/dashboard/index.html"] = Dashboard("/admin/dashboard/index.html"),
+            ["GET /admin/dashboard/index.css"] = Dashboard("/admin/dashboard/index.css"),
+            ["GET /admin/dashboard/index.min.js"] = Dashboard("/admin/dashboard/index.min.js"),
+            ["GET /admin/dashboard/favicon.ico"] = Dashboard("/admin/dashboard/favicon.ico"),
+            ["GET /admin/dashboard/fonts/{**path}"] = Dashboard("/admin/dashboard/fonts/none.woff", admin: 404),
+            ["GET /admin/dashboard/img/{**path}"] = Dashboard("/admin/dashboard/img/none.png", admin: 404),
+            ["GET /admin/dashboard/version"] = Dashboard("/admin/dashboard/version"),
+            ["GET /admin/dashboard/DashboardCounters"] = Dashboard("/admin/dashboard/DashboardCounters"),
+            ["GET /admin/dashboard/ClusterStats"] = Dashboard("/admin/dashboard/ClusterStats"),
+            ["GET /admin/dashboard/GrainTypes"] = Dashboard("/admin/dashboard/GrainTypes"),
+            ["GET /admin/dashboard/GrainState"] = Dashboard("/admin/dashboard/GrainState"),
+            ["GET /admin/dashboard/GrainStats/{*grainName}"] = Dashboard("/admin/dashboard/GrainStats/CartGrain"),
+            ["GET /admin/dashboard/HistoricalStats/{*path}"] = Dashboard($"/admin/dashboard/HistoricalStats/{w.Silo}"),
+            ["GET /admin/dashboard/LifecycleStages"] = Dashboard("/admin/dashboard/LifecycleStages"),
+            ["GET /admin/dashboard/Reminders"] = Dashboard("/admin/dashboard/Reminders"),
+            ["GET /admin/dashboard/Reminders/{page:int}"] = Dashboard("/admin/dashboard/Reminders/1"),
+            ["GET /admin/dashboard/SiloCounters/{*address}"] = Dashboard($"/admin/dashboard/SiloCounters/{w.Silo}"),
+            ["GET /admin/dashboard/SiloMetadata/{*address}"] = Dashboard($"/admin/dashboard/SiloMetadata/{w.Silo}"),
+            ["GET /admin/dashboard/SiloProperties/{*address}"] = Dashboard($"/admin/dashboard/SiloProperties/{w.Silo}"),
+            ["GET /admin/dashboard/SiloStats/{*address}"] = Dashboard($"/admin/dashboard/SiloStats/{w.Silo}"),
+            ["GET /admin/dashboard/TopGrainMethods"] = Dashboard("/admin/dashboard/TopGrainMethods"),
+            // Streaming every grain call through a web host is off (DashboardOptions.HideTrace).
+            ["GET /admin/dashboard/Trace"] = Dashboard("/admin/dashboard/Trace", admin: 403),
+
             // Outside the API.
+            ["GET /metrics"] = Open(_ => Get("/metrics"), 200),
             ["GET /health/live"] = Open(_ => Get("/health/live"), 200),
             ["GET /health/ready"] = Open(_ => Get("/health/ready"), 200),
             ["GET /openapi/{documentName}.json"] = Open(_ => Get("/openapi/v1.json"), 200),
@@ -273,6 +304,9 @@ public sealed class AccessMatrixTests(WebFixture fixture)
 
         public string Question { get; private set; } = "";
 
+        /// <summary>A live silo, as the dashboard names silos in its paths.</summary>
+        public string Silo { get; private set; } = "";
+
         public static async Task<World> CreateAsync(WebFixture fixture)
         {
             var w = new World(fixture);
@@ -311,6 +345,8 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             var asked = await http.PostAsJsonAsync($"/api/products/{w.ProductA}/questions", new { text = "Does it ship today?" });
             Assert.True(asked.IsSuccessStatusCode, await asked.Content.ReadAsStringAsync());
             w.Question = (await asked.ReadJsonAsync()).GetProperty("questionId").GetString()!;
+            var hosts = await fixture.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+            w.Silo = hosts.Keys.First().ToParsableString();
             http.UseToken(null);
 
             using var admin = await fixture.CreateAdminClientAsync();

@@ -262,6 +262,7 @@ public sealed class CartGrain(
         // One write for the lines that left, the new prices shown and the answer to replay. If it fails, a retry with
         // the same key finds the same orders (their ids derive from the key) and nothing is placed twice.
         await SaveAsync();
+        GrainMetrics.Checkout(result.Orders.Count, result.Refused.Count);
         Announce(await ViewAsync(products));
         return result;
     }

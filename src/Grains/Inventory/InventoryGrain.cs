@@ -1,6 +1,7 @@
 using Marketplace.Contracts.Notifications;
 using Marketplace.Contracts.Realtime;
 using Marketplace.Grains.Catalog;
+using Marketplace.Grains.Common;
 using Marketplace.Grains.Realtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -155,8 +156,15 @@ public sealed partial class InventoryGrain(
             throw InvalidField("expiresAt", "A reservation must expire in the future.");
         }
 
-        var result = RequireLedger().Reserve(orderId, quantity, expiresAt, now, out var changed);
+        var sku = RequireLedger();
+        var asked = sku.Find(orderId) is null;
+        var result = sku.Reserve(orderId, quantity, expiresAt, now, out var changed);
         await (changed ? Store() : WhenStored());
+        if (asked)
+        {
+            GrainMetrics.Reservation(result.Status == ReservationStatus.Held);
+        }
+
         return result;
     }
 

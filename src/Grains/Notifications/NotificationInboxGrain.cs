@@ -31,6 +31,7 @@ public sealed class NotificationInboxGrain(INotificationStore store, TimeProvide
             return;
         }
 
+        GrainMetrics.NotificationStored();
         if (unread is { } count)
         {
             unread = count + 1;

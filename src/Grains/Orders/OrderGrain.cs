@@ -314,6 +314,7 @@ public sealed partial class OrderGrain(
                 break;
             case PaymentEventKind.Failed when payment.Status == "open":
                 payment.Status = "failed";
+                GrainMetrics.Payment("declined");
                 if (Order.Status == OrderStatus.AwaitingPayment)
                 {
                     Record(Decide(OrderEvent.PaymentFailed), $"Payment {payment.PaymentId} was declined.");
@@ -405,6 +406,7 @@ public sealed partial class OrderGrain(
             payment.Amount = paymentEvent.Amount;
             Order.CapturedPaymentId = payment.PaymentId;
             Order.PaidAt = clock.GetUtcNow();
+            GrainMetrics.Payment("captured");
             Record(Decide(OrderEvent.PaymentSucceeded), null);
             if (results.Any(r => r.Status != ReservationStatus.Committed))
             {
@@ -435,6 +437,7 @@ public sealed partial class OrderGrain(
         }
 
         payment.RefundIds.Add(refundId);
+        GrainMetrics.Payment("refunded");
         payment.RefundedAmount += amount;
         payment.RefundDue = Math.Max(0, payment.RefundDue - amount);
         if (string.Equals(payment.PaymentId, Order.CapturedPaymentId, StringComparison.Ordinal)

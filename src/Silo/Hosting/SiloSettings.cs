@@ -1,4 +1,5 @@
 using System.Net;
+using Marketplace.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 
 namespace Marketplace.Silo.Hosting;
@@ -21,9 +22,15 @@ public sealed record SiloSettings
 
     public string? SiloName { get; init; }
 
+    /// <summary>Hosts the Orleans dashboard's grains (the web host serves its pages to admins); on by default.</summary>
+    public bool Dashboard { get; init; } = true;
+
+    /// <summary>Carries the caller's trace through grain calls; on when traces are exported.</summary>
+    public bool ActivityPropagation { get; init; }
+
     /// <summary>
     /// Reads <c>ConnectionStrings:Marketplace</c> (or <c>MARKETPLACE_DB</c>) and the <c>Orleans</c> section:
-    /// ClusterId, ServiceId, SiloPort, GatewayPort, AdvertisedIP, SiloName. On Kubernetes POD_IP and POD_NAME from the
+    /// ClusterId, ServiceId, SiloPort, GatewayPort, AdvertisedIP, SiloName, Dashboard. On Kubernetes POD_IP and POD_NAME from the
     /// downward API fill AdvertisedIP and SiloName when those are not set.
     /// </summary>
     public static SiloSettings FromConfiguration(IConfiguration configuration)
@@ -46,6 +53,8 @@ public sealed record SiloSettings
             GatewayPort = orleans.GetValue("GatewayPort", 30000),
             AdvertisedAddress = string.IsNullOrWhiteSpace(advertised) ? IPAddress.Loopback : IPAddress.Parse(advertised),
             SiloName = orleans["SiloName"] ?? configuration["POD_NAME"],
+            Dashboard = orleans.GetValue("Dashboard", true),
+            ActivityPropagation = TelemetrySetup.TracingEnabled(configuration),
         };
     }
 }

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Serialization;
 
 namespace Marketplace.Silo.Hosting;
@@ -64,6 +65,16 @@ public static class SiloSetup
         if (membership is not null)
         {
             silo.Configure<ClusterMembershipOptions>(membership);
+        }
+
+        if (settings.Dashboard)
+        {
+            silo.AddDashboard();
+        }
+
+        if (settings.ActivityPropagation)
+        {
+            silo.AddActivityPropagation();
         }
 
         silo.Services.TryAddSingleton(TimeProvider.System);

@@ -80,7 +80,7 @@ public static class AuthorizationSetup
                 o.TokenValidationParameters = tokens.ValidationParameters();
                 o.Events = new JwtBearerEvents
                 {
-                    OnMessageReceived = TokenFromHubQuery,
+                    OnMessageReceived = TokenFromHubQueryOrDashboardCookie,
                     OnTokenValidated = context => OnTokenValidated(context, authOptions.Value),
                 };
             });
@@ -99,14 +99,23 @@ public static class AuthorizationSetup
 
     /// <summary>
     /// Browsers cannot set headers on a WebSocket, so the hub (and only the hub) takes the token from the
-    /// <c>access_token</c> query value. Request logging that would show it is switched off in Program.
+    /// <c>access_token</c> query value. Request logging that would show it is switched off in Program. The Orleans
+    /// dashboard is a page a browser navigates to, so it (and only it) takes the token from the admin's dashboard
+    /// cookie (<see cref="Operations.AdminDashboard"/>).
     /// </summary>
-    private static Task TokenFromHubQuery(MessageReceivedContext context)
+    private static Task TokenFromHubQueryOrDashboardCookie(MessageReceivedContext context)
     {
-        if (context.Request.Path.StartsWithSegments(Realtime.MarketHub.Path)
-            && context.Request.Query.TryGetValue("access_token", out var token) && token.Count == 1)
+        var request = context.Request;
+        if (request.Path.StartsWithSegments(Realtime.MarketHub.Path)
+            && request.Query.TryGetValue("access_token", out var token) && token.Count == 1)
         {
             context.Token = token[0];
+        }
+        else if (request.Path.StartsWithSegments(Operations.AdminDashboard.Path)
+            && request.Headers.Authorization.Count == 0
+            && request.Cookies.TryGetValue(Operations.AdminDashboard.CookieName, out var cookie))
+        {
+            context.Token = cookie;
         }
 
         return Task.CompletedTask;

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.WebClient.Accounts;
 using Marketplace.WebClient.Infrastructure;
+using Marketplace.WebClient.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -54,6 +55,7 @@ public static class AdminApi
         admin.MapPost("/api-keys", CreateKey).WithName("CreateApiKey").WithSummary("Create an integration API key; the key is shown once");
         admin.MapDelete("/api-keys/{keyId:guid}", RevokeKey).WithName("RevokeApiKey").WithSummary("Revoke an integration API key");
         admin.MapGet("/cluster", Cluster).WithName("AdminCluster").WithSummary("The silos of the cluster");
+        admin.MapDashboardSession();
         return routes;
     }
 

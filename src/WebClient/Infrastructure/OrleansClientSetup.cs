@@ -1,4 +1,6 @@
+using Marketplace.ServiceDefaults;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Marketplace.WebClient.Infrastructure;
 
@@ -30,6 +32,13 @@ public static partial class OrleansClientSetup
             });
             // Notice new and departed silos quickly; the default refresh is a minute.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+
+            // The dashboard's pages are served here (admins only); its grains run on the silos.
+            client.AddDashboard(o => o.HideTrace = true);
+            if (TelemetrySetup.TracingEnabled(configuration))
+            {
+                client.AddActivityPropagation();
+            }
 
             // The web host may start before any silo: keep trying instead of failing start-up.
             client.UseConnectionRetryFilter(async (exception, cancellationToken) =>

@@ -1,5 +1,6 @@
 using Marketplace.Contracts.Realtime;
 using Marketplace.WebClient.Api;
+using Marketplace.WebClient.Operations;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
@@ -292,6 +293,7 @@ public sealed partial class FeedSubscriptions(
 
             if (state.Versions.TryGetValue(key, out var seen) && (seen > version || (sameIsStale && seen == version)))
             {
+                WebMetrics.Stale();
                 return false;
             }
 
@@ -300,10 +302,13 @@ public sealed partial class FeedSubscriptions(
         }
     }
 
-    private void Send(IClientProxy group, string method, object message) =>
+    private void Send(IClientProxy group, string method, object message)
+    {
+        WebMetrics.Pushed(method);
         group.SendAsync(method, message).ContinueWith(
             t => LogRelayFailed(logger, t.Exception!, method),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
 
     private async Task UnsubscribeQuietly(string topic, IFeedObserver observer)
     {

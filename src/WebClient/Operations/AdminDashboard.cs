@@ -1,0 +1,67 @@
+using Marketplace.WebClient.Accounts;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Orleans.Dashboard;
+
+namespace Marketplace.WebClient.Operations;
+
+/// <summary>
+/// The Orleans dashboard, served by the web host to admins only. It has no authentication of its own and a browser
+/// navigating to it cannot send a bearer header, so an admin first trades their token for an HttpOnly cookie scoped to
+/// the dashboard's path (<c>POST /api/admin/dashboard/session</c>); the bearer handler reads that cookie there and
+/// nowhere else, and the admin policy is checked on every dashboard request.
+/// </summary>
+public static class AdminDashboard
+{
+    public const string Path = "/admin/dashboard";
+
+    public const string CookieName = "mk_dashboard";
+
+    public static IEndpointRouteBuilder MapAdminDashboard(this IEndpointRouteBuilder app)
+    {
+        app.MapOrleansDashboard(Path).RequireAuthorization(AuthorizationSetup.AdminPolicy);
+        return app;
+    }
+
+    /// <summary>Maps the session endpoints under an admin-only group.</summary>
+    public static RouteGroupBuilder MapDashboardSession(this RouteGroupBuilder admin)
+    {
+        admin.MapPost("/dashboard/session", Open).WithName("OpenDashboardSession")
+            .WithSummary("Set the cookie that lets this browser open the Orleans dashboard at /admin/dashboard");
+        admin.MapDelete("/dashboard/session", Close).WithName("CloseDashboardSession")
+            .WithSummary("Remove the dashboard cookie");
+        return admin;
+    }
+
+    private static Results<NoContent, ProblemHttpResult> Open(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "A bearer token is needed",
+                detail: "Send the admin's access token in the Authorization header; it becomes the dashboard cookie.");
+        }
+
+        var token = header[scheme.Length..].Trim();
+        var expires = new JsonWebToken(token).ValidTo;
+        context.Response.Cookies.Append(CookieName, token, Options(context, new DateTimeOffset(expires, TimeSpan.Zero)));
+        return TypedResults.NoContent();
+    }
+
+    private static NoContent Close(HttpContext context)
+    {
+        context.Response.Cookies.Delete(CookieName, Options(context, expires: null));
+        return TypedResults.NoContent();
+    }
+
+    private static CookieOptions Options(HttpContext context, DateTimeOffset? expires) => new()
+    {
+        Path = Path,
+        HttpOnly = true,
+        Secure = context.Request.IsHttps,
+        SameSite = SameSiteMode.Strict,
+        Expires = expires,
+        IsEssential = true,
+    };
+}
