@@ -86,6 +86,25 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TextWriter? lo
         }
     }
 
+    /// <summary>
+    /// Whether every script this migrator carries is applied (a newer database is current too). Processes of a release
+    /// wait on this before they start, so they never run against an older schema.
+    /// </summary>
+    public async Task<bool> IsCurrentAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass('schema_migrations') IS NOT NULL", connection))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return false;
+            }
+        }
+
+        var applied = await ReadAppliedAsync(connection, cancellationToken);
+        return EmbeddedMigrations.All(m => applied.ContainsKey(m.Version));
+    }
+
     /// <summary>Creates the database named in the connection string when it does not exist yet.</summary>
     public static async Task EnsureDatabaseExistsAsync(string connectionString, CancellationToken cancellationToken = default)
     {

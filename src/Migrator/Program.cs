@@ -2,7 +2,11 @@ using Marketplace.Migrator;
 using Npgsql;
 
 // Usage: Marketplace.Migrator [--create-database] [--reindex]
+//        Marketplace.Migrator --wait [seconds]
 // --reindex rebuilds the search read model from grain state after migrating.
+// --wait applies nothing: it exits 0 once the database holds every migration of this build (checking every 2 s, for at
+// most the given seconds, default 600) and 1 if it never does; on Kubernetes the silos and web hosts run it as an init
+// container, so a release starts only after its migration Job finished.
 // The connection string comes from MARKETPLACE_DB (or ConnectionStrings__Marketplace), as for the silo.
 var connectionString = Environment.GetEnvironmentVariable("MARKETPLACE_DB")
     ?? Environment.GetEnvironmentVariable("ConnectionStrings__Marketplace");
@@ -13,6 +17,12 @@ if (string.IsNullOrWhiteSpace(connectionString))
 }
 
 using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+if (args is ["--wait", ..])
+{
+    var limit = TimeSpan.FromSeconds(args.Length > 1 && int.TryParse(args[1], out var seconds) && seconds > 0 ? seconds : 600);
+    return await WaitForSchemaAsync(connectionString, limit);
+}
+
 try
 {
     if (args.Contains("--create-database"))
@@ -40,4 +50,37 @@ catch (Exception e) when (e is NpgsqlException or InvalidOperationException or O
 {
     Console.Error.WriteLine($"migration failed: {e.Message}");
     return 1;
+}
+
+static async Task<int> WaitForSchemaAsync(string connectionString, TimeSpan limit)
+{
+    await using var dataSource = NpgsqlDataSource.Create(connectionString);
+    var migrator = new DatabaseMigrator(dataSource);
+    var deadline = DateTime.UtcNow + limit;
+    var latest = DatabaseMigrator.EmbeddedMigrations[^1].Version;
+    while (true)
+    {
+        try
+        {
+            if (await migrator.IsCurrentAsync())
+            {
+                Console.WriteLine($"schema is current (version {latest})");
+                return 0;
+            }
+
+            Console.WriteLine($"waiting for schema version {latest}");
+        }
+        catch (NpgsqlException e)
+        {
+            Console.WriteLine($"waiting for the database: {e.Message}");
+        }
+
+        if (DateTime.UtcNow >= deadline)
+        {
+            Console.Error.WriteLine($"the schema did not reach version {latest} within {limit.TotalSeconds:F0} s");
+            return 1;
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+    }
 }

@@ -3,6 +3,7 @@ using Marketplace.ServiceDefaults;
 using Marketplace.Silo.Hosting;
 using Npgsql;
 
+HealthProbe.ExitIfAsked(args);
 var builder = WebApplication.CreateBuilder(args);
 var settings = SiloSettings.FromConfiguration(builder.Configuration);
 builder.AddMarketplaceTelemetry("marketplace-silo");

@@ -14,6 +14,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Scalar.AspNetCore;
 
+HealthProbe.ExitIfAsked(args);
 var builder = WebApplication.CreateBuilder(args);
 
 DemoSeeder.RefuseInProduction(builder.Configuration, builder.Environment);

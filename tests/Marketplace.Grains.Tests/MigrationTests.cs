@@ -34,6 +34,27 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task A_release_waits_until_its_migrations_are_applied()
+    {
+        await using var database = await TestDatabase.CreateAsync("migw", migrate: false);
+        var migrator = new DatabaseMigrator(database.DataSource);
+        Assert.False(await migrator.IsCurrentAsync());
+
+        var waiting = RunMigratorAsync(database.ConnectionString, "--wait", "60");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.False(waiting.IsCompleted);
+        await migrator.MigrateAsync();
+        Assert.True(await migrator.IsCurrentAsync());
+        var run = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(run.ExitCode == 0, run.Output);
+
+        await database.ScalarAsync<object>($"DELETE FROM schema_migrations WHERE version = {DatabaseMigrator.EmbeddedMigrations[^1].Version}");
+        Assert.False(await migrator.IsCurrentAsync());
+        var gaveUp = await RunMigratorAsync(database.ConnectionString, "--wait", "1");
+        Assert.Equal(1, gaveUp.ExitCode);
+    }
+
+    [Fact]
     public async Task The_database_is_created_when_missing()
     {
         await using var database = await TestDatabase.CreateAsync("migc", migrate: false);
@@ -63,10 +84,15 @@ public sealed class MigrationTests
             },
             key => Assert.Contains($"'{key}'", DatabaseMigrator.EmbeddedMigrations[0].Sql, StringComparison.Ordinal));
 
-    private static async Task<(int ExitCode, string Output)> RunMigratorAsync(string connectionString)
+    private static async Task<(int ExitCode, string Output)> RunMigratorAsync(string connectionString, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(TestEnvironment.ProcessAssembly("Migrator"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
         info.Environment["MARKETPLACE_DB"] = connectionString;
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
