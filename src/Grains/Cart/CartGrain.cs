@@ -74,7 +74,7 @@ public sealed class CartGrain(
     {
         RequireOwner();
         RequireQuantity(quantity);
-        var product = await TransientReads.ReadAsync(() => GrainFactory.GetGrain<IProductGrain>(productId).GetDetails());
+        var product = await GrainFactory.GetGrain<IProductGrain>(productId).GetDetails();
         var variant = VariantOf(product, sku);
         if (product is null || variant is null)
         {
@@ -288,7 +288,7 @@ public sealed class CartGrain(
                 "Prices rose since these lines were added; the cart shows the new prices.", [], changes));
         }
 
-        var store = await TransientReads.ReadAsync(() => GrainFactory.GetGrain<ISellerGrain>(sellerId).GetProfile());
+        var store = await GrainFactory.GetGrain<ISellerGrain>(sellerId).GetProfile();
         var lines = part.Select(x => new OrderLine(x.Line.ProductId, x.Line.Sku, x.Product.Title, x.Line.Quantity,
             VariantOf(x.Product, x.Line.Sku)!.Price)).ToList();
         var orderId = GrainKeys.DerivedId(GrainKeys.OrderPrefix, buyerId + "\n" + sellerId + "\n" + currency, request.IdempotencyKey);
@@ -360,7 +360,7 @@ public sealed class CartGrain(
     private async Task<Dictionary<string, ProductDetails>> ProductsAsync(IEnumerable<string> productIds)
     {
         var products = await Task.WhenAll(productIds.Distinct(StringComparer.Ordinal)
-            .Select(id => TransientReads.ReadAsync(() => GrainFactory.GetGrain<IProductGrain>(id).GetDetails())));
+            .Select(id => GrainFactory.GetGrain<IProductGrain>(id).GetDetails()));
         return products.OfType<ProductDetails>().ToDictionary(p => p.ProductId, StringComparer.Ordinal);
     }
 

@@ -207,7 +207,7 @@ public sealed partial class ProductGrain(
 
         // Check every SKU before changing any, so a refused request changes nothing in the usual case. Each inventory
         // grain still enforces its own rule atomically, in case a reservation lands in between.
-        var levels = await Task.WhenAll(items.Select(i => TransientReads.ReadAsync(() => Inventory(i.Sku).GetLevel())));
+        var levels = await Task.WhenAll(items.Select(i => Inventory(i.Sku).GetLevel()));
         var refused = items.Zip(levels).Where(p => p.First.OnHand < p.Second.Reserved).ToList();
         if (refused.Count > 0)
         {
@@ -237,11 +237,7 @@ public sealed partial class ProductGrain(
             throw DomainException.NotFound("The product");
         }
 
-        await TransientReads.ReadAsync(async () =>
-        {
-            await Store.AuthorizeCatalogWrite();
-            return true;
-        });
+        await Store.AuthorizeCatalogWrite();
         if (expectedVersion is { } expected && expected != state.State.Version)
         {
             throw new DomainException(
@@ -288,14 +284,14 @@ public sealed partial class ProductGrain(
 
     private async Task<ProductDetails> BuildDetailsAsync()
     {
-        var store = await TransientReads.ReadAsync(() => Store.GetProfile());
+        var store = await Store.GetProfile();
         return await BuildDetailsAsync(store?.Name ?? "", store?.Status ?? StoreStatus.Suspended);
     }
 
     private async Task<ProductDetails> BuildDetailsAsync(string sellerName, StoreStatus sellerStatus)
     {
         var s = state.State;
-        var levels = await Task.WhenAll(s.Variants.Select(v => TransientReads.ReadAsync(() => Inventory(v.Sku).GetLevel())));
+        var levels = await Task.WhenAll(s.Variants.Select(v => Inventory(v.Sku).GetLevel()));
         var variants = s.Variants
             .Select((v, i) => new VariantDetails(v.Sku, v.Options, v.Price ?? s.Price, Math.Max(0, levels[i].Available), levels[i].OnHand))
             .ToList();

@@ -140,7 +140,7 @@ public sealed class ProductQuestionsGrain(
     /// <summary>Questions are asked only about products the public can see; the store is learned from the product.</summary>
     private async Task RequireProductAsync()
     {
-        var product = await TransientReads.ReadAsync(() => GrainFactory.GetGrain<IProductGrain>(ProductId).GetDetails());
+        var product = await GrainFactory.GetGrain<IProductGrain>(ProductId).GetDetails();
         if (product is null || !product.IsPublic)
         {
             throw DomainException.NotFound("The product");

@@ -107,7 +107,7 @@ public sealed partial class ProductReviewsGrain(
             throw DomainException.Conflict("already-reviewed", "Every delivered order line of this product already has your review.");
         }
 
-        var product = await TransientReads.ReadAsync(() => GrainFactory.GetGrain<IProductGrain>(ProductId).GetDetails());
+        var product = await GrainFactory.GetGrain<IProductGrain>(ProductId).GetDetails();
         Data.SellerId = product?.SellerId ?? Data.SellerId;
         Data.ProductTitle = product?.Title ?? Data.ProductTitle;
         var review = new ReviewState

@@ -6,6 +6,7 @@ using Marketplace.Grains.Inventory;
 using Marketplace.Grains.Notifications;
 using Marketplace.Grains.Orders;
 using Marketplace.Grains.Realtime;
+using Marketplace.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -67,6 +68,8 @@ public static class SiloSetup
             silo.Configure<ClusterMembershipOptions>(membership);
         }
 
+        // Calls refused by a stopping or departed silo are sent again instead of failing the caller.
+        silo.AddOutgoingGrainCallFilter<RetryRejectedCalls>();
         if (settings.Dashboard)
         {
             silo.AddDashboard();

@@ -30,9 +30,15 @@ public static partial class OrleansClientSetup
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
             });
+            // A call whose silo dies while handling it gets no answer; only this timeout ends it. Requests here are
+            // interactive, so it is close to the failure-detection window rather than Orleans' 30 s default.
+            client.Configure<ClientMessagingOptions>(o =>
+                o.ResponseTimeout = configuration.GetValue("Orleans:ResponseTimeout", TimeSpan.FromSeconds(10)));
             // Notice new and departed silos quickly; the default refresh is a minute.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
 
+            // Calls refused by a stopping or departed silo are sent again instead of failing the request.
+            client.AddOutgoingGrainCallFilter<RetryRejectedCalls>();
             // The dashboard's pages are served here (admins only); its grains run on the silos.
             client.AddDashboard(o => o.HideTrace = true);
             if (TelemetrySetup.TracingEnabled(configuration))
