@@ -18,6 +18,14 @@ public sealed partial class RetryRejectedCalls(ILogger<RetryRejectedCalls> logge
 
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
+        // Only the marketplace's own grains: Orleans' system calls (membership probes, directory, dashboard) have
+        // their own failure handling, and a refused probe is itself the signal.
+        if (context.InterfaceMethod?.DeclaringType?.Namespace?.StartsWith("Marketplace.", StringComparison.Ordinal) != true)
+        {
+            await context.Invoke();
+            return;
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             try

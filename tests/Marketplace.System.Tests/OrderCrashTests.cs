@@ -20,68 +20,37 @@ namespace Marketplace.System.Tests;
 /// </summary>
 public sealed class OrderCrashTests(ITestOutputHelper output)
 {
-    private const string ClusterId = "order-crash-test";
     private const int Shoppers = 12;
     private const int Products = 4;
     private const int StockPerProduct = 500;
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(15);
-    private static readonly string[] Settled = ["paid", "shipped", "delivered", "rejected", "expired", "cancelled", "refunded"];
-    private static readonly object Address = new { name = "Ana Pérez", line1 = "Av. Providencia 1234", city = "Santiago", country = "CL" };
+    private static readonly string[] Settled = ProcessCluster.Settled;
+    private static readonly object Address = ProcessCluster.Address;
 
     [Fact]
     public async Task Killing_a_silo_and_restarting_postgres_under_checkout_load_keeps_every_invariant()
     {
         await using var database = await TestDatabase.CreateAsync("ordercrash");
-        var sandboxData = Path.Combine(Path.GetTempPath(), "marketplace-sandbox-" + Guid.NewGuid().ToString("N"));
-        await using var sandbox = ProcessHost.StartSandbox("sandbox", sandboxData, new Dictionary<string, string>(MarketplaceCluster.FastSandbox)
-        {
-            // Webhooks delivered twice and out of order now and then, as real providers do.
-            ["Sandbox__DuplicateRate"] = "0.2",
-            ["Sandbox__ReorderRate"] = "0.2",
-        });
-        await sandbox.WaitReadyAsync(StartTimeout);
-        var siloSettings = new Dictionary<string, string>
-        {
-            ["Payments__BaseUrl"] = sandbox.BaseAddress.ToString(),
-            ["Payments__ApiKey"] = TestSecrets.SandboxPaymentsApiKey,
-            ["Shipping__BaseUrl"] = sandbox.BaseAddress.ToString(),
-            ["Shipping__ApiKey"] = TestSecrets.SandboxShippingApiKey,
-            ["Orders__PaymentTimeout"] = PaymentTimeout.ToString(),
-            ["Orders__ConfirmationTimeout"] = PaymentTimeout.ToString(),
-            ["Orders__RetryDelay"] = "00:00:01",
-        };
-        var silos = Enumerable.Range(1, 3).Select(i => ProcessHost.StartSilo($"silo-{i}", database.ConnectionString, ClusterId, siloSettings)).ToList();
-        await using var web = ProcessHost.StartWebHost("web-1", database.ConnectionString, ClusterId, new Dictionary<string, string>
-        {
-            ["Payments__WebhookSecret"] = TestSecrets.SandboxPaymentsWebhookSecret,
-            ["Shipping__WebhookSecret"] = TestSecrets.SandboxShippingWebhookSecret,
-        });
-        try
-        {
-            foreach (var silo in silos)
+        await using var cluster = await ProcessCluster.StartAsync("ordercrash", database.ConnectionString,
+            new Dictionary<string, string>(MarketplaceCluster.FastSandbox)
             {
-                await silo.WaitReadyAsync(StartTimeout);
-            }
-
-            await web.WaitReadyAsync(StartTimeout);
-            await RunAsync(database, sandbox, silos, web, siloSettings);
-        }
-        finally
-        {
-            foreach (var silo in silos)
+                // Webhooks delivered twice and out of order now and then, as real providers do.
+                ["Sandbox__DuplicateRate"] = "0.2",
+                ["Sandbox__ReorderRate"] = "0.2",
+            },
+            new Dictionary<string, string>
             {
-                await silo.DisposeAsync();
-            }
-
-            if (Directory.Exists(sandboxData))
-            {
-                Directory.Delete(sandboxData, recursive: true);
-            }
-        }
+                ["Orders__PaymentTimeout"] = PaymentTimeout.ToString(),
+                ["Orders__ConfirmationTimeout"] = PaymentTimeout.ToString(),
+                ["Orders__RetryDelay"] = "00:00:01",
+            });
+        var silos = Enumerable.Range(1, 3).Select(i => cluster.StartSilo($"silo-{i}")).ToList();
+        var web = cluster.StartWebHost("web-1");
+        await ProcessCluster.WaitReadyAsync([.. silos, web]);
+        await RunAsync(database, cluster, silos, web);
     }
 
-    private async Task RunAsync(TestDatabase database, ProcessHost sandbox, List<ProcessHost> silos, ProcessHost web, Dictionary<string, string> siloSettings)
+    private async Task RunAsync(TestDatabase database, ProcessCluster cluster, List<ProcessHost> silos, ProcessHost web)
     {
         using var http = new HttpClient { BaseAddress = web.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var sellerId = await http.CreateStoreAsync("Café Ana");
@@ -114,9 +83,9 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
         await victim.KillAsync();
         output.WriteLine($"killed {victim.Name} (SIGKILL) after {counts.GetValueOrDefault("placed")} placed checkouts");
         await Task.Delay(TimeSpan.FromSeconds(2));
-        var replacement = ProcessHost.StartSilo("silo-4", database.ConnectionString, ClusterId, siloSettings);
+        var replacement = cluster.StartSilo("silo-4");
         silos.Add(replacement);
-        await replacement.WaitReadyAsync(StartTimeout);
+        await ProcessCluster.WaitReadyAsync(replacement);
         await Task.Delay(TimeSpan.FromSeconds(6));
         await TestEnvironment.RestartPostgresImmediatelyAsync();
         database.DataSource.Clear(); // this test's own pooled connections died with the server
@@ -187,7 +156,7 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
         var payments = await PaymentsAsync(database);
         using var providers = new ServiceCollection().AddSandboxPayments(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Payments:BaseUrl"] = sandbox.BaseAddress.ToString(),
+            ["Payments:BaseUrl"] = cluster.Sandbox.BaseAddress.ToString(),
             ["Payments:ApiKey"] = TestSecrets.SandboxPaymentsApiKey,
         }).Build()).BuildServiceProvider();
         var gateway = providers.GetRequiredService<IPaymentGateway>();

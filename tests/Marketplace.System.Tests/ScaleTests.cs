@@ -16,73 +16,31 @@ namespace Marketplace.System.Tests;
 /// </summary>
 public sealed class ScaleTests(ITestOutputHelper output)
 {
-    private const string ClusterId = "scale-test";
     private const int Shoppers = 8;
     private const int Products = 6;
     private const int StockPerProduct = 100_000;
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(10);
-    private static readonly string[] Settled = ["paid", "shipped", "delivered", "rejected", "expired", "cancelled", "refunded"];
-    private static readonly object Address = new { name = "Ana Pérez", line1 = "Av. Providencia 1234", city = "Santiago", country = "CL" };
+    private static readonly string[] Settled = ProcessCluster.Settled;
+    private static readonly object Address = ProcessCluster.Address;
 
     [Fact]
     public async Task Silos_join_leave_and_die_under_traffic_without_losing_requests_or_data()
     {
         await using var database = await TestDatabase.CreateAsync("scale");
-        var sandboxData = Path.Combine(Path.GetTempPath(), "marketplace-sandbox-" + Guid.NewGuid().ToString("N"));
-        await using var sandbox = ProcessHost.StartSandbox("sandbox", sandboxData, MarketplaceCluster.FastSandbox);
-        await sandbox.WaitReadyAsync(StartTimeout);
-        var siloSettings = new Dictionary<string, string>
-        {
-            ["Payments__BaseUrl"] = sandbox.BaseAddress.ToString(),
-            ["Payments__ApiKey"] = TestSecrets.SandboxPaymentsApiKey,
-            ["Shipping__BaseUrl"] = sandbox.BaseAddress.ToString(),
-            ["Shipping__ApiKey"] = TestSecrets.SandboxShippingApiKey,
-            ["Orders__PaymentTimeout"] = PaymentTimeout.ToString(),
-        };
-        var silos = new List<ProcessHost>
-        {
-            ProcessHost.StartSilo("silo-1", database.ConnectionString, ClusterId, siloSettings),
-            ProcessHost.StartSilo("silo-2", database.ConnectionString, ClusterId, siloSettings),
-        };
-        await using var web = ProcessHost.StartWebHost("web-1", database.ConnectionString, ClusterId, new Dictionary<string, string>
+        await using var cluster = await ProcessCluster.StartAsync("scale", database.ConnectionString,
+            siloSettings: new Dictionary<string, string> { ["Orders__PaymentTimeout"] = PaymentTimeout.ToString() });
+        var silos = new List<ProcessHost> { cluster.StartSilo("silo-1"), cluster.StartSilo("silo-2") };
+        var web = cluster.StartWebHost("web-1", new Dictionary<string, string>
         {
             ["MARKETPLACE_ADMIN_EMAIL"] = TestSecrets.AdminEmail,
             ["MARKETPLACE_ADMIN_PASSWORD"] = TestSecrets.AdminPassword,
             ["Auth__RequireTwoFactorForAdmins"] = "false",
         });
-        try
-        {
-            foreach (var silo in silos)
-            {
-                await silo.WaitReadyAsync(StartTimeout);
-            }
-
-            await web.WaitReadyAsync(StartTimeout);
-            await RunAsync(database, silos, web, siloSettings);
-        }
-        finally
-        {
-            foreach (var silo in silos)
-            {
-                await silo.DisposeAsync();
-            }
-
-            // Each process's log, for reading after a failure.
-            var logs = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, ".test-data", "logs")).FullName;
-            foreach (var process in silos.Append(web))
-            {
-                await File.WriteAllTextAsync(Path.Combine(logs, $"scale-{process.Name}.log"), process.Output);
-            }
-
-            if (Directory.Exists(sandboxData))
-            {
-                Directory.Delete(sandboxData, recursive: true);
-            }
-        }
+        await ProcessCluster.WaitReadyAsync([.. silos, web]);
+        await RunAsync(database, cluster, silos, web);
     }
 
-    private async Task RunAsync(TestDatabase database, List<ProcessHost> silos, ProcessHost web, Dictionary<string, string> siloSettings)
+    private async Task RunAsync(TestDatabase database, ProcessCluster cluster, List<ProcessHost> silos, ProcessHost web)
     {
         using var http = new HttpClient { BaseAddress = web.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var sellerId = await http.CreateStoreAsync("Café Ana");
@@ -114,13 +72,13 @@ public sealed class ScaleTests(ITestOutputHelper output)
 
         // Scale out: a third silo joins and takes new activations.
         traffic.Step = "3rd silo joins";
-        var third = ProcessHost.StartSilo("silo-3", database.ConnectionString, ClusterId, siloSettings);
+        var third = cluster.StartSilo("silo-3");
         silos.Add(third);
-        await third.WaitReadyAsync(StartTimeout);
+        await ProcessCluster.WaitReadyAsync(third);
         await Task.Delay(TimeSpan.FromSeconds(8));
-        var cluster = await ClusterAsync(http, admin);
-        var joined = cluster.Single(s => s.Name == "silo-3");
-        output.WriteLine($"after the join: {string.Join(", ", cluster.Select(s => $"{s.Name} {s.Status} {s.Activations} activations"))}");
+        var members = await ClusterAsync(http, admin);
+        var joined = members.Single(s => s.Name == "silo-3");
+        output.WriteLine($"after the join: {string.Join(", ", members.Select(s => $"{s.Name} {s.Status} {s.Activations} activations"))}");
         Assert.Equal("active", joined.Status);
         Assert.True(joined.Activations > 0, "the new silo received no activations");
 
@@ -165,7 +123,8 @@ public sealed class ScaleTests(ITestOutputHelper output)
         Assert.True(traffic.Sent("after recovery") > 20, "traffic did not resume after the kill");
 
         // The silo's own figures: served in Prometheus text with the business counters.
-        var metrics = await new HttpClient().GetStringAsync(new Uri(third.BaseAddress, "/metrics"));
+        using var scraper = new HttpClient();
+        var metrics = await scraper.GetStringAsync(new Uri(third.BaseAddress, "/metrics"));
         Assert.Matches(@"(?m)^marketplace_checkouts_total\{[^}]*outcome=""placed""[^}]*\} [1-9]", metrics);
         Assert.Matches(@"(?m)^orleans_[a-z_]+", metrics);
 

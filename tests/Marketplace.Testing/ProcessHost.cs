@@ -202,6 +202,7 @@ public sealed class ProcessHost : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Orleans.Runtime.MembershipService"] = "Information";
+        info.Environment["Logging__LogLevel__Marketplace.ServiceDefaults.RetryRejectedCalls"] = "Information";
         foreach (var (key, value) in environment)
         {
             info.Environment[key] = value;

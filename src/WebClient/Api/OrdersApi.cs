@@ -81,7 +81,7 @@ public static class OrdersApi
 {
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/cart/checkout", Checkout).WithTags("Orders").WithName("Checkout")
+        routes.MapPost("/cart/checkout", Checkout).IdempotentWithKey().WithTags("Orders").WithName("Checkout")
             .WithSummary("Turn the cart (or one store's part) into one order per store; needs an Idempotency-Key header");
         var orders = routes.MapGroup("/orders").WithTags("Orders");
         orders.MapGet("/", List).WithName("ListMyOrders").WithSummary("The caller's orders as a buyer, newest first");

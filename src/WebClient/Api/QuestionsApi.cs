@@ -35,7 +35,7 @@ public static class QuestionsApi
         var product = routes.MapGroup("/products/{productId}/questions").WithTags("Questions");
         product.MapGet("/", List).AllowAnonymous().WithName("ListQuestions")
             .WithSummary("Answered questions about the product, plus the caller's own pending ones (the store sees all)");
-        product.MapPost("/", Ask).WithMetadata(RateLimits.QuestionCategory).WithName("AskQuestion")
+        product.MapPost("/", Ask).IdempotentWithKey().WithMetadata(RateLimits.QuestionCategory).WithName("AskQuestion")
             .WithSummary("Ask the store a question; it is notified at once");
         var question = routes.MapGroup("/questions/{questionId}").WithTags("Questions").RequireAuthorization(AuthorizationSetup.SellerPolicy);
         question.MapPost("/answer", Answer).WithName("AnswerQuestion").WithSummary("The store answers; the asker is notified");

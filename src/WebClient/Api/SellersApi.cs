@@ -14,7 +14,7 @@ public static class SellersApi
     {
         var group = routes.MapGroup("/sellers").WithTags("Stores");
 
-        group.MapPost("/", CreateStore)
+        group.MapPost("/", CreateStore).IdempotentWithKey()
             .WithName("CreateStore")
             .WithSummary("Create an unclaimed store (admins; sellers get theirs at registration)")
             .WithDescription("Accepts an Idempotency-Key header: repeating the request with the same key answers the same store.")
@@ -25,7 +25,7 @@ public static class SellersApi
             .RequireAuthorization(AuthorizationSetup.SellerPolicy);
         group.MapGet("/{sellerId}/products", ListProducts).WithName("ListStoreProducts")
             .WithSummary("The store's published products, newest first").AllowAnonymous().RequireCors(PublicApi.CorsPolicy);
-        group.MapPost("/{sellerId}/products", CreateProduct)
+        group.MapPost("/{sellerId}/products", CreateProduct).IdempotentWithKey()
             .WithName("CreateProduct")
             .WithSummary("Create a product with its variants and initial stock")
             .WithDescription("Accepts an Idempotency-Key header: repeating the request with the same key answers the same product.")

@@ -1,20 +1,36 @@
 namespace Marketplace.WebClient.Infrastructure;
 
 /// <summary>
-/// Retries a read that hit a transient cluster failure: a silo leaving (scale-in, rolling update) can fail the calls in
-/// flight to its grains, and the next attempt activates them elsewhere. Only GET requests are retried; they change
-/// nothing, so repeating them is always safe. Writes report 503 and rely on their own idempotency for the client's retry.
+/// Asks the cluster again when a request's grain call timed out or met another transient failure, where asking again
+/// cannot do anything twice: GET requests, and creates that carry an Idempotency-Key on endpoints marked
+/// <see cref="IdempotentByKey"/> (the grain answers a repeated key with what the first attempt did, or finishes it).
+/// A call in flight to a silo that stops or dies can be lost without an answer; the retry reaches the grain where it
+/// lives now. Other writes report 503 and leave the decision to the client. (Calls the cluster refused outright are
+/// already sent again one level down, by the grain call filter.)
 /// </summary>
 public static class TransientReadRetry
 {
     private static readonly TimeSpan[] Delays = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400)];
+
+    /// <summary>Endpoint metadata: with an Idempotency-Key the request may be repeated with no second effect.</summary>
+    public sealed class IdempotentByKey
+    {
+        public static readonly IdempotentByKey Instance = new();
+
+        private IdempotentByKey()
+        {
+        }
+    }
+
+    public static TBuilder IdempotentWithKey<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(IdempotentByKey.Instance);
 
     public static TBuilder RetryTransientReads<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            if (!HttpMethods.IsGet(http.Request.Method))
+            if (!Repeatable(http))
             {
                 return await next(context);
             }
@@ -31,6 +47,10 @@ public static class TransientReadRetry
                 }
             }
         });
+
+    private static bool Repeatable(HttpContext http) =>
+        HttpMethods.IsGet(http.Request.Method)
+        || (http.GetEndpoint()?.Metadata.GetMetadata<IdempotentByKey>() is not null && http.Request.Headers.ContainsKey(Idempotency.HeaderName));
 
     private static bool IsTransient(Exception e) =>
         e is OrleansException or TimeoutException || e is DomainException { Kind: DomainErrorKind.Unavailable };

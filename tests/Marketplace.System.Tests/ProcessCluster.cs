@@ -1,0 +1,114 @@
+using Marketplace.Testing;
+
+namespace Marketplace.System.Tests;
+
+/// <summary>
+/// The processes of a system test: the payment and shipping sandbox (with a journal folder of its own), silo processes
+/// that use it as their providers, and web hosts. Disposing kills what still runs, keeps every process's log under
+/// <c>.test-data/logs/</c> for reading after a failure, and removes the sandbox's folder.
+/// </summary>
+internal sealed class ProcessCluster : IAsyncDisposable
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>Order statuses nothing moves on from by itself.</summary>
+    public static readonly string[] Settled = ["paid", "shipped", "delivered", "rejected", "expired", "cancelled", "refunded"];
+
+    public static readonly object Address = new { name = "Ana Pérez", line1 = "Av. Providencia 1234", city = "Santiago", country = "CL" };
+
+    private readonly string sandboxData = Path.Combine(Path.GetTempPath(), "marketplace-sandbox-" + Guid.NewGuid().ToString("N"));
+    private readonly List<ProcessHost> processes = [];
+    private readonly string name;
+    private readonly string clusterId;
+    private readonly string connectionString;
+    private readonly IReadOnlyDictionary<string, string> siloSettings;
+
+    private ProcessCluster(string name, string connectionString, IReadOnlyDictionary<string, string> sandboxSettings, IReadOnlyDictionary<string, string>? siloSettings)
+    {
+        this.name = name;
+        clusterId = name + "-test";
+        this.connectionString = connectionString;
+        Sandbox = ProcessHost.StartSandbox("sandbox", sandboxData, sandboxSettings);
+        processes.Add(Sandbox);
+        var settings = new Dictionary<string, string>
+        {
+            ["Payments__BaseUrl"] = Sandbox.BaseAddress.ToString(),
+            ["Payments__ApiKey"] = TestSecrets.SandboxPaymentsApiKey,
+            ["Shipping__BaseUrl"] = Sandbox.BaseAddress.ToString(),
+            ["Shipping__ApiKey"] = TestSecrets.SandboxShippingApiKey,
+        };
+        foreach (var (key, value) in siloSettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        this.siloSettings = settings;
+    }
+
+    public ProcessHost Sandbox { get; }
+
+    /// <summary>Starts the sandbox and waits until it is ready; <paramref name="siloSettings"/> are added to every silo's.</summary>
+    public static async Task<ProcessCluster> StartAsync(string name, string connectionString,
+        IReadOnlyDictionary<string, string>? sandboxSettings = null, IReadOnlyDictionary<string, string>? siloSettings = null)
+    {
+        var cluster = new ProcessCluster(name, connectionString, sandboxSettings ?? MarketplaceCluster.FastSandbox, siloSettings);
+        try
+        {
+            await cluster.Sandbox.WaitReadyAsync(StartTimeout);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts a silo process (not waiting for it).</summary>
+    public ProcessHost StartSilo(string siloName) => Track(ProcessHost.StartSilo(siloName, connectionString, clusterId, siloSettings));
+
+    /// <summary>Starts a web host process (not waiting for it) that checks the sandbox's webhooks.</summary>
+    public ProcessHost StartWebHost(string hostName, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var all = new Dictionary<string, string>
+        {
+            ["Payments__WebhookSecret"] = TestSecrets.SandboxPaymentsWebhookSecret,
+            ["Shipping__WebhookSecret"] = TestSecrets.SandboxShippingWebhookSecret,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        return Track(ProcessHost.StartWebHost(hostName, connectionString, clusterId, all));
+    }
+
+    public static async Task WaitReadyAsync(params IEnumerable<ProcessHost> hosts)
+    {
+        foreach (var host in hosts)
+        {
+            await host.WaitReadyAsync(StartTimeout);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var logs = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, ".test-data", "logs")).FullName;
+        foreach (var process in processes)
+        {
+            await process.DisposeAsync();
+            await File.WriteAllTextAsync(Path.Combine(logs, $"{name}-{process.Name}.log"), process.Output);
+        }
+
+        if (Directory.Exists(sandboxData))
+        {
+            Directory.Delete(sandboxData, recursive: true);
+        }
+    }
+
+    private ProcessHost Track(ProcessHost process)
+    {
+        processes.Add(process);
+        return process;
+    }
+}
