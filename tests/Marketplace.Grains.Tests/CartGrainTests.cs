@@ -35,6 +35,20 @@ public sealed class CartGrainTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task An_addition_asked_again_with_its_operation_id_adds_nothing_twice()
+    {
+        var (coffee, _) = await ProductAsync("Café Ana");
+        var (cart, _) = Shopper();
+
+        await cart.AddItem(coffee, "CAFE-250", 2, "op-1");
+        var repeated = await cart.AddItem(coffee, "CAFE-250", 2, "op-1");
+        Assert.Equal(2, repeated.Items);
+        Assert.Equal(3, (await cart.AddItem(coffee, "CAFE-250", 1, "op-2")).Items);
+        Assert.Equal(4, (await cart.AddItem(coffee, "CAFE-250", 1)).Items);
+        Assert.Equal(5, (await cart.AddItem(coffee, "CAFE-250", 1)).Items);
+    }
+
+    [Fact]
     public async Task A_price_change_shows_the_old_and_the_new_price_and_a_product_taken_down_is_not_purchasable()
     {
         var (productId, owner) = await ProductAsync("Café Ana");

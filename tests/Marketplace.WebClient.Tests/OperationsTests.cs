@@ -1,6 +1,13 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Marketplace.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Marketplace.WebClient.Tests;
 
@@ -98,6 +105,32 @@ public sealed class OperationsTests(OrdersWebFixture fixture)
         Assert.Contains("expires=Thu, 01 Jan 1970", Assert.Single(closed.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task With_a_collector_named_a_request_is_traced_through_its_grain_calls_and_exported_by_otlp()
+    {
+        await using var collector = await OtlpCollector.StartAsync();
+        await using var host = new WebHostFactory(fixture, new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.BaseUrl,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+        });
+        using var seller = fixture.CreateClient();
+        var productId = await seller.CreateProductAsync(await seller.CreateStoreAsync());
+        using var http = host.CreateClient();
+        var traceId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/products/{productId}");
+        request.Headers.Add("traceparent", $"00-{traceId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-01");
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
+
+        // OTLP carries ids as raw bytes and names as UTF-8: the request's span and the grain call's span, in that trace.
+        var exported = await collector.WaitForAsync(body => body.AsSpan().IndexOf(Convert.FromHexString(traceId)) >= 0
+            && Encoding.UTF8.GetString(body).Contains("IProductGrain", StringComparison.Ordinal));
+        var text = Encoding.UTF8.GetString(exported);
+        Assert.Contains("/api/products/{productId}", text, StringComparison.Ordinal);
+        Assert.Contains("marketplace-web", text, StringComparison.Ordinal);
+    }
+
     private static Task<HttpResponseMessage> WithCookie(HttpClient http, string path, string cookie)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -112,3 +145,52 @@ public sealed class OperationsTests(OrdersWebFixture fixture)
         return http;
     }
 }
+
+/// <summary>An OTLP/HTTP endpoint in the test process that keeps every trace export it receives, byte for byte.</summary>
+internal sealed class OtlpCollector : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly ConcurrentQueue<byte[]> exports = new();
+
+    private OtlpCollector(WebApplication app) => this.app = app;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public static async Task<OtlpCollector> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var collector = new OtlpCollector(app);
+        app.MapPost("/v1/traces", async (HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            collector.exports.Enqueue(body.ToArray());
+            return Results.Ok();
+        });
+        await app.StartAsync();
+        collector.BaseUrl = app.Urls.Single();
+        return collector;
+    }
+
+    public async Task<byte[]> WaitForAsync(Func<byte[], bool> match)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (exports.FirstOrDefault(match) is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"No matching trace export among {exports.Count} received.");
+    }
+
+    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+}
+

@@ -47,9 +47,12 @@ public interface ICartGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<CartView> Get();
 
-    /// <summary>Adds units of a published product's SKU (summed with a line already there, at most the line limit).</summary>
+    /// <summary>
+    /// Adds units of a published product's SKU (summed with a line already there, at most the line limit). A repeated
+    /// <paramref name="operationId"/> (a caller asking again after a lost answer) adds nothing a second time.
+    /// </summary>
     [Alias("AddItem")]
-    Task<CartView> AddItem(string productId, string sku, int quantity);
+    Task<CartView> AddItem(string productId, string sku, int quantity, string? operationId = null);
 
     /// <summary>Sets a line's quantity; 404 when the cart has no such line.</summary>
     [Alias("SetQuantity")]

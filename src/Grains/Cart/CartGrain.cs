@@ -19,6 +19,9 @@ public sealed class CartState
 
     /// <summary>The latest checkouts by Idempotency-Key (most recent last), answered again on a replay.</summary>
     public List<CheckoutRecord> Checkouts { get; set; } = [];
+
+    /// <summary>Operation ids of the latest additions (most recent last), so an addition asked again adds nothing.</summary>
+    public List<string> RecentAdds { get; set; } = [];
 }
 
 public sealed class CheckoutRecord
@@ -61,6 +64,7 @@ public sealed class CartGrain(
     public const int MaxQuantity = 999;
     public const int MaxLines = 100;
     public const int CheckoutMemory = 50;
+    public const int AddMemory = 20;
 
     private bool unannounced;
 
@@ -70,10 +74,15 @@ public sealed class CartGrain(
         return await ViewAsync();
     }
 
-    public async Task<CartView> AddItem(string productId, string sku, int quantity)
+    public async Task<CartView> AddItem(string productId, string sku, int quantity, string? operationId = null)
     {
         RequireOwner();
         RequireQuantity(quantity);
+        if (operationId is not null && state.State.RecentAdds.Contains(operationId, StringComparer.Ordinal))
+        {
+            return await ViewAsync();
+        }
+
         var product = await GrainFactory.GetGrain<IProductGrain>(productId).GetDetails();
         var variant = VariantOf(product, sku);
         if (product is null || variant is null)
@@ -104,6 +113,15 @@ public sealed class CartGrain(
         line.PriceWhenAdded = variant.Price;
         line.Currency = product.Currency;
         line.ProductVersion = product.Version;
+        if (operationId is not null)
+        {
+            state.State.RecentAdds.Add(operationId);
+            if (state.State.RecentAdds.Count > AddMemory)
+            {
+                state.State.RecentAdds.RemoveRange(0, state.State.RecentAdds.Count - AddMemory);
+            }
+        }
+
         await SaveAsync();
         return Announce(await ViewAsync());
     }

@@ -64,7 +64,7 @@ public static class CartApi
     {
         var cart = routes.MapGroup("/cart").WithTags("Cart").RequireAuthorization(AuthorizationSetup.VisitorPolicy);
         cart.MapGet("/", Get).WithName("GetCart").WithSummary("The caller's cart, grouped by store, with current prices");
-        cart.MapPost("/items", Add).WithName("AddCartItem")
+        cart.MapPost("/items", Add).RepeatableWrite().WithName("AddCartItem")
             .WithSummary("Add units of a product's SKU (summed with a line already in the cart, at most 999)");
         cart.MapPatch("/items/{productId}/{sku}", SetQuantity).WithName("SetCartItemQuantity").WithSummary("Set a line's quantity (1-999)");
         cart.MapDelete("/items/{productId}/{sku}", Remove).WithName("RemoveCartItem").WithSummary("Remove a line");
@@ -79,14 +79,16 @@ public static class CartApi
     private static async Task<Ok<CartResponse>> Get(ClaimsPrincipal user, IGrainFactory grains) =>
         TypedResults.Ok(CartResponse.From(await CartOf(user, grains).Get()));
 
-    private static async Task<Results<Ok<CartResponse>, ProblemHttpResult>> Add(CartItemRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<CartResponse>, ProblemHttpResult>> Add(
+        CartItemRequest request, ClaimsPrincipal user, IGrainFactory grains, HttpContext http)
     {
         if (!GrainKeys.IsProductId(request.ProductId))
         {
             return ApiProblems.NotFound("The product");
         }
 
-        return TypedResults.Ok(CartResponse.From(await CartOf(user, grains).AddItem(request.ProductId!, request.Sku!, request.Quantity!.Value)));
+        return TypedResults.Ok(CartResponse.From(await CartOf(user, grains).AddItem(
+            request.ProductId!, request.Sku!, request.Quantity!.Value, TransientReadRetry.OperationId(http))));
     }
 
     private static async Task<Results<Ok<CartResponse>, ProblemHttpResult>> SetQuantity(

@@ -2,8 +2,9 @@ namespace Marketplace.WebClient.Infrastructure;
 
 /// <summary>
 /// Asks the cluster again when a request's grain call timed out or met another transient failure, where asking again
-/// cannot do anything twice: GET requests, and creates that carry an Idempotency-Key on endpoints marked
-/// <see cref="IdempotentByKey"/> (the grain answers a repeated key with what the first attempt did, or finishes it).
+/// cannot do anything twice: GET requests, creates that carry an Idempotency-Key on endpoints marked
+/// <see cref="IdempotentByKey"/> (the grain answers a repeated key with what the first attempt did, or finishes it),
+/// and writes marked <see cref="Repeatable"/>, whose grain is given the request's <see cref="OperationId"/>.
 /// A call in flight to a silo that stops or dies can be lost without an answer; the retry reaches the grain where it
 /// lives now. Other writes report 503 and leave the decision to the client. (Calls the cluster refused outright are
 /// already sent again one level down, by the grain call filter.)
@@ -22,15 +23,42 @@ public static class TransientReadRetry
         }
     }
 
+    /// <summary>Endpoint metadata: the handler passes <see cref="OperationId"/> to a grain that ignores a repeat.</summary>
+    public sealed class Repeatable
+    {
+        public static readonly Repeatable Instance = new();
+
+        private Repeatable()
+        {
+        }
+    }
+
     public static TBuilder IdempotentWithKey<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(IdempotentByKey.Instance);
+
+    public static TBuilder RepeatableWrite<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(Repeatable.Instance);
+
+    /// <summary>One id per HTTP request, the same for every attempt this filter makes, for grains to recognise a repeat.</summary>
+    public static string OperationId(HttpContext http)
+    {
+        const string key = "mk.operation";
+        if (http.Items.TryGetValue(key, out var id) && id is string known)
+        {
+            return known;
+        }
+
+        var created = Guid.NewGuid().ToString("N");
+        http.Items[key] = created;
+        return created;
+    }
 
     public static TBuilder RetryTransientReads<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            if (!Repeatable(http))
+            if (!CanRepeat(http))
             {
                 return await next(context);
             }
@@ -48,8 +76,9 @@ public static class TransientReadRetry
             }
         });
 
-    private static bool Repeatable(HttpContext http) =>
+    private static bool CanRepeat(HttpContext http) =>
         HttpMethods.IsGet(http.Request.Method)
+        || http.GetEndpoint()?.Metadata.GetMetadata<Repeatable>() is not null
         || (http.GetEndpoint()?.Metadata.GetMetadata<IdempotentByKey>() is not null && http.Request.Headers.ContainsKey(Idempotency.HeaderName));
 
     private static bool IsTransient(Exception e) =>
