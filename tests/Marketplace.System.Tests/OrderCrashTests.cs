@@ -53,24 +53,7 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
     private async Task RunAsync(TestDatabase database, ProcessCluster cluster, List<ProcessHost> silos, ProcessHost web)
     {
         using var http = new HttpClient { BaseAddress = web.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        var sellerId = await http.CreateStoreAsync("Café Ana");
-        (await http.PutAsJsonAsync($"/api/sellers/{sellerId}", new { name = "Café Ana", requiresConfirmation = false })).EnsureSuccessStatusCode();
-        var products = new List<string>();
-        for (var i = 0; i < Products; i++)
-        {
-            products.Add(await http.CreateProductAsync(sellerId, new
-            {
-                title = $"Café {i}", category = "coffee", currency = "CLP", price = 5000 + i, status = "published",
-                variants = new object[] { new { sku = "A", stock = StockPerProduct } },
-            }));
-        }
-
-        http.UseToken(null);
-        var tokens = new List<string>();
-        for (var i = 0; i < Shoppers; i++)
-        {
-            tokens.Add((await http.RegisterAsync()).AccessToken);
-        }
+        var (products, tokens) = await ProcessCluster.OpenShopAsync(http, Products, StockPerProduct, Shoppers);
 
         // Every checkout answered 2xx, by key, with the orders it created.
         var checkouts = new ConcurrentDictionary<string, (string Token, string Body)>();

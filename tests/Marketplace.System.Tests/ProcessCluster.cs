@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Marketplace.Testing;
 
 namespace Marketplace.System.Tests;
@@ -81,6 +82,34 @@ internal sealed class ProcessCluster : IAsyncDisposable
         }
 
         return Track(ProcessHost.StartWebHost(hostName, connectionString, clusterId, all));
+    }
+
+    /// <summary>
+    /// A store that needs no confirmation with <paramref name="products"/> published products of one SKU "A" each, and
+    /// <paramref name="shoppers"/> shopper accounts; answers the product ids and the shoppers' access tokens.
+    /// </summary>
+    public static async Task<(List<string> Products, List<string> Tokens)> OpenShopAsync(HttpClient http, int products, int stock, int shoppers)
+    {
+        var sellerId = await http.CreateStoreAsync("Café Ana");
+        (await http.PutAsJsonAsync($"/api/sellers/{sellerId}", new { name = "Café Ana", requiresConfirmation = false })).EnsureSuccessStatusCode();
+        var productIds = new List<string>();
+        for (var i = 0; i < products; i++)
+        {
+            productIds.Add(await http.CreateProductAsync(sellerId, new
+            {
+                title = $"Café {i}", category = "coffee", currency = "CLP", price = 5000 + i, status = "published",
+                variants = new object[] { new { sku = "A", stock } },
+            }));
+        }
+
+        http.UseToken(null);
+        var tokens = new List<string>();
+        for (var i = 0; i < shoppers; i++)
+        {
+            tokens.Add((await http.RegisterAsync()).AccessToken);
+        }
+
+        return (productIds, tokens);
     }
 
     public static async Task WaitReadyAsync(params IEnumerable<ProcessHost> hosts)

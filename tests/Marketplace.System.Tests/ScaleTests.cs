@@ -43,24 +43,7 @@ public sealed class ScaleTests(ITestOutputHelper output)
     private async Task RunAsync(TestDatabase database, ProcessCluster cluster, List<ProcessHost> silos, ProcessHost web)
     {
         using var http = new HttpClient { BaseAddress = web.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        var sellerId = await http.CreateStoreAsync("Café Ana");
-        (await http.PutAsJsonAsync($"/api/sellers/{sellerId}", new { name = "Café Ana", requiresConfirmation = false })).EnsureSuccessStatusCode();
-        var products = new List<string>();
-        for (var i = 0; i < Products; i++)
-        {
-            products.Add(await http.CreateProductAsync(sellerId, new
-            {
-                title = $"Café {i}", category = "coffee", currency = "CLP", price = 5000 + i, status = "published",
-                variants = new object[] { new { sku = "A", stock = StockPerProduct } },
-            }));
-        }
-
-        http.UseToken(null);
-        var tokens = new List<string>();
-        for (var i = 0; i < Shoppers; i++)
-        {
-            tokens.Add((await http.RegisterAsync()).AccessToken);
-        }
+        var (products, tokens) = await ProcessCluster.OpenShopAsync(http, Products, StockPerProduct, Shoppers);
 
         var admin = await http.LoginAsync(TestSecrets.AdminEmail, TestSecrets.AdminPassword);
         var traffic = new Traffic();
