@@ -49,6 +49,48 @@ public sealed class ProcessTests
     }
 
     [Fact]
+    public async Task Asked_for_json_logs_each_line_is_a_json_object_and_a_request_logs_its_trace_id()
+    {
+        await using var database = await TestDatabase.CreateAsync("jsonlogs");
+        const string ClusterId = "json-logs-test";
+        var json = new Dictionary<string, string>
+        {
+            ["Logging__Format"] = "json",
+            ["Logging__LogLevel__Microsoft.AspNetCore.Routing.EndpointMiddleware"] = "Information",
+        };
+        await using var silo = ProcessHost.StartSilo("silo-1", database.ConnectionString, ClusterId, json);
+        await silo.WaitReadyAsync(StartTimeout);
+        await using var web = ProcessHost.StartWebHost("web-1", database.ConnectionString, ClusterId, json);
+        await web.WaitReadyAsync(StartTimeout);
+
+        var traceId = Convert.ToHexStringLower(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        using var http = new HttpClient { BaseAddress = web.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/search?q=cafe");
+        request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
+
+        string[] lines = [];
+        for (var wait = 0; wait < 50 && !lines.Any(l => l.Contains(traceId, StringComparison.Ordinal)); wait++)
+        {
+            await Task.Delay(100);
+            lines = web.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+
+        foreach (var process in new[] { silo, web })
+        {
+            var output = process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            Assert.NotEmpty(output);
+            Assert.All(output, line => Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(line).RootElement.ValueKind));
+        }
+
+        var logged = JsonDocument.Parse(Assert.Single(lines, l => l.Contains(traceId, StringComparison.Ordinal)
+            && l.Contains("EndpointMiddleware", StringComparison.Ordinal) && l.Contains("Executing", StringComparison.Ordinal))).RootElement;
+        Assert.Equal("Information", logged.GetProperty("LogLevel").GetString());
+        Assert.Contains(logged.GetProperty("Scopes").EnumerateArray(),
+            scope => scope.TryGetProperty("TraceId", out var id) && id.GetString() == traceId);
+    }
+
+    [Fact]
     public async Task Two_silos_join_and_requests_keep_working_when_one_is_stopped_with_sigterm()
     {
         await using var database = await TestDatabase.CreateAsync("twosilos");
