@@ -41,7 +41,7 @@ public sealed partial class RetryRejectedCalls(ILogger<RetryRejectedCalls> logge
         }
     }
 
-    public static bool IsRejection(Exception e) => e is OrleansMessageRejectionException or SiloUnavailableException or GatewayTooBusyException;
+    private static bool IsRejection(Exception e) => e is OrleansMessageRejectionException or SiloUnavailableException or GatewayTooBusyException;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Interface}.{Method} was refused by the cluster ({Reason}); sending it again (retry {Attempt})")]
     private static partial void LogRetry(ILogger logger, string @interface, string method, string reason, int attempt);

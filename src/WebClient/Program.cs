@@ -77,7 +77,7 @@ app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference("/docs", o => o.WithTitle("Marketplace API")).AllowAnonymous();
 
 // Secure by default: an API endpoint that says nothing else needs a signed-in account (public reads opt out).
-var api = app.MapGroup("/api").RequireAuthorization(AuthorizationSetup.UserPolicy).RetryTransientReads();
+var api = app.MapGroup("/api").RequireAuthorization(AuthorizationSetup.UserPolicy).RetryTransientFailures();
 api.MapAccountsApi();
 api.MapSellersApi();
 api.MapProductsApi();
@@ -92,7 +92,7 @@ app.MapGroup("/api").MapWebhooksApi();
 // Partner systems authenticate with API keys, not user tokens.
 app.MapGroup("/api").MapIntegrationsApi();
 // Guests have carts too: the cart group asks for any token, not for an account.
-app.MapGroup("/api").RetryTransientReads().MapCartApi();
+app.MapGroup("/api").RetryTransientFailures().MapCartApi();
 
 app.MapMarketHub();
 app.MapMediaApi();

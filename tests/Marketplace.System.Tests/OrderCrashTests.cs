@@ -24,8 +24,6 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
     private const int Products = 4;
     private const int StockPerProduct = 500;
     private static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(15);
-    private static readonly string[] Settled = ProcessCluster.Settled;
-    private static readonly object Address = ProcessCluster.Address;
 
     [Fact]
     public async Task Killing_a_silo_and_restarting_postgres_under_checkout_load_keeps_every_invariant()
@@ -92,12 +90,12 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromSeconds(2));
             unsettled = orderIds.Count - (int)await database.ScalarAsync<long>(
                 "SELECT count(*) FROM order_listings WHERE order_id = ANY(@ids) AND status = ANY(@settled)",
-                ("ids", orderIds.ToArray()), ("settled", Settled));
+                ("ids", orderIds.ToArray()), ("settled", ProcessCluster.Settled));
         }
 
         Assert.True(unsettled == 0, $"{unsettled} of {orderIds.Count} answered orders did not settle: " + await database.ScalarAsync<string>(
             "SELECT string_agg(order_id || ' ' || status, ', ') FROM order_listings WHERE order_id = ANY(@ids) AND NOT status = ANY(@settled)",
-            ("ids", orderIds.ToArray()), ("settled", Settled)));
+            ("ids", orderIds.ToArray()), ("settled", ProcessCluster.Settled)));
 
         // §4.2 through the API as well: each buyer sees its orders finished.
         var byApi = 0;
@@ -107,7 +105,7 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
             {
                 var view = await http.SendAsync(token, HttpMethod.Get, $"/api/orders/{order.GetProperty("orderId").GetString()}");
                 Assert.Equal(HttpStatusCode.OK, view.Status);
-                Assert.Contains(view.Json.GetProperty("status").GetString(), Settled);
+                Assert.Contains(view.Json.GetProperty("status").GetString(), ProcessCluster.Settled);
                 byApi++;
             }
         }
@@ -133,7 +131,7 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
         Assert.Equal(0L, await database.ScalarAsync<long>("""
             SELECT count(*) FROM inventory_reservations r JOIN order_listings o USING (order_id)
             WHERE r.status = 'held' AND o.status = ANY(@settled)
-            """, ("settled", Settled)));
+            """, ("settled", ProcessCluster.Settled)));
 
         // §4.3 from the orders' own state and from the provider: one kept payment per order, refunds within captures.
         var payments = await PaymentsAsync(database);
@@ -173,7 +171,7 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
             .SelectMany(g => g.OrderByDescending(c => int.Parse(c.Key[(c.Key.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture)).Take(3));
         foreach (var (key, (token, body)) in latest)
         {
-            var replay = await http.SendAsync(token, HttpMethod.Post, "/api/cart/checkout", new { shippingAddress = Address }, key);
+            var replay = await http.SendAsync(token, HttpMethod.Post, "/api/cart/checkout", new { shippingAddress = ProcessCluster.Address }, key);
             Assert.True(replay.Status == HttpStatusCode.Created, $"replay of {key}: {(int)replay.Status} {replay.Json}; first answer {body}");
             Assert.Equal(OrderIdsOf(body), OrderIdsOf(replay.Json.GetRawText()));
             replayed++;
@@ -214,7 +212,7 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
                 (HttpStatusCode Status, JsonElement Json) checkout = default;
                 for (var attempt = 0; attempt < 10; attempt++)
                 {
-                    checkout = await TrySendAsync(http, token, HttpMethod.Post, "/api/cart/checkout", new { shippingAddress = Address }, key);
+                    checkout = await TrySendAsync(http, token, HttpMethod.Post, "/api/cart/checkout", new { shippingAddress = ProcessCluster.Address }, key);
                     if ((int)checkout.Status < 500)
                     {
                         break;

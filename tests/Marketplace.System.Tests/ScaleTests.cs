@@ -20,8 +20,6 @@ public sealed class ScaleTests(ITestOutputHelper output)
     private const int Products = 6;
     private const int StockPerProduct = 100_000;
     private static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(10);
-    private static readonly string[] Settled = ProcessCluster.Settled;
-    private static readonly object Address = ProcessCluster.Address;
 
     [Fact]
     public async Task Silos_join_leave_and_die_under_traffic_without_losing_requests_or_data()
@@ -126,7 +124,7 @@ public sealed class ScaleTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromSeconds(2));
             unsettled = orders.Count - (int)await database.ScalarAsync<long>(
                 "SELECT count(*) FROM order_listings WHERE order_id = ANY(@ids) AND status = ANY(@settled)",
-                ("ids", orders.Keys.ToArray()), ("settled", Settled));
+                ("ids", orders.Keys.ToArray()), ("settled", ProcessCluster.Settled));
         }
 
         Assert.True(unsettled == 0, $"{unsettled} of {orders.Count} answered orders did not settle");
@@ -134,7 +132,7 @@ public sealed class ScaleTests(ITestOutputHelper output)
         {
             var view = await http.SendAsync(token, HttpMethod.Get, $"/api/orders/{orderId}");
             Assert.Equal(HttpStatusCode.OK, view.Status);
-            Assert.Contains(view.Json.GetProperty("status").GetString(), Settled);
+            Assert.Contains(view.Json.GetProperty("status").GetString(), ProcessCluster.Settled);
         }
 
         Assert.Equal(0L, await database.ScalarAsync<long>(
@@ -146,11 +144,11 @@ public sealed class ScaleTests(ITestOutputHelper output)
             WHERE r.status = 'held' AND o.status = ANY(@settled)
             """;
         var released = Stopwatch.StartNew();
-        var held = await database.ScalarAsync<string>(HeldForFinished, ("settled", Settled));
+        var held = await database.ScalarAsync<string>(HeldForFinished, ("settled", ProcessCluster.Settled));
         while (held is not null && released.Elapsed < TimeSpan.FromSeconds(150))
         {
             await Task.Delay(TimeSpan.FromSeconds(2));
-            held = await database.ScalarAsync<string>(HeldForFinished, ("settled", Settled));
+            held = await database.ScalarAsync<string>(HeldForFinished, ("settled", ProcessCluster.Settled));
         }
 
         Assert.True(held is null, "units still held for finished orders: " + held);
@@ -171,7 +169,7 @@ public sealed class ScaleTests(ITestOutputHelper output)
             if (round % 3 == 2)
             {
                 var checkout = await traffic.SendAsync(http, token, HttpMethod.Post, "/api/cart/checkout",
-                    new { shippingAddress = Address }, $"scale-{shopper}-{round}");
+                    new { shippingAddress = ProcessCluster.Address }, $"scale-{shopper}-{round}");
                 if (checkout is { Status: HttpStatusCode.Created } placed)
                 {
                     foreach (var order in placed.Json.GetProperty("orders").EnumerateArray())

@@ -88,7 +88,7 @@ public static class CartApi
         }
 
         return TypedResults.Ok(CartResponse.From(await CartOf(user, grains).AddItem(
-            request.ProductId!, request.Sku!, request.Quantity!.Value, TransientReadRetry.OperationId(http))));
+            request.ProductId!, request.Sku!, request.Quantity!.Value, TransientRetry.OperationId(http))));
     }
 
     private static async Task<Results<Ok<CartResponse>, ProblemHttpResult>> SetQuantity(
