@@ -9,6 +9,7 @@ using Marketplace.WebClient.Operations;
 using Marketplace.WebClient.Orders;
 using Marketplace.WebClient.Realtime;
 using Marketplace.WebClient.Search;
+using Marketplace.WebClient.Web;
 using Marketplace.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -21,6 +22,7 @@ DemoSeeder.RefuseInProduction(builder.Configuration, builder.Environment);
 builder.AddMarketplaceTelemetry("marketplace-web");
 var connectionString = builder.AddMarketplaceOrleansClient();
 builder.AddMarketplaceAuth(connectionString);
+builder.AddMarketplaceWebUi();
 builder.Services.AddMarketplaceProblemDetails();
 builder.Services.AddMarketplaceRateLimits(builder.Configuration);
 builder.Services.AddPublicApiCors();
@@ -63,8 +65,9 @@ builder.Services.AddHealthChecks()
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+// API errors are problem details (ApiExceptionHandler); a page's error re-renders as the friendly /error page.
+app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error" });
+app.UseMarketplaceWebUi();
 app.UseRouting();
 app.UseRequestBodyLimit(maxBodyBytes);
 app.UseCors();
@@ -102,6 +105,6 @@ app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnony
 app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
 app.MapMarketplaceMetrics().DisableRateLimiting();
 app.MapAdminDashboard();
-app.MapGet("/", () => TypedResults.Content(LandingPage.Html, "text/html; charset=utf-8")).ExcludeFromDescription().AllowAnonymous();
+app.MapMarketplaceWebUi();
 
 app.Run();

@@ -12,7 +12,7 @@ namespace Marketplace.Browser.Tests;
 /// and headless Chromium renders it.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class EmbedWidgetTests(EmbedFixture fixture)
+public sealed class EmbedWidgetTests(BrowserFixture fixture)
 {
     /// <summary>A rule a careless host page might have; it must not reach inside the widget.</summary>
     private const string HostileCss = "a, div, span, li, ul, p, img { color: red !important; font-size: 40px; font-family: serif; " +

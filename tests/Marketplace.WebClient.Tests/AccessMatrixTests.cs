@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Marketplace.WebClient.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,7 +51,8 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             // Callers that are refused go first, so the one allowed to change something does it last.
             foreach (var who in Everyone.OrderBy(w => @case.Expected(w) < 300 ? 1 : 0))
             {
-                using var http = fixture.CreateClient();
+                // Redirects are answers too: the API must never send one, a page sends a signed-out person to sign in.
+                using var http = fixture.Factory.CreateClient(new() { AllowAutoRedirect = false });
                 using var request = @case.Build(who);
                 await world.AuthenticateAsync(request, who, @case.FreshSession);
                 using var response = await http.SendAsync(request);
@@ -59,9 +61,14 @@ public sealed class AccessMatrixTests(WebFixture fixture)
                 {
                     failures.Add($"{endpoint} as {who}: expected {expected}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
                 }
+                else if (WrongRedirect(@case, who, response) is { } wrong)
+                {
+                    failures.Add($"{endpoint} as {who}: {wrong}");
+                }
                 // Every refusal of the API is problem details, and so is every 401/403 anywhere; the SignalR transport's
                 // own protocol errors (a GET that is not a WebSocket, say) are its plain text.
-                else if (expected >= 400 && (request.RequestUri!.OriginalString.StartsWith("/api", StringComparison.Ordinal) || expected is 401 or 403)
+                else if (expected >= 400 && !World.IsPage(request)
+                    && (request.RequestUri!.OriginalString.StartsWith("/api", StringComparison.Ordinal) || expected is 401 or 403)
                     && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
                 {
                     failures.Add($"{endpoint} as {who}: {expected} without problem details");
@@ -72,7 +79,28 @@ public sealed class AccessMatrixTests(WebFixture fixture)
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
-    private sealed record Case(Func<Who, HttpRequestMessage> Build, Func<Who, int> Expected, bool FreshSession = false);
+    private static string? WrongRedirect(Case @case, Who who, HttpResponseMessage response)
+    {
+        if (@case.Location?.Invoke(who) is not { } expected)
+        {
+            return null;
+        }
+
+        var location = response.Headers.Location;
+        var actual = location is null ? null : location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString;
+        return actual?.StartsWith(expected, StringComparison.Ordinal) == true ? null : $"expected a redirect to {expected}, got {actual}";
+    }
+
+    /// <summary>What the page rows share.</summary>
+    private static class Pages
+    {
+        public const string Home = "GET ";
+        public const string SignIn = "/account/login?returnUrl=";
+
+        public static bool SignedIn(Who who) => who is not (Who.Anonymous or Who.Guest or Who.Integration);
+    }
+
+    private sealed record Case(Func<Who, HttpRequestMessage> Build, Func<Who, int> Expected, bool FreshSession = false, Func<Who, string?>? Location = null);
 
     private static Dictionary<string, Case> Cases(World w)
     {
@@ -230,6 +258,34 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET /hubs/market/negotiate"] = new(_ => Send(HttpMethod.Post, "/hubs/market/negotiate?negotiateVersion=1"), Visitors(200)),
             ["GET /hubs/market"] = new(_ => Get("/hubs/market"), Visitors(400)),
 
+            // Web pages: people are known by the sign-in cookie of the sign-in page; pages that need an account send
+            // everyone else to sign in, and someone else's order is as absent as a missing one.
+            [Pages.Home] = Open(_ => Get("/"), 200),
+            ["GET Index"] = Open(_ => Get("/Index"), 200),
+            ["GET search"] = Open(_ => Get("/search?q=cafe"), 200),
+            ["GET products/{productId}/{slug?}"] = new(_ => Get($"/products/{w.ProductA}"), _ => 301,
+                Location: _ => $"/products/{w.ProductA}/cafe-de-colombia"),
+            ["GET stores/{sellerId}"] = Open(_ => Get($"/stores/{a}"), 200),
+            ["GET cart"] = Open(_ => Get("/cart"), 200),
+            ["GET checkout"] = new(_ => Get($"/checkout?seller={a}"), _ => 302, Location: who => Pages.SignedIn(who) ? "/cart" : Pages.SignIn),
+            ["GET Orders"] = new(_ => Get("/orders"), who => Pages.SignedIn(who) ? 200 : 302, Location: who => Pages.SignedIn(who) ? null : Pages.SignIn),
+            ["GET Orders/Index"] = new(_ => Get("/orders/index"), who => Pages.SignedIn(who) ? 200 : 302, Location: who => Pages.SignedIn(who) ? null : Pages.SignIn),
+            ["GET orders/{orderId}"] = new(_ => Get($"/orders/{w.Order}"), who => who switch
+            {
+                Who.Shopper or Who.SellerA or Who.Admin => 200,
+                Who.SellerB or Who.SuspendedSeller => 404,
+                _ => 302,
+            }, Location: who => Pages.SignedIn(who) ? null : Pages.SignIn),
+            ["GET notifications"] = new(_ => Get("/notifications"), who => Pages.SignedIn(who) ? 200 : 302,
+                Location: who => Pages.SignedIn(who) ? null : Pages.SignIn),
+            ["GET account/login"] = Open(_ => Get("/account/login"), 200),
+            ["GET account/register"] = Open(_ => Get("/account/register"), 200),
+            ["GET account/logout"] = new(_ => Get("/account/logout"), _ => 302, Location: _ => "/"),
+            ["GET account/denied"] = Open(_ => Get("/account/denied"), 403),
+            ["GET error/{code:int?}"] = Open(_ => Get("/error/404"), 404),
+            ["GET /culture"] = new(_ => Get("/culture?lang=es&returnUrl=/search"), _ => 302, Location: _ => "/search"),
+            // The live script's token needs the page's form token: without one nobody gets it.
+            ["POST /live/token"] = Open(_ => Send(HttpMethod.Post, "/live/token"), 400),
             // Operations: the dashboard cookie is traded for an admin's bearer token; the dashboard itself is admin-only.
             ["POST /api/admin/dashboard/session"] = new(_ => Send(HttpMethod.Post, "/api/admin/dashboard/session"), Only(204, Who.Admin)),
             ["DELETE /api/admin/dashboard/session"] = new(_ => Send(HttpMethod.Delete, "/api/admin/dashboard/session"), Only(204, Who.Admin)),
@@ -267,7 +323,6 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET /docs/scalar.js"] = Open(_ => Get("/docs/scalar.js"), 200),
             ["GET /docs/scalar.aspnetcore.js"] = Open(_ => Get("/docs/scalar.aspnetcore.js"), 200),
             ["GET /docs/favicon.svg"] = Open(_ => Get("/docs/favicon.svg"), 200),
-            ["GET /"] = Open(_ => Get("/"), 200),
             ["GET /embed/marketplace.js"] = Open(_ => Get("/embed/marketplace.js"), 200),
         };
     }
@@ -366,8 +421,26 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             return w;
         }
 
+        /// <summary>The web pages, which know people by their sign-in cookie (a bearer token means nothing there).</summary>
+        public static bool IsPage(HttpRequestMessage request)
+        {
+            var uri = request.RequestUri!;
+            var path = uri.IsAbsoluteUri ? uri.AbsolutePath : uri.OriginalString.Split('?')[0];
+            return WebUi.IsPage(new PathString(path.StartsWith('/') ? path : "/" + path));
+        }
+
         public async Task AuthenticateAsync(HttpRequestMessage request, Who who, bool freshSession)
         {
+            if (IsPage(request))
+            {
+                if (await PageCookieAsync(who) is { } cookie)
+                {
+                    request.Headers.Add("Cookie", cookie);
+                }
+
+                return;
+            }
+
             if (who == Who.Integration)
             {
                 request.Headers.Add("X-Api-Key", apiKey);
@@ -391,6 +464,28 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             }
 
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        private readonly Dictionary<Who, string?> pageCookies = [];
+
+        /// <summary>Signs in through the sign-in page, as a browser does, and keeps the session cookie (none for guests and keys).</summary>
+        private async Task<string?> PageCookieAsync(Who who)
+        {
+            if (pageCookies.TryGetValue(who, out var known))
+            {
+                return known;
+            }
+
+            string? cookie = null;
+            var email = who == Who.Admin ? TestSecrets.AdminEmail : emails.GetValueOrDefault(who);
+            if (email is not null)
+            {
+                using var http = fixture.Factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
+                cookie = await SignInPage.CookieAsync(http, email, who == Who.Admin ? TestSecrets.AdminPassword : TestSecrets.Password);
+            }
+
+            pageCookies[who] = cookie;
+            return cookie;
         }
     }
 }

@@ -18,7 +18,9 @@ public enum SignInFailure
     InvalidTwoFactorCode,
 }
 
-public sealed record SignInResult(SignInFailure Failure, TokenResponse? Tokens, DateTimeOffset? LockedUntil, string? UserId = null);
+/// <summary>How a sign-in ended: API tokens, or (for the web pages) the claims of the cookie's principal.</summary>
+public sealed record SignInResult(
+    SignInFailure Failure, TokenResponse? Tokens, DateTimeOffset? LockedUntil, string? UserId = null, IReadOnlyList<System.Security.Claims.Claim>? WebClaims = null);
 
 /// <summary>Registration, sign-in and sessions: Identity for users and passwords, our session store for tokens.</summary>
 public sealed partial class AccountService(
@@ -126,7 +128,10 @@ public sealed partial class AccountService(
         return (user, IdentityResult.Success);
     }
 
-    public async Task<SignInResult> SignInAsync(LoginRequest request, CancellationToken ct)
+    public Task<SignInResult> SignInAsync(LoginRequest request, CancellationToken ct) => SignInAsync(request, forWeb: false, ct);
+
+    /// <summary>Checks the credentials and starts a session: API tokens, or the claims of a web page cookie when <paramref name="forWeb"/>.</summary>
+    public async Task<SignInResult> SignInAsync(LoginRequest request, bool forWeb, CancellationToken ct)
     {
         var user = await users.FindByEmailAsync(NormalizeEmail(request.Email!));
         if (user is null)
@@ -172,7 +177,26 @@ public sealed partial class AccountService(
         }
 
         await users.ResetAccessFailedCountAsync(user);
-        return new SignInResult(SignInFailure.None, await StartSessionAsync(user, methods, ct), null, user.Id);
+        return forWeb
+            ? new SignInResult(SignInFailure.None, null, null, user.Id, await StartWebSessionAsync(user, methods, ct))
+            : new SignInResult(SignInFailure.None, await StartSessionAsync(user, methods, ct), null, user.Id);
+    }
+
+    /// <summary>
+    /// A session for the web pages: the same session row (so signing out, revocation and "sign out everywhere" apply
+    /// alike), its claims kept in the encrypted cookie instead of a token.
+    /// </summary>
+    public async Task<IReadOnlyList<System.Security.Claims.Claim>> StartWebSessionAsync(MarketplaceUser user, string methods, CancellationToken ct)
+    {
+        var (sessionId, _) = await sessions.CreateAsync(user.Id, methods, ct);
+        return TokenService.UserClaims(user, await users.GetRolesAsync(user), sessionId, methods);
+    }
+
+    /// <summary>A web session's claims as the account is now (roles and store change while a cookie lives); null when the account is gone.</summary>
+    public async Task<IReadOnlyList<System.Security.Claims.Claim>?> CurrentClaimsAsync(string userId, Guid sessionId, string methods)
+    {
+        var user = await users.FindByIdAsync(userId);
+        return user is null ? null : TokenService.UserClaims(user, await users.GetRolesAsync(user), sessionId, methods);
     }
 
     public async Task<TokenResponse> StartSessionAsync(MarketplaceUser user, string methods, CancellationToken ct)

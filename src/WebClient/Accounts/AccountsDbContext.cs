@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -6,10 +7,14 @@ namespace Marketplace.WebClient.Accounts;
 
 /// <summary>
 /// ASP.NET Core Identity's tables on PostgreSQL, named in snake_case. The schema itself is created by the migrator
-/// (0002_accounts.sql), not by EF migrations, so one tool owns the database; a test compares the two.
+/// (0002_accounts.sql), not by EF migrations, so one tool owns the database; a test compares the two. It also holds the
+/// Data Protection key ring (0009_data_protection.sql) that every web host shares.
 /// </summary>
-public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> options) : IdentityDbContext<MarketplaceUser>(options)
+public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> options)
+    : IdentityDbContext<MarketplaceUser>(options), IDataProtectionKeyContext
 {
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Marketplace.WebClient.Web;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -69,7 +70,8 @@ public static class AuthorizationSetup
         services.AddSingleton<ApiKeyStore>();
         services.AddScoped<AccountService>();
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+        services.AddAuthentication(WebSession.SelectorScheme)
+            .AddWebSessionCookie()
             .AddJwtBearer()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
                 ApiKeyAuthenticationHandler.SchemeName, _ => { });
@@ -123,7 +125,18 @@ public static class AuthorizationSetup
 
     private static async Task OnTokenValidated(TokenValidatedContext context, AuthOptions options)
     {
-        var principal = context.Principal!;
+        if (await CheckSessionAsync(context.Principal!, context.HttpContext, options) is { } failure)
+        {
+            context.Fail(failure);
+        }
+    }
+
+    /// <summary>
+    /// What every signed-in principal (bearer token or page cookie) goes through on each request: a user's session
+    /// must still be active, and admin power is decided here, never read from the credential. Answers why it fails.
+    /// </summary>
+    public static async Task<string?> CheckSessionAsync(ClaimsPrincipal principal, HttpContext http, AuthOptions options)
+    {
         var identity = (ClaimsIdentity)principal.Identity!;
         foreach (var forged in identity.FindAll(AdminPowerClaim).ToList())
         {
@@ -133,20 +146,16 @@ public static class AuthorizationSetup
         var sid = principal.FindFirstValue(MarketplaceClaims.Session);
         if (sid is null)
         {
-            // Only guest tokens have no session.
-            if (!principal.IsInRole(RoleNames.Guest) || principal.Claims.Count(c => c.Type == MarketplaceClaims.Role) != 1)
-            {
-                context.Fail("A user token must name its session.");
-            }
-
-            return;
+            // Only guests have no session.
+            return principal.IsInRole(RoleNames.Guest) && principal.Claims.Count(c => c.Type == MarketplaceClaims.Role) == 1
+                ? null
+                : "A user token must name its session.";
         }
 
-        var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionStore>();
-        if (!Guid.TryParseExact(sid, "N", out var sessionId) || !await sessions.IsActiveAsync(sessionId, context.HttpContext.RequestAborted))
+        var sessions = http.RequestServices.GetRequiredService<SessionStore>();
+        if (!Guid.TryParseExact(sid, "N", out var sessionId) || !await sessions.IsActiveAsync(sessionId, http.RequestAborted))
         {
-            context.Fail("The session has ended.");
-            return;
+            return "The session has ended.";
         }
 
         var multiFactor = principal.HasClaim(MarketplaceClaims.AuthenticationMethods, MarketplaceClaims.MultiFactorMethod);
@@ -154,5 +163,7 @@ public static class AuthorizationSetup
         {
             identity.AddClaim(new Claim(AdminPowerClaim, "true"));
         }
+
+        return null;
     }
 }

@@ -65,7 +65,11 @@ public sealed class TokenService
             : throw new InvalidOperationException($"Auth:SigningKey must be at least {MinimumKeyBytes} bytes.");
     }
 
-    public IssuedToken CreateUserToken(MarketplaceUser user, IEnumerable<string> roles, Guid sessionId, string authenticationMethods)
+    public IssuedToken CreateUserToken(MarketplaceUser user, IEnumerable<string> roles, Guid sessionId, string authenticationMethods) =>
+        Create(UserClaims(user, roles, sessionId, authenticationMethods), options.AccessTokenLifetime);
+
+    /// <summary>The claims of a signed-in user, the same in an access token and in the web pages' sign-in cookie.</summary>
+    public static List<Claim> UserClaims(MarketplaceUser user, IEnumerable<string> roles, Guid sessionId, string authenticationMethods)
     {
         var claims = new List<Claim>
         {
@@ -82,15 +86,32 @@ public sealed class TokenService
             claims.Add(new Claim(MarketplaceClaims.SellerId, sellerId));
         }
 
+        return claims;
+    }
+
+    /// <summary>
+    /// A short-lived access token for the identity a web page's cookie proves (its live connection needs a bearer
+    /// token): the same claims, never the server-added ones.
+    /// </summary>
+    public IssuedToken CreateAccessToken(ClaimsPrincipal principal)
+    {
+        var claims = principal.Claims.Where(c => c.Type is MarketplaceClaims.Subject or MarketplaceClaims.Email or MarketplaceClaims.Name
+                or MarketplaceClaims.Session or MarketplaceClaims.Role or MarketplaceClaims.AuthenticationMethods or MarketplaceClaims.SellerId)
+            .Select(c => new Claim(c.Type, c.Value))
+            .ToList();
         return Create(claims, options.AccessTokenLifetime);
     }
 
     /// <summary>A token for an anonymous visitor: a stable guest id for a cart and stock watching, no account.</summary>
     public IssuedToken CreateGuestToken(out string guestId)
     {
-        guestId = GuestPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        return Create([new(MarketplaceClaims.Subject, guestId), new(MarketplaceClaims.Role, RoleNames.Guest)], options.GuestTokenLifetime);
+        guestId = NewGuestId();
+        return Create(GuestClaims(guestId), options.GuestTokenLifetime);
     }
+
+    public static string NewGuestId() => GuestPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    public static List<Claim> GuestClaims(string guestId) => [new(MarketplaceClaims.Subject, guestId), new(MarketplaceClaims.Role, RoleNames.Guest)];
 
     /// <summary>The guest id of a valid, unexpired guest token; null for anything else.</summary>
     public async Task<string?> ReadGuestIdAsync(string? token)

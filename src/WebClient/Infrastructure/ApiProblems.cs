@@ -60,6 +60,13 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        // The middleware has already pointed the request at the error page; the path the client asked for decides.
+        if (Web.WebUi.IsPage(httpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? httpContext.Request.Path))
+        {
+            // A person's page: the exception handler middleware re-renders it as the friendly error page.
+            return false;
+        }
+
         ProblemDetails problem = exception switch
         {
             DomainException { Kind: DomainErrorKind.Validation } e => new HttpValidationProblemDetails(

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -15,7 +16,7 @@ namespace Marketplace.Browser.Tests;
 /// A silo cluster and the real web host listening on a loopback port (the marketplace), a second web server on another
 /// port (a third-party site, so another origin), and headless Chromium from the machine's packages.
 /// </summary>
-public sealed class EmbedFixture : MarketplaceCluster, IAsyncLifetime
+public sealed class BrowserFixture : MarketplaceCluster, IAsyncLifetime
 {
     private readonly ConcurrentDictionary<string, string> pages = new(StringComparer.Ordinal);
     private WebHostFactory? marketplace;
@@ -46,6 +47,65 @@ public sealed class EmbedFixture : MarketplaceCluster, IAsyncLifetime
                     $"Chromium was not found at {path}. Run the tests with ./marketplace test, which installs Debian's chromium " +
                     "package, or point MARKETPLACE_CHROMIUM at a Chromium executable.");
         }
+    }
+
+    /// <summary>Where the tests leave screenshots of the pages (git-ignored with the rest of .test-data).</summary>
+    public static string ScreenshotsPath { get; } = Path.Combine(TestEnvironment.RepositoryRoot, ".test-data", "screenshots");
+
+    /// <summary>axe-core, restored from npm by the build and copied next to the tests.</summary>
+    public static string AxeScript { get; } = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "axe.min.js"));
+
+    public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+
+    public static readonly ViewportSize Desktop = new() { Width = 1280, Height = 900 };
+
+    /// <summary>A fresh browser profile (its own cookies) on the marketplace: one person on one device.</summary>
+    public Task<IBrowserContext> NewVisitorAsync(ViewportSize? viewport = null, string locale = "en-US") =>
+        Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = MarketplaceOrigin,
+            ViewportSize = viewport ?? Desktop,
+            Locale = locale,
+        });
+
+    /// <summary>
+    /// A new store (its seller registered through the API) with one published product whose title carries a word no
+    /// other test uses, so a search finds exactly it.
+    /// </summary>
+    public async Task<Shop> OpenShopAsync(bool requiresConfirmation, long price, int stock)
+    {
+        using var http = CreateClient();
+        var word = "Quillay" + Guid.NewGuid().ToString("N")[..8];
+        var storeName = "Tienda " + word[7..];
+        var seller = await http.RegisterAsync("seller", storeName);
+        http.UseToken(seller.AccessToken);
+        if (!requiresConfirmation)
+        {
+            var update = await http.PutAsJsonAsync($"/api/sellers/{seller.SellerId}",
+                new { name = storeName, description = "Specialty coffee", requiresConfirmation = false, currency = "CLP" });
+            update.EnsureSuccessStatusCode();
+        }
+
+        var title = $"Café {word} de altura";
+        var productId = await http.CreateProductAsync(seller.SellerId!, new
+        {
+            title,
+            description = "Tostado medio, notas de cacao.",
+            category = "coffee",
+            currency = "CLP",
+            price,
+            status = "published",
+            variants = new object[] { new { sku = "BAG-250", options = new { size = "250 g" }, price, stock } },
+        });
+        return new Shop(seller.SellerId!, seller.Email, TestSecrets.Password, storeName, productId, title, word, "BAG-250");
+    }
+
+    /// <summary>A shopper account made through the API (for tests whose subject is not registration).</summary>
+    public async Task<(string Email, string Password)> RegisterShopperAsync()
+    {
+        using var http = CreateClient();
+        var account = await http.RegisterAsync("shopper");
+        return (account.Email, TestSecrets.Password);
     }
 
     /// <summary>A client of the marketplace over TCP, as another site's visitors reach it.</summary>
@@ -138,8 +198,11 @@ public sealed class EmbedFixture : MarketplaceCluster, IAsyncLifetime
     }
 }
 
+public sealed record Shop(
+    string SellerId, string SellerEmail, string Password, string StoreName, string ProductId, string Title, string Word, string Sku);
+
 [CollectionDefinition(Name)]
-public sealed class BrowserCollection : ICollectionFixture<EmbedFixture>
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "browser";
 }

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Marketplace.Grains.Common;
+namespace Marketplace.Contracts.Common;
 
 /// <summary>ISO 4217 currencies the marketplace accepts, with the number of decimals of their minor unit.</summary>
 public static class Currencies

@@ -1,0 +1,49 @@
+using Marketplace.WebClient.Accounts;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+
+namespace Marketplace.WebClient.Web;
+
+/// <summary>What every page model shares: the visitor, messages that survive a redirect, and domain refusals as form errors.</summary>
+public abstract class MarketplacePage : PageModel
+{
+    /// <summary>A message for the next page (after a redirect), e.g. "Added to your cart".</summary>
+    [TempData]
+    public string? Flash { get; set; }
+
+    [TempData]
+    public string? FlashError { get; set; }
+
+    protected IStringLocalizer<Text> T => HttpContext.RequestServices.GetRequiredService<IStringLocalizer<Text>>();
+
+    protected IGrainFactory Grains => HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
+
+    public bool SignedIn => User.Identity?.IsAuthenticated == true && !User.IsInRole(RoleNames.Guest);
+
+    public string? CurrentUserId => User.Identity?.IsAuthenticated == true ? User.UserId() : null;
+
+    /// <summary>Shows a refusal from the grains next to the form: field errors where the grain named fields, else on top.</summary>
+    protected void AddErrors(DomainException e, string? prefix = null)
+    {
+        if (e.Errors is { Count: > 0 } errors)
+        {
+            foreach (var (field, messages) in errors)
+            {
+                foreach (var message in messages)
+                {
+                    ModelState.AddModelError(prefix is null ? "" : prefix + "." + field, T[message]);
+                }
+            }
+        }
+        else
+        {
+            ModelState.AddModelError("", T[e.Message]);
+        }
+    }
+
+    protected IActionResult RedirectLocal(string? returnUrl) => LocalRedirect(Links.Local(returnUrl));
+
+    /// <summary>The page again as a GET (after a form), so reloading does not post twice.</summary>
+    protected IActionResult Reload(string? fragment = null) => Redirect(Request.Path + Request.QueryString + (fragment is null ? "" : "#" + fragment));
+}

@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Marketplace.WebClient.Web;
+
+/// <summary>Previous/next links for a paged list, keeping every other query value of the page.</summary>
+public sealed record Pager(string Path, IQueryCollection Query, int Page, int PageSize, int Total)
+{
+    public int Pages => Total == 0 ? 1 : (int)Math.Ceiling(Total / (double)PageSize);
+
+    public string Url(int page)
+    {
+        var values = Query.Where(q => q.Key != "page").ToDictionary(q => q.Key, q => q.Value);
+        if (page > 1)
+        {
+            values["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return QueryHelpers.AddQueryString(Path, values);
+    }
+}
