@@ -124,7 +124,12 @@ public sealed class BrowserFixture : MarketplaceCluster, IAsyncLifetime
         var chromium = ChromiumPath;
         await StartAsync("browser");
 
-        marketplace = new WebHostFactory(this);
+        // The sandbox signs its payment and shipping callbacks; the web host checks them with the same secrets.
+        marketplace = new WebHostFactory(this, new Dictionary<string, string>
+        {
+            ["Payments:WebhookSecret"] = TestSecrets.SandboxPaymentsWebhookSecret,
+            ["Shipping:WebhookSecret"] = TestSecrets.SandboxShippingWebhookSecret,
+        });
         marketplace.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         marketplace.StartServer();
         MarketplaceOrigin = AddressOf(marketplace.Services.GetRequiredService<IServer>());

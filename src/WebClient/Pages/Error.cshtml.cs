@@ -27,8 +27,11 @@ public sealed class ErrorModel : MarketplacePage
             : HttpContext.TraceIdentifier;
         var status = code ?? StatusFromException();
         Response.StatusCode = status;
+        var staleForm = HttpContext.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false };
         (Heading, Explanation) = status switch
         {
+            StatusCodes.Status400BadRequest when staleForm => (T["This page was out of date"].Value,
+                T["You signed in or out since it was opened, or it was open for a long time. Go back, reload the page and try again."].Value),
             StatusCodes.Status404NotFound => (T["Page not found"].Value, T["There is nothing at this address. It may have been moved or taken down."].Value),
             StatusCodes.Status403Forbidden => (T["Not allowed"].Value, T["Your account may not open this page."].Value),
             StatusCodes.Status400BadRequest => (T["That did not work"].Value, T["The request was not valid. Go back and try again."].Value),

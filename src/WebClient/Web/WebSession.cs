@@ -42,6 +42,15 @@ public static class WebSession
             o.ExpireTimeSpan = authOptions.Value.RefreshTokenLifetime;
             o.SlidingExpiration = true;
             o.Events.OnValidatePrincipal = ValidateAsync;
+            // A guest is not refused an account's page but asked to sign in (their cart comes along).
+            o.Events.OnRedirectToAccessDenied = context =>
+            {
+                var request = context.Request;
+                context.Response.Redirect(context.HttpContext.User.IsInRole(RoleNames.Guest)
+                    ? $"{o.LoginPath}?{o.ReturnUrlParameter}={Uri.EscapeDataString(request.PathBase + request.Path + request.QueryString)}"
+                    : context.RedirectUri);
+                return Task.CompletedTask;
+            };
         });
         return auth;
     }
@@ -114,11 +123,13 @@ public static class WebSession
         Use(http, new ClaimsPrincipal(new ClaimsIdentity()));
     }
 
-    private static void Use(HttpContext http, ClaimsPrincipal principal)
-    {
-        http.User = principal;
-        CallerContext.Set(CallerIdentity.From(principal));
-    }
+    /// <summary>
+    /// Makes the request's current principal the caller of the grain calls that follow. Call it from the handler itself
+    /// after signing in: the caller travels in an async-local value, which an awaited helper cannot change for its caller.
+    /// </summary>
+    public static void ActAsCurrentUser(HttpContext http) => CallerContext.Set(CallerIdentity.From(http.User));
+
+    private static void Use(HttpContext http, ClaimsPrincipal principal) => http.User = principal;
 
     private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {

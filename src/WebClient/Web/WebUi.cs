@@ -148,7 +148,11 @@ public static class WebUi
             return ApiProblems.Problem(StatusCodes.Status400BadRequest, "antiforgery", "The page's form token is missing or not valid; reload the page.");
         }
 
-        var visitor = await WebSession.EnsureVisitorAsync(http);
+        // Someone who has neither account nor guest cookie only watches: a throw-away guest identity serves, and no
+        // cookie is set, so the forms already on the page (whose tokens name an anonymous visitor) stay valid.
+        var visitor = http.User.Identity?.IsAuthenticated == true
+            ? http.User
+            : WebSession.Principal(TokenService.GuestClaims(TokenService.NewGuestId()));
         var token = tokens.CreateAccessToken(visitor);
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Ok(new { accessToken = token.Token, expiresAt = token.ExpiresAt });

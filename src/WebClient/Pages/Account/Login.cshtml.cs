@@ -102,7 +102,8 @@ public sealed class LoginModel(AccountService accounts, IDataProtectionProvider 
 
     /// <summary>
     /// Signs the browser in and brings along what it collected as a guest: the account takes over the guest identity
-    /// the cookie proves, and the guest's cart is merged into the account's.
+    /// the cookie proves, and the guest's cart is merged into the account's. (The caller it sets for the merge does not
+    /// outlive this method; handlers that call grains afterwards use <see cref="WebSession.ActAsCurrentUser"/>.)
     /// </summary>
     public static async Task SignInKeepingCartAsync(HttpContext http, AccountService accounts, IReadOnlyList<Claim> claims, CancellationToken ct)
     {
@@ -117,6 +118,5 @@ public sealed class LoginModel(AccountService accounts, IDataProtectionProvider 
         await accounts.AdoptGuestAsync(guestId, userId, ct);
         CallerContext.Set(CallerIdentity.From(http.User)! with { ProvenGuestId = guestId });
         await http.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<Marketplace.Contracts.Cart.ICartGrain>(userId).MergeGuest(guestId);
-        CallerContext.Set(CallerIdentity.From(http.User));
     }
 }

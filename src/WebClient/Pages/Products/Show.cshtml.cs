@@ -60,6 +60,7 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls, OrderQueries orde
         }
 
         await WebSession.EnsureVisitorAsync(HttpContext);
+        WebSession.ActAsCurrentUser(HttpContext);
         try
         {
             await Grains.GetGrain<ICartGrain>(User.UserId()).AddItem(productId, Add.Sku!, Add.Quantity!.Value, Add.OperationId);

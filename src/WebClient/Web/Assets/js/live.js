@@ -70,17 +70,18 @@
     });
   }
 
-  // Regions marked data-refresh-on="cart", "orders", "notifications" or "order:<id>" are re-read from the server, so
-  // what they show is always what the server renders; a region holding the focus waits for the next change.
+  // Regions marked data-refresh-on="cart", "orders", "notifications", "stock" or "order:<id>" are re-read from the
+  // server, so what they show is always what the server renders; a region holding the focus waits for the next change.
+  // Without a topic every region is re-read: after (re)subscribing, to catch what changed while no events flowed.
   async function refresh(topic) {
     const regions = Array.from(document.querySelectorAll("[data-refresh-on]"))
-      .filter(function (region) { return region.dataset.refreshOn.split(" ").indexOf(topic) >= 0; })
+      .filter(function (region) { return !topic || region.dataset.refreshOn.split(" ").indexOf(topic) >= 0; })
       .filter(function (region) { return !region.contains(document.activeElement) || document.activeElement === document.body; });
     if (regions.length === 0) {
       return;
     }
     const response = await fetch(location.href, { credentials: "same-origin", headers: { "X-Requested-With": "live" } });
-    if (!response.ok) {
+    if (!response.ok || response.redirected) {
       return;
     }
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
@@ -145,8 +146,10 @@
     if (watchProduct) {
       await connection.invoke("WatchProduct", watchProduct);
     }
-    // The server answers once the connection's own events flow; then the page is live.
+    // The server answers once the connection's own events flow. What changed between rendering the page and now
+    // came before the subscription: read the live regions once more, then the page is live.
     await connection.invoke("Subscriptions");
+    await refresh(null);
     setState("connected");
   }
 

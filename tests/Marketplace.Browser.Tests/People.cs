@@ -1,0 +1,50 @@
+using Microsoft.Playwright;
+
+namespace Marketplace.Browser.Tests;
+
+/// <summary>
+/// The people of one test, each with a browser profile of their own (cookies, tabs). They close when the test ends;
+/// when it failed, each page's screenshot and address are saved first under .test-data/screenshots/failures, so a
+/// failure in CI shows what the browser showed.
+/// </summary>
+public sealed class People(BrowserFixture fixture) : IAsyncDisposable
+{
+    private readonly List<(IBrowserContext Context, IPage Page, string Name)> people = [];
+
+    /// <summary>A new person on the marketplace, on a desktop unless a viewport is given.</summary>
+    public async Task<IPage> ArriveAsync(string name, ViewportSize? viewport = null, string locale = "en-US")
+    {
+        var context = await fixture.NewVisitorAsync(viewport, locale);
+        var page = await context.NewPageAsync();
+        people.Add((context, page, name));
+        return page;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (TestContext.Current.TestState?.Result == TestResult.Failed)
+        {
+            var folder = Path.Combine(BrowserFixture.ScreenshotsPath, "failures");
+            Directory.CreateDirectory(folder);
+            var test = TestContext.Current.TestMethod?.MethodName ?? "test";
+            await File.WriteAllTextAsync(Path.Combine(folder, $"{test}-sandbox.log"), fixture.Sandbox.Output);
+            foreach (var (_, page, name) in people)
+            {
+                try
+                {
+                    await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{test}-{name}.png"), FullPage = true });
+                    await File.WriteAllTextAsync(Path.Combine(folder, $"{test}-{name}.url.txt"), page.Url);
+                }
+                catch (PlaywrightException)
+                {
+                    // That page is already gone; the others may still tell something.
+                }
+            }
+        }
+
+        foreach (var (context, _, _) in people)
+        {
+            await context.DisposeAsync();
+        }
+    }
+}
