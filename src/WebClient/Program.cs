@@ -32,6 +32,8 @@ builder.Services.AddSingleton<SearchIndexFeed>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexFeed>());
 builder.Services.AddSingleton<ProductSearch>();
 builder.Services.AddSingleton<OrderQueries>();
+builder.Services.AddScoped<AdminQueries>();
+builder.Services.AddScoped<TwoFactor>();
 builder.Services.AddMarketplaceRealtime();
 // Request lines carry the hub's access_token query value; this category must never log them.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);

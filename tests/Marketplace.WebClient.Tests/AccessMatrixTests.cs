@@ -97,7 +97,19 @@ public sealed class AccessMatrixTests(WebFixture fixture)
         public const string Home = "GET ";
         public const string SignIn = "/account/login?returnUrl=";
 
+        public const string Denied = "/account/denied";
+
         public static bool SignedIn(Who who) => who is not (Who.Anonymous or Who.Guest or Who.Integration);
+
+        public static bool IsSeller(Who who) => who is Who.SellerA or Who.SellerB or Who.SuspendedSeller;
+
+        public static Func<Who, string?> LoginUnless(Func<Who, bool> allowed) => who => allowed(who) ? null : SignIn;
+
+        /// <summary>A console page: <paramref name="member"/>s get it (200, or what <paramref name="allowed"/> says), other accounts the "not allowed" page, the rest the sign-in page.</summary>
+        public static Case Console(string path, Func<Who, bool> member, Func<Who, int>? allowed = null) =>
+            new(_ => new HttpRequestMessage(HttpMethod.Get, path),
+                who => member(who) ? allowed?.Invoke(who) ?? 200 : 302,
+                Location: who => member(who) ? null : SignedIn(who) ? Denied : SignIn);
     }
 
     private sealed record Case(Func<Who, HttpRequestMessage> Build, Func<Who, int> Expected, bool FreshSession = false, Func<Who, string?>? Location = null);
@@ -284,6 +296,24 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET account/denied"] = Open(_ => Get("/account/denied"), 403),
             ["GET error/{code:int?}"] = Open(_ => Get("/error/404"), 404),
             ["GET /culture"] = new(_ => Get("/culture?lang=es&returnUrl=/search"), _ => 302, Location: _ => "/search"),
+            ["GET account/security"] = new(_ => Get("/account/security"), who => Pages.SignedIn(who) ? 200 : 302, Location: Pages.LoginUnless(Pages.SignedIn)),
+            ["GET account/invitation"] = new(_ => Get("/account/invitation?token=bogus"), who => Pages.SignedIn(who) ? 404 : 302,
+                Location: Pages.LoginUnless(Pages.SignedIn)),
+            // The seller console: sellers see their own store's; other accounts are turned away, others asked to sign in.
+            ["GET seller"] = Pages.Console("/seller", Pages.IsSeller),
+            ["GET seller/orders"] = Pages.Console("/seller/orders?status=paid", Pages.IsSeller),
+            ["GET seller/products"] = Pages.Console("/seller/products", Pages.IsSeller),
+            ["GET seller/products/new"] = Pages.Console("/seller/products/new", Pages.IsSeller),
+            ["GET seller/products/{productId}/edit"] = Pages.Console($"/seller/products/{w.ProductA}/edit", Pages.IsSeller,
+                allowed: who => who == Who.SellerA ? 200 : 404),
+            ["GET seller/questions"] = Pages.Console("/seller/questions", Pages.IsSeller),
+            ["GET seller/reviews"] = Pages.Console("/seller/reviews", Pages.IsSeller),
+            ["GET seller/settings"] = Pages.Console("/seller/settings", Pages.IsSeller),
+            ["GET seller/staff"] = Pages.Console("/seller/staff", Pages.IsSeller),
+            ["GET admin"] = Pages.Console("/admin", who => who == Who.Admin),
+            ["GET admin/users"] = Pages.Console("/admin/users?q=test", who => who == Who.Admin),
+            ["GET admin/stores"] = Pages.Console("/admin/stores", who => who == Who.Admin),
+            ["GET admin/api-keys"] = Pages.Console("/admin/api-keys", who => who == Who.Admin),
             // The live script's token needs the page's form token: without one nobody gets it.
             ["POST /live/token"] = Open(_ => Send(HttpMethod.Post, "/live/token"), 400),
             // Operations: the dashboard cookie is traded for an admin's bearer token; the dashboard itself is admin-only.

@@ -241,6 +241,28 @@ public sealed partial class AccountService(
         await insert.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// Joins the store an invitation is for: the store checks the invitation against the account's email, then the
+    /// account is bound to the store (its next token or page cookie refresh acts for it). Refusals are domain errors.
+    /// </summary>
+    public async Task<StoreProfile> AcceptInvitationAsync(string userId, string token)
+    {
+        if (!GrainKeys.TryParseStoreCode(token.Trim(), out var sellerId, out var secret))
+        {
+            throw DomainException.Forbidden("invalid-invitation", "The invitation is not valid.");
+        }
+
+        var user = await users.FindByIdAsync(userId) ?? throw DomainException.NotFound("The account");
+        if (user.SellerId is { } current && current != sellerId)
+        {
+            throw DomainException.Conflict("staff-of-another-store", "An account acts for one store only.");
+        }
+
+        var store = await grains.GetGrain<ISellerGrain>(sellerId).AcceptInvitation(secret, user.Email!);
+        await JoinStoreAsync(user, sellerId);
+        return store;
+    }
+
     /// <summary>Binds a user to a store as staff (after the store accepted them) and ends their sessions' old claims.</summary>
     public async Task JoinStoreAsync(MarketplaceUser user, string sellerId)
     {

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Security.Claims;
-using System.Text;
 using Marketplace.WebClient.Accounts;
 using Marketplace.WebClient.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -155,122 +153,48 @@ public static class AccountsApi
             user.SellerId, user.TwoFactorEnabled, user.CreatedAt, unread));
     }
 
-    private static async Task<Results<Ok<TwoFactorSetupResponse>, ProblemHttpResult>> SetUpTwoFactor(
-        ClaimsPrincipal principal, UserManager<MarketplaceUser> users, IOptions<AuthOptions> options)
+    private static async Task<Results<Ok<TwoFactorSetupResponse>, ProblemHttpResult>> SetUpTwoFactor(ClaimsPrincipal principal, TwoFactor twoFactor)
     {
-        var user = await users.FindByIdAsync(principal.UserId());
-        if (user is null)
-        {
-            return ApiProblems.NotFound("The account");
-        }
-
-        if (user.TwoFactorEnabled)
-        {
-            return Problem(StatusCodes.Status409Conflict, "two-factor-enabled", "Two-factor sign-in is already on; disable it first to change the key.");
-        }
-
-        await users.ResetAuthenticatorKeyAsync(user);
-        var key = (await users.GetAuthenticatorKeyAsync(user))!;
-        var issuer = Uri.EscapeDataString(options.Value.Issuer);
-        var uri = $"otpauth://totp/{issuer}:{Uri.EscapeDataString(user.Email!)}?secret={key}&issuer={issuer}&digits=6";
-        return TypedResults.Ok(new TwoFactorSetupResponse(FormatKey(key), uri));
+        var (outcome, setup) = await twoFactor.SetUpAsync(principal.UserId());
+        return outcome == TwoFactorOutcome.Done ? TypedResults.Ok(new TwoFactorSetupResponse(setup!.SharedKey, setup.AuthenticatorUri)) : Refusal(outcome);
     }
 
     private static async Task<Results<Ok<RecoveryCodesResponse>, ProblemHttpResult>> EnableTwoFactor(
-        TwoFactorCodeRequest request, ClaimsPrincipal principal, UserManager<MarketplaceUser> users, AccountService accounts)
+        TwoFactorCodeRequest request, ClaimsPrincipal principal, TwoFactor twoFactor)
     {
-        var user = await users.FindByIdAsync(principal.UserId());
-        if (user is null)
-        {
-            return ApiProblems.NotFound("The account");
-        }
-
-        if (await users.GetAuthenticatorKeyAsync(user) is null)
-        {
-            return Problem(StatusCodes.Status409Conflict, "two-factor-not-set-up", "Call /api/me/two-factor/setup first.");
-        }
-
-        if (!await accounts.VerifyAuthenticatorCodeAsync(user, request.Code!))
-        {
-            return InvalidCode();
-        }
-
-        await users.SetTwoFactorEnabledAsync(user, true);
-        var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10);
-        return TypedResults.Ok(new RecoveryCodesResponse(codes!.ToList()));
+        var (outcome, codes) = await twoFactor.EnableAsync(principal.UserId(), request.Code!);
+        return outcome == TwoFactorOutcome.Done ? TypedResults.Ok(new RecoveryCodesResponse(codes!)) : Refusal(outcome);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DisableTwoFactor(
-        TwoFactorCodeRequest request, ClaimsPrincipal principal, UserManager<MarketplaceUser> users, AccountService accounts)
+        TwoFactorCodeRequest request, ClaimsPrincipal principal, TwoFactor twoFactor)
     {
-        var user = await users.FindByIdAsync(principal.UserId());
-        if (user is null)
-        {
-            return ApiProblems.NotFound("The account");
-        }
-
-        if (!user.TwoFactorEnabled)
-        {
-            return TypedResults.NoContent();
-        }
-
-        var code = request.Code!.Trim();
-        if (!await accounts.VerifyAuthenticatorCodeAsync(user, code) && !(await users.RedeemTwoFactorRecoveryCodeAsync(user, code)).Succeeded)
-        {
-            return InvalidCode();
-        }
-
-        await users.SetTwoFactorEnabledAsync(user, false);
-        await users.ResetAuthenticatorKeyAsync(user);
-        return TypedResults.NoContent();
+        var outcome = await twoFactor.DisableAsync(principal.UserId(), request.Code!);
+        return outcome == TwoFactorOutcome.Done ? TypedResults.NoContent() : Refusal(outcome);
     }
 
     private static async Task<Results<Ok<RecoveryCodesResponse>, ProblemHttpResult>> NewRecoveryCodes(
-        TwoFactorCodeRequest request, ClaimsPrincipal principal, UserManager<MarketplaceUser> users, AccountService accounts)
+        TwoFactorCodeRequest request, ClaimsPrincipal principal, TwoFactor twoFactor)
     {
-        var user = await users.FindByIdAsync(principal.UserId());
-        if (user is null)
-        {
-            return ApiProblems.NotFound("The account");
-        }
-
-        if (!user.TwoFactorEnabled)
-        {
-            return Problem(StatusCodes.Status409Conflict, "two-factor-not-enabled", "Two-factor sign-in is off.");
-        }
-
-        if (!await accounts.VerifyAuthenticatorCodeAsync(user, request.Code!))
-        {
-            return InvalidCode();
-        }
-
-        var codes = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10);
-        return TypedResults.Ok(new RecoveryCodesResponse(codes!.ToList()));
+        var (outcome, codes) = await twoFactor.NewRecoveryCodesAsync(principal.UserId(), request.Code!);
+        return outcome == TwoFactorOutcome.Done ? TypedResults.Ok(new RecoveryCodesResponse(codes!)) : Refusal(outcome);
     }
 
-    private static async Task<Results<Ok<AcceptInvitationResponse>, ProblemHttpResult>> AcceptInvitation(
-        AcceptInvitationRequest request, ClaimsPrincipal principal, UserManager<MarketplaceUser> users, AccountService accounts,
-        IGrainFactory grains)
+    private static ProblemHttpResult Refusal(TwoFactorOutcome outcome) => outcome switch
     {
-        if (!GrainKeys.TryParseStoreCode(request.Token!.Trim(), out var sellerId, out var secret))
-        {
-            return Problem(StatusCodes.Status403Forbidden, "invalid-invitation", "The invitation is not valid.");
-        }
+        TwoFactorOutcome.NoAccount => ApiProblems.NotFound("The account"),
+        TwoFactorOutcome.AlreadyOn => Problem(StatusCodes.Status409Conflict, "two-factor-enabled",
+            "Two-factor sign-in is already on; disable it first to change the key."),
+        TwoFactorOutcome.NotSetUp => Problem(StatusCodes.Status409Conflict, "two-factor-not-set-up", "Call /api/me/two-factor/setup first."),
+        TwoFactorOutcome.NotOn => Problem(StatusCodes.Status409Conflict, "two-factor-not-enabled", "Two-factor sign-in is off."),
+        _ => Problem(StatusCodes.Status400BadRequest, "invalid-two-factor-code", "The code is not valid; use the current code from your authenticator app."),
+    };
 
-        var user = await users.FindByIdAsync(principal.UserId());
-        if (user is null)
-        {
-            return ApiProblems.NotFound("The account");
-        }
-
-        if (user.SellerId is { } current && current != sellerId)
-        {
-            return Problem(StatusCodes.Status409Conflict, "staff-of-another-store", "An account acts for one store only.");
-        }
-
-        var store = await grains.GetGrain<ISellerGrain>(sellerId).AcceptInvitation(secret, user.Email!);
-        await accounts.JoinStoreAsync(user, sellerId);
-        return TypedResults.Ok(new AcceptInvitationResponse(sellerId, store.Name));
+    private static async Task<Ok<AcceptInvitationResponse>> AcceptInvitation(
+        AcceptInvitationRequest request, ClaimsPrincipal principal, AccountService accounts)
+    {
+        var store = await accounts.AcceptInvitationAsync(principal.UserId(), request.Token!);
+        return TypedResults.Ok(new AcceptInvitationResponse(store.SellerId, store.Name));
     }
 
     private static async Task AdoptGuestAsync(ClaimsPrincipal principal, string userId, AccountService accounts, CancellationToken ct)
@@ -279,20 +203,6 @@ public static class AccountsApi
         {
             await accounts.AdoptGuestAsync(guestId, userId, ct);
         }
-    }
-
-    private static ProblemHttpResult InvalidCode() =>
-        Problem(StatusCodes.Status400BadRequest, "invalid-two-factor-code", "The code is not valid; use the current code from your authenticator app.");
-
-    private static string FormatKey(string key)
-    {
-        var grouped = new StringBuilder();
-        for (var i = 0; i < key.Length; i += 4)
-        {
-            grouped.Append(key.AsSpan(i, Math.Min(4, key.Length - i))).Append(' ');
-        }
-
-        return grouped.ToString().TrimEnd().ToLower(CultureInfo.InvariantCulture);
     }
 
     private static ProblemHttpResult Problem(int status, string code, string detail) => ApiProblems.Problem(status, code, detail);

@@ -4,8 +4,6 @@ using Marketplace.WebClient.Accounts;
 using Marketplace.WebClient.Infrastructure;
 using Marketplace.WebClient.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Marketplace.WebClient.Api;
 
@@ -60,67 +58,18 @@ public static class AdminApi
     }
 
     private static async Task<Ok<PagedResponse<AdminUserResponse>>> ListUsers(
-        string? q, int? page, int? pageSize, AccountsDbContext db, CancellationToken ct)
-    {
-        var paging = Paging.From(page, pageSize);
-        var users = db.Users.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(q))
-        {
-            var pattern = "%" + EscapeLike(q.Trim()) + "%";
-            users = users.Where(u => EF.Functions.ILike(u.Email!, pattern, "\\") || EF.Functions.ILike(u.DisplayName, pattern, "\\"));
-        }
-
-        var total = await users.CountAsync(ct);
-        var rows = await users.OrderByDescending(u => u.CreatedAt).ThenBy(u => u.Id).Skip(paging.Skip).Take(paging.PageSize)
-            .Select(u => new
-            {
-                User = u,
-                Roles = db.UserRoles.Where(r => r.UserId == u.Id).Select(r => r.RoleId).ToList(),
-            })
-            .ToListAsync(ct);
-        var items = rows.Select(r => new AdminUserResponse(r.User.Id, r.User.Email!, r.User.DisplayName, r.Roles.Order(StringComparer.Ordinal).ToList(),
-            r.User.SellerId, r.User.TwoFactorEnabled, r.User.LockoutEnd, r.User.CreatedAt)).ToList();
-        return TypedResults.Ok(new PagedResponse<AdminUserResponse>(items, total, paging.Page, paging.PageSize));
-    }
+        string? q, int? page, int? pageSize, AdminQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.UsersAsync(q, Paging.From(page, pageSize), ct));
 
     private static async Task<Results<Ok<PagedResponse<AdminStoreResponse>>, ValidationProblem>> ListStores(
-        string? q, string? status, int? page, int? pageSize, NpgsqlDataSource db, CancellationToken ct)
+        string? q, string? status, int? page, int? pageSize, AdminQueries queries, CancellationToken ct)
     {
         if (status is not (null or "active" or "suspended"))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["Use 'active' or 'suspended'."] });
         }
 
-        var paging = Paging.From(page, pageSize);
-        const string Filter = "(@q IS NULL OR name ILIKE @pattern OR seller_id = @q OR external_id = @q) AND (@status IS NULL OR status = @status)";
-        await using var count = db.CreateCommand($"SELECT count(*) FROM store_directory WHERE {Filter}");
-        await using var query = db.CreateCommand(
-            $"""
-            SELECT seller_id, name, status, owner_user_id, external_id, product_count, created_at, updated_at
-            FROM store_directory WHERE {Filter} ORDER BY created_at DESC, seller_id LIMIT @take OFFSET @skip
-            """);
-        foreach (var command in new[] { count, query })
-        {
-            var text = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
-            command.Parameters.Add(new NpgsqlParameter<string?>("q", text) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter<string?>("pattern", text is null ? null : "%" + EscapeLike(text) + "%")
-            { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter<string?>("status", status) { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        }
-
-        query.Parameters.AddWithValue("take", paging.PageSize);
-        query.Parameters.AddWithValue("skip", paging.Skip);
-        var total = Convert.ToInt32(await count.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
-        var items = new List<AdminStoreResponse>();
-        await using var reader = await query.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            items.Add(new AdminStoreResponse(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetInt32(5),
-                reader.GetFieldValue<DateTimeOffset>(6), reader.GetFieldValue<DateTimeOffset>(7)));
-        }
-
-        return TypedResults.Ok(new PagedResponse<AdminStoreResponse>(items, total, paging.Page, paging.PageSize));
+        return TypedResults.Ok(await queries.StoresAsync(q, status, Paging.From(page, pageSize), ct));
     }
 
     private static async Task<Results<Ok<StoreResponse>, ProblemHttpResult>> Suspend(string sellerId, SuspendRequest request, IGrainFactory grains)
@@ -175,23 +124,6 @@ public static class AdminApi
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(Guid keyId, ApiKeyStore keys, CancellationToken ct) =>
         await keys.RevokeAsync(keyId, ct) ? TypedResults.NoContent() : ApiProblems.NotFound("The API key");
 
-    private static async Task<Ok<ClusterResponse>> Cluster(IGrainFactory grains)
-    {
-        var management = grains.GetGrain<IManagementGrain>(0);
-        var hosts = await management.GetDetailedHosts(onlyActive: false);
-        var stats = await management.GetSimpleGrainStatistics();
-        var silos = hosts
-            .Where(h => h.Status != SiloStatus.Dead)
-            .Select(h => new SiloResponse(
-                h.SiloAddress.ToString(),
-                System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(h.Status.ToString()),
-                stats.Where(s => s.SiloAddress.Equals(h.SiloAddress)).Sum(s => s.ActivationCount),
-                new DateTimeOffset(DateTime.SpecifyKind(h.StartTime, DateTimeKind.Utc)),
-                h.SiloName))
-            .ToList();
-        return TypedResults.Ok(new ClusterResponse(silos));
-    }
+    private static async Task<Ok<ClusterResponse>> Cluster(AdminQueries queries) => TypedResults.Ok(await queries.ClusterAsync());
 
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

@@ -32,7 +32,7 @@ public abstract class MarketplacePage : PageModel
             {
                 foreach (var message in messages)
                 {
-                    ModelState.AddModelError(prefix is null ? "" : prefix + "." + field, T[message]);
+                    ModelState.AddModelError(prefix is null ? "" : prefix + "." + FieldName(field), T[message]);
                 }
             }
         }
@@ -41,6 +41,10 @@ public abstract class MarketplacePage : PageModel
             ModelState.AddModelError("", T[e.Message]);
         }
     }
+
+    /// <summary>A JSON path of the grains' field errors ("variants[0].sku") as the form's field name ("Variants[0].Sku").</summary>
+    public static string FieldName(string jsonPath) =>
+        string.Join('.', jsonPath.Split('.').Select(part => part.Length == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
 
     protected IActionResult RedirectLocal(string? returnUrl) => LocalRedirect(Links.Local(returnUrl));
 

@@ -24,11 +24,13 @@ public static class WebUi
         services.AddRazorPages(o =>
             {
                 o.Conventions.AuthorizeFolder("/Seller", AuthorizationSetup.SellerPolicy);
+                o.Conventions.AddPageRoute("/Seller/Products/Edit", "seller/products/new");
                 o.Conventions.AuthorizeFolder("/Admin", AuthorizationSetup.AdminPolicy);
                 o.Conventions.AuthorizeFolder("/Orders", AuthorizationSetup.UserPolicy);
                 o.Conventions.AuthorizePage("/Checkout", AuthorizationSetup.UserPolicy);
                 o.Conventions.AuthorizePage("/Notifications", AuthorizationSetup.UserPolicy);
                 o.Conventions.AuthorizePage("/Account/Security", AuthorizationSetup.UserPolicy);
+                o.Conventions.AuthorizePage("/Account/Invitation", AuthorizationSetup.UserPolicy);
                 // Signing in and registering are limited like the API's auth endpoints (per client address).
                 o.Conventions.AddPageApplicationModelConvention("/Account/Login", m => m.EndpointMetadata.Add(RateLimits.AuthCategory));
                 o.Conventions.AddPageApplicationModelConvention("/Account/Register", m => m.EndpointMetadata.Add(RateLimits.AuthCategory));

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Marketplace.Contracts.Orders;
+using Marketplace.WebClient.Orders;
+using Marketplace.WebClient.Web;
+
+namespace Marketplace.WebClient.Pages.Seller;
+
+/// <summary>The store's orders, newest first, optionally of one status; each opens the order page with the store's actions.</summary>
+public sealed class OrdersModel(OrderQueries queries) : SellerPage
+{
+    public override string Section => "orders";
+
+    public OrderPage Orders { get; private set; } = new([], null);
+
+    public string? Status { get; private set; }
+
+    public static IReadOnlyList<string> Statuses { get; } = Enum.GetNames<OrderStatus>().Select(JsonNamingPolicy.CamelCase.ConvertName).ToList();
+
+    public async Task OnGetAsync(string? status, string? cursor, CancellationToken ct)
+    {
+        ViewData["Title"] = T["Orders"].Value;
+        Status = Statuses.FirstOrDefault(s => s.Equals(status, StringComparison.OrdinalIgnoreCase));
+        Orders = await queries.ListAsync(OrderScope.Seller, SellerId, Status, 20, cursor, ct);
+    }
+}

@@ -1,0 +1,25 @@
+using Marketplace.WebClient.Web;
+
+namespace Marketplace.WebClient.Pages.Seller.Products;
+
+/// <summary>Every product of the store, drafts and archived ones included, newest first.</summary>
+public sealed class IndexModel : SellerPage
+{
+    public const int PageSize = 20;
+
+    public override string Section => "products";
+
+    public IReadOnlyList<ProductDetails> Products { get; private set; } = [];
+
+    public Pager Pager { get; private set; } = null!;
+
+    public async Task OnGetAsync(int? page)
+    {
+        ViewData["Title"] = T["Products"].Value;
+        var number = Math.Clamp(page ?? 1, 1, 10_000);
+        var ids = await Store.GetProductIds((number - 1) * PageSize, PageSize, publishedOnly: false);
+        var details = await Task.WhenAll(ids.Ids.Select(id => Grains.GetGrain<IProductGrain>(id).GetDetails()));
+        Products = details.OfType<ProductDetails>().ToList();
+        Pager = new Pager("/seller/products", Request.Query, number, PageSize, ids.Total);
+    }
+}

@@ -1,0 +1,23 @@
+using Marketplace.WebClient.Accounts;
+
+namespace Marketplace.WebClient.Web;
+
+/// <summary>A page of the seller console: it acts for the store the signed-in seller belongs to, and only that one.</summary>
+public abstract class SellerPage : MarketplacePage
+{
+    /// <summary>The folder's policy guarantees a seller bound to a store.</summary>
+    public string SellerId => User.SellerId()!;
+
+    protected ISellerGrain Store => Grains.GetGrain<ISellerGrain>(SellerId);
+
+    /// <summary>The store's newest products (all statuses), at most <paramref name="max"/>, read in parallel.</summary>
+    protected async Task<IReadOnlyList<ProductDetails>> ProductsAsync(int max)
+    {
+        var ids = await Store.GetProductIds(0, max, publishedOnly: false);
+        var details = await Task.WhenAll(ids.Ids.Select(id => Grains.GetGrain<IProductGrain>(id).GetDetails()));
+        return details.OfType<ProductDetails>().ToList();
+    }
+
+    /// <summary>Which entry of the console's menu is lit.</summary>
+    public abstract string Section { get; }
+}
