@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -11,10 +9,8 @@ namespace Marketplace.Browser.Tests;
 /// a guest who searches, buys, registers and pays while the seller watches in another browser; live stock.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed partial class StorefrontTests(BrowserFixture fixture) : IAsyncLifetime
+public sealed class StorefrontTests(BrowserFixture fixture) : IAsyncLifetime
 {
-    private static readonly TimeSpan LiveWait = TimeSpan.FromSeconds(15);
-
     private readonly People people = new(fixture);
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
@@ -28,15 +24,15 @@ public sealed partial class StorefrontTests(BrowserFixture fixture) : IAsyncLife
 
         // The seller signs in in a browser of their own and waits on their notifications page.
         var seller = await people.ArriveAsync("seller");
-        await SignInAsync(seller, shop.SellerEmail, shop.Password);
+        await Journeys.SignInAsync(seller, shop.SellerEmail, shop.Password);
         await seller.GotoAsync("/notifications");
-        await WaitLiveAsync(seller);
+        await Journeys.WaitLiveAsync(seller);
         var unreadBefore = int.Parse(await seller.Locator("[data-unread]").InnerTextAsync());
 
         // A guest searches from the home page with the plain GET form.
         var guest = await people.ArriveAsync("guest");
         await guest.GotoAsync("/");
-        await SearchUntilFoundAsync(guest, shop.Word, shop.Title);
+        await Journeys.SearchUntilFoundAsync(guest, shop.Word, shop.Title);
         Assert.Contains("q=" + shop.Word, guest.Url);
         await guest.GetByRole(AriaRole.Link, new() { Name = shop.Title }).ClickAsync();
         await Expect(guest.Locator("h1")).ToHaveTextAsync(shop.Title);
@@ -66,13 +62,13 @@ public sealed partial class StorefrontTests(BrowserFixture fixture) : IAsyncLife
         await Expect(guest).ToHaveURLAsync(new Regex("/orders/ord_"));
         var orderUrl = guest.Url;
         await Expect(guest.Locator("[data-order-status]")).ToHaveAttributeAsync("data-order-status", "awaitingSellerConfirmation");
-        await WaitLiveAsync(guest);
+        await Journeys.WaitLiveAsync(guest);
 
         // The seller's page, untouched since it loaded, shows the new order: a toast and the bell's count.
         var toast = seller.Locator(".toast").Filter(new() { HasText = "New order" });
-        await Expect(toast).ToBeVisibleAsync(new() { Timeout = (float)LiveWait.TotalMilliseconds });
+        await Expect(toast).ToBeVisibleAsync(new() { Timeout = (float)Journeys.LiveWait.TotalMilliseconds });
         await Expect(seller.Locator("[data-unread]")).ToHaveTextAsync((unreadBefore + 1).ToString());
-        await Expect(seller.Locator("#notifications-content")).ToContainTextAsync("New order", new() { Timeout = (float)LiveWait.TotalMilliseconds });
+        await Expect(seller.Locator("#notifications-content")).ToContainTextAsync("New order", new() { Timeout = (float)Journeys.LiveWait.TotalMilliseconds });
 
         // The seller opens the order and accepts it, adding shipping.
         await seller.GotoAsync(new Uri(orderUrl).PathAndQuery);
@@ -82,7 +78,7 @@ public sealed partial class StorefrontTests(BrowserFixture fixture) : IAsyncLife
 
         // The buyer's page follows without a reload, with the new total.
         await Expect(guest.Locator("[data-order-status]")).ToHaveAttributeAsync("data-order-status", "awaitingPayment",
-            new() { Timeout = (float)LiveWait.TotalMilliseconds });
+            new() { Timeout = (float)Journeys.LiveWait.TotalMilliseconds });
         await Expect(guest.Locator("[data-order-total]")).ToHaveTextAsync("$20,480");
 
         // Paying happens on the provider's page, which sends the buyer back to the order.
@@ -92,7 +88,7 @@ public sealed partial class StorefrontTests(BrowserFixture fixture) : IAsyncLife
         await guest.GetByRole(AriaRole.Button, new() { Name = "Pay", Exact = false }).First.ClickAsync();
         await Expect(guest).ToHaveURLAsync(orderUrl);
         await Expect(guest.Locator("[data-order-status]")).ToHaveAttributeAsync("data-order-status", "paid",
-            new() { Timeout = (float)LiveWait.TotalMilliseconds });
+            new() { Timeout = (float)Journeys.LiveWait.TotalMilliseconds });
         await Expect(guest.Locator("main")).ToContainTextAsync("Paid. The store is preparing your shipment.");
     }
 
@@ -105,12 +101,12 @@ public sealed partial class StorefrontTests(BrowserFixture fixture) : IAsyncLife
         await watcher.GotoAsync($"/products/{shop.ProductId}");
         var stock = watcher.Locator($"[data-stock][data-sku='{shop.Sku}']");
         await Expect(stock).ToHaveTextAsync("7 available");
-        await WaitLiveAsync(watcher);
+        await Journeys.WaitLiveAsync(watcher);
 
         // Another shopper, signed in elsewhere, buys three.
         var buyer = await people.ArriveAsync("buyer");
         var account = await fixture.RegisterShopperAsync();
-        await SignInAsync(buyer, account.Email, account.Password);
+        await Journeys.SignInAsync(buyer, account.Email, account.Password);
         await buyer.GotoAsync($"/products/{shop.ProductId}");
         await buyer.GetByLabel("Quantity").FillAsync("3");
         await buyer.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
@@ -123,43 +119,7 @@ public sealed partial class StorefrontTests(BrowserFixture fixture) : IAsyncLife
 
         // The watcher's figure drops by itself, and the page was never reloaded.
         await watcher.EvaluateAsync("() => window.__notReloaded = true");
-        await Expect(stock).ToHaveTextAsync("4 available", new() { Timeout = (float)LiveWait.TotalMilliseconds });
+        await Expect(stock).ToHaveTextAsync("4 available", new() { Timeout = (float)Journeys.LiveWait.TotalMilliseconds });
         Assert.True(await watcher.EvaluateAsync<bool>("() => window.__notReloaded === true"));
-    }
-
-    private static async Task SignInAsync(IPage page, string email, string password)
-    {
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.Locator("details.menu summary")).ToBeVisibleAsync();
-    }
-
-    /// <summary>The live script marks the page once its subscriptions are in place.</summary>
-    private static Task WaitLiveAsync(IPage page) =>
-        Expect(page.Locator("body")).ToHaveAttributeAsync("data-live-state", "connected", new() { Timeout = (float)LiveWait.TotalMilliseconds });
-
-    /// <summary>Searches with the site's search box until the new product is indexed (the search read model catches up in seconds).</summary>
-    private static async Task SearchUntilFoundAsync(IPage page, string word, string title)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search products" }).First.FillAsync(word);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).First.ClickAsync();
-            await page.WaitForURLAsync(new Regex("/search\\?"));
-            if (await page.GetByRole(AriaRole.Link, new() { Name = title }).CountAsync() > 0)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"'{title}' did not appear in the search for '{word}'.");
-            }
-
-            await Task.Delay(500);
-        }
     }
 }

@@ -71,13 +71,28 @@
   }
 
   // Regions marked data-refresh-on="cart", "orders", "notifications", "stock" or "order:<id>" are re-read from the
-  // server, so what they show is always what the server renders; a region holding the focus waits for the next change.
-  // Without a topic every region is re-read: after (re)subscribing, to catch what changed while no events flowed.
+  // server, so what they show is always what the server renders. A region someone is working in (it holds the focus, or
+  // a field in it was changed) is left alone until the next change. Without a topic every region is re-read: after
+  // (re)subscribing, to catch what changed while no events flowed.
+  function busy(region) {
+    if (region.contains(document.activeElement) && document.activeElement !== document.body) {
+      return true;
+    }
+    return Array.from(region.querySelectorAll("input, textarea, select")).some(function (field) {
+      if (field.type === "checkbox" || field.type === "radio") {
+        return field.checked !== field.defaultChecked;
+      }
+      if (field.tagName === "SELECT") {
+        return Array.from(field.options).some(function (option) { return option.selected !== option.defaultSelected; });
+      }
+      return field.value !== field.defaultValue;
+    });
+  }
+
   async function refresh(topic) {
-    const regions = Array.from(document.querySelectorAll("[data-refresh-on]"))
-      .filter(function (region) { return !topic || region.dataset.refreshOn.split(" ").indexOf(topic) >= 0; })
-      .filter(function (region) { return !region.contains(document.activeElement) || document.activeElement === document.body; });
-    if (regions.length === 0) {
+    const wanted = Array.from(document.querySelectorAll("[data-refresh-on]"))
+      .filter(function (region) { return !topic || region.dataset.refreshOn.split(" ").indexOf(topic) >= 0; });
+    if (wanted.filter(function (region) { return !busy(region); }).length === 0) {
       return;
     }
     const response = await fetch(location.href, { credentials: "same-origin", headers: { "X-Requested-With": "live" } });
@@ -85,7 +100,8 @@
       return;
     }
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
-    regions.forEach(function (region) {
+    // Checked again now: the reader may have started typing while the page was being fetched.
+    wanted.filter(function (region) { return region.isConnected && !busy(region); }).forEach(function (region) {
       const fresh = region.id ? page.getElementById(region.id) : null;
       if (fresh) {
         region.replaceWith(document.importNode(fresh, true));
