@@ -60,12 +60,13 @@ public sealed class BrowserFixture : MarketplaceCluster, IAsyncLifetime
     public static readonly ViewportSize Desktop = new() { Width = 1280, Height = 900 };
 
     /// <summary>A fresh browser profile (its own cookies) on the marketplace: one person on one device.</summary>
-    public Task<IBrowserContext> NewVisitorAsync(ViewportSize? viewport = null, string locale = "en-US") =>
+    public Task<IBrowserContext> NewVisitorAsync(ViewportSize? viewport = null, string locale = "en-US", bool javaScript = true) =>
         Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = MarketplaceOrigin,
             ViewportSize = viewport ?? Desktop,
             Locale = locale,
+            JavaScriptEnabled = javaScript,
         });
 
     /// <summary>

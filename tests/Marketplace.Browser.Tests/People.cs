@@ -12,11 +12,19 @@ public sealed class People(BrowserFixture fixture) : IAsyncDisposable
     private readonly List<(IBrowserContext Context, IPage Page, string Name)> people = [];
 
     /// <summary>A new person on the marketplace, on a desktop unless a viewport is given.</summary>
-    public async Task<IPage> ArriveAsync(string name, ViewportSize? viewport = null, string locale = "en-US")
+    public async Task<IPage> ArriveAsync(string name, ViewportSize? viewport = null, string locale = "en-US", bool javaScript = true)
     {
-        var context = await fixture.NewVisitorAsync(viewport, locale);
+        var context = await fixture.NewVisitorAsync(viewport, locale, javaScript);
         var page = await context.NewPageAsync();
         people.Add((context, page, name));
+        return page;
+    }
+
+    /// <summary>Another tab of a person who already arrived (same cookies).</summary>
+    public async Task<IPage> NewTabAsync(IPage of, string name)
+    {
+        var page = await of.Context.NewPageAsync();
+        people.Add((of.Context, page, name));
         return page;
     }
 
@@ -42,7 +50,7 @@ public sealed class People(BrowserFixture fixture) : IAsyncDisposable
             }
         }
 
-        foreach (var (context, _, _) in people)
+        foreach (var context in people.Select(p => p.Context).Distinct())
         {
             await context.DisposeAsync();
         }

@@ -122,4 +122,47 @@ public sealed class StorefrontTests(BrowserFixture fixture) : IAsyncLifetime
         await Expect(stock).ToHaveTextAsync("4 available", new() { Timeout = (float)Journeys.LiveWait.TotalMilliseconds });
         Assert.True(await watcher.EvaluateAsync<bool>("() => window.__notReloaded === true"));
     }
+
+    [Fact]
+    public async Task Without_javascript_a_visitor_browses_searches_filters_and_fills_a_cart()
+    {
+        var shop = await fixture.OpenShopAsync(requiresConfirmation: false, price: 3500, stock: 4);
+        var visitor = await people.ArriveAsync("no-script", BrowserFixture.Phone, javaScript: false);
+        await visitor.GotoAsync("/");
+        await Journeys.SearchUntilFoundAsync(visitor, shop.Word, shop.Title);
+
+        // The facets are plain links.
+        await visitor.GetByRole(AriaRole.Link, new() { Name = shop.StoreName }).First.ClickAsync();
+        await Expect(visitor).ToHaveURLAsync(new Regex($"sellerId={shop.SellerId}"));
+        await Expect(visitor.Locator("#result-count")).ToHaveTextAsync("1 products");
+
+        await visitor.GetByRole(AriaRole.Link, new() { Name = shop.Title }).ClickAsync();
+        await Expect(visitor.Locator($"[data-stock][data-sku='{shop.Sku}']")).ToHaveTextAsync("4 available");
+        await visitor.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+        await Expect(visitor.Locator("[data-cart-count]")).ToHaveTextAsync("1");
+        await visitor.GotoAsync("/cart");
+        await Expect(visitor.Locator("#cart-content")).ToContainTextAsync(shop.Title);
+        await Expect(visitor.Locator("[data-subtotal]")).ToHaveTextAsync("$3,500");
+    }
+
+    [Fact]
+    public async Task The_cart_follows_changes_made_in_another_tab()
+    {
+        var shop = await fixture.OpenShopAsync(requiresConfirmation: false, price: 2500, stock: 9);
+        var account = await fixture.RegisterShopperAsync();
+        var cartTab = await people.ArriveAsync("cart-tab");
+        await Journeys.SignInAsync(cartTab, account.Email, account.Password);
+        await cartTab.GotoAsync("/cart");
+        await Expect(cartTab.Locator("#cart-content")).ToContainTextAsync("Your cart is empty.");
+        await Journeys.WaitLiveAsync(cartTab);
+
+        var productTab = await people.NewTabAsync(cartTab, "product-tab");
+        await productTab.GotoAsync($"/products/{shop.ProductId}");
+        await productTab.GetByLabel("Quantity").FillAsync("3");
+        await productTab.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+
+        await Expect(cartTab.Locator("#cart-content")).ToContainTextAsync(shop.Title, new() { Timeout = (float)Journeys.LiveWait.TotalMilliseconds });
+        await Expect(cartTab.Locator("[data-subtotal]")).ToHaveTextAsync("$7,500");
+        await Expect(cartTab.Locator("[data-cart-count]")).ToHaveTextAsync("3");
+    }
 }
