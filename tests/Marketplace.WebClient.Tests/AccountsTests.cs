@@ -222,7 +222,14 @@ public sealed class AccountsTests(WebFixture fixture)
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
         Assert.InRange(int.Parse(last!.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
         Assert.Equal("application/problem+json", last.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode); // only the API is limited
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode); // probes are not limited
+
+        // The sign-in page draws on the same allowance and says so in words; other pages are not limited.
+        var signIn = await http.GetAsync("/account/login");
+        Assert.Equal(HttpStatusCode.TooManyRequests, signIn.StatusCode);
+        Assert.Equal("text/html", signIn.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Too many requests", await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/search?q=cafe")).StatusCode);
     }
 
     [Fact]

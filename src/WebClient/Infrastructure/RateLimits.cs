@@ -61,15 +61,21 @@ public static class RateLimits
 
     private static RateLimitPartition<string> Partition(HttpContext context, RateLimitOptions options)
     {
-        if (!options.Enabled || !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+        if (!options.Enabled)
         {
             return RateLimitPartition.GetNoLimiter("none");
         }
 
+        // Signing in and registering count alike whether through the API or the pages' forms.
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         if (context.GetEndpoint()?.Metadata.GetMetadata<AuthRateLimitCategory>() is not null)
         {
             return RateLimitPartition.GetFixedWindowLimiter("auth:" + address, _ => Window(options.AuthPerMinute, TimeSpan.FromMinutes(1)));
+        }
+
+        if (!context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+        {
+            return RateLimitPartition.GetNoLimiter("none");
         }
 
         if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
@@ -102,6 +108,12 @@ public static class RateLimits
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        if (Web.WebUi.IsPage(http))
+        {
+            // A person's page: the empty 429 is rendered as the friendly error page by the status-code pages.
+            return;
+        }
+
         var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext
         {

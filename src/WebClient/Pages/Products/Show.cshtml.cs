@@ -47,37 +47,31 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls, OrderQueries orde
         return slug == Links.Slug(Product.Title) ? Page() : RedirectPermanent(Links.Product(Product.ProductId, Product.Title));
     }
 
-    public async Task<IActionResult> OnPostAddAsync(string productId, CancellationToken ct)
+    public Task<IActionResult> OnPostAddAsync(string productId, CancellationToken ct) =>
+        SubmitAsync(productId, nameof(Add), needsAccount: false, ct,
+            () => Grains.GetGrain<ICartGrain>(User.UserId()).AddItem(productId, Add.Sku!, Add.Quantity!.Value, Add.OperationId),
+            T["Added to your cart."], fragment: null);
+
+    public Task<IActionResult> OnPostAskAsync(string productId, CancellationToken ct) =>
+        SubmitAsync(productId, nameof(Ask), needsAccount: true, ct,
+            () => Grains.GetGrain<IProductQuestionsGrain>(productId).Ask(Ask.Text!, ProductFeedback.DisplayName(User), Ask.OperationId),
+            T["Your question was sent to the store. You will be notified when it is answered."], "questions");
+
+    public Task<IActionResult> OnPostReviewAsync(string productId, CancellationToken ct) =>
+        SubmitAsync(productId, nameof(Review), needsAccount: true, ct,
+            () => Grains.GetGrain<IProductReviewsGrain>(productId).Post(
+                new ReviewDraft(Review.Rating!.Value, Review.Text ?? "", ProductFeedback.DisplayName(User), ReviewableOrders)),
+            T["Thank you for your review."], "reviews");
+
+    /// <summary>
+    /// One of the page's shopper forms: checked on its own (the page has several), sent to the grain, then back to
+    /// the page with a message, or the page again with the form's errors. Adding to the cart needs no account: an
+    /// anonymous visitor becomes a guest first.
+    /// </summary>
+    private async Task<IActionResult> SubmitAsync(
+        string productId, string form, bool needsAccount, CancellationToken ct, Func<Task> write, string done, string? fragment)
     {
-        if (!await LoadAsync(productId, ct))
-        {
-            return NotFound();
-        }
-
-        if (!ModelState.IsValid(nameof(Add)))
-        {
-            return Page();
-        }
-
-        await WebSession.EnsureVisitorAsync(HttpContext);
-        WebSession.ActAsCurrentUser(HttpContext);
-        try
-        {
-            await Grains.GetGrain<ICartGrain>(User.UserId()).AddItem(productId, Add.Sku!, Add.Quantity!.Value, Add.OperationId);
-        }
-        catch (DomainException e)
-        {
-            AddErrors(e, nameof(Add));
-            return Page();
-        }
-
-        Flash = T["Added to your cart."];
-        return Redirect(Links.Product(Product.ProductId, Product.Title));
-    }
-
-    public async Task<IActionResult> OnPostAskAsync(string productId, CancellationToken ct)
-    {
-        if (!SignedIn)
+        if (needsAccount && !SignedIn)
         {
             return Challenge();
         }
@@ -87,55 +81,29 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls, OrderQueries orde
             return NotFound();
         }
 
-        if (!ModelState.IsValid(nameof(Ask)))
+        if (!ModelState.IsValid(form))
         {
             return Page();
+        }
+
+        if (!needsAccount)
+        {
+            await WebSession.EnsureVisitorAsync(HttpContext);
+            WebSession.ActAsCurrentUser(HttpContext);
         }
 
         try
         {
-            await Grains.GetGrain<IProductQuestionsGrain>(productId).Ask(Ask.Text!, ProductFeedback.DisplayName(User), Ask.OperationId);
+            await write();
         }
         catch (DomainException e)
         {
-            AddErrors(e, nameof(Ask));
+            AddErrors(e, form);
             return Page();
         }
 
-        Flash = T["Your question was sent to the store. You will be notified when it is answered."];
-        return Redirect(Links.Product(Product.ProductId, Product.Title) + "#questions");
-    }
-
-    public async Task<IActionResult> OnPostReviewAsync(string productId, CancellationToken ct)
-    {
-        if (!SignedIn)
-        {
-            return Challenge();
-        }
-
-        if (!await LoadAsync(productId, ct))
-        {
-            return NotFound();
-        }
-
-        if (!ModelState.IsValid(nameof(Review)))
-        {
-            return Page();
-        }
-
-        try
-        {
-            await Grains.GetGrain<IProductReviewsGrain>(productId).Post(
-                new ReviewDraft(Review.Rating!.Value, Review.Text ?? "", ProductFeedback.DisplayName(User), ReviewableOrders));
-        }
-        catch (DomainException e)
-        {
-            AddErrors(e, nameof(Review));
-            return Page();
-        }
-
-        Flash = T["Thank you for your review."];
-        return Redirect(Links.Product(Product.ProductId, Product.Title) + "#reviews");
+        Flash = done;
+        return Redirect(Links.Product(Product.ProductId, Product.Title) + (fragment is null ? "" : "#" + fragment));
     }
 
     /// <summary>The store answers a question (or replies to a review) right on the page.</summary>
