@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
-using System.Text.Json;
 using Marketplace.Contracts.Cart;
 using Marketplace.Contracts.Orders;
 using Marketplace.WebClient.Accounts;
@@ -140,7 +139,7 @@ public static class OrdersApi
         ClaimsPrincipal user, OrderQueries queries, string? status, int? limit, string? cursor, CancellationToken ct)
     {
         // The read model stores statuses as the API spells them (camelCase), so a filter compares exactly and uses its index.
-        var names = Enum.GetNames<OrderStatus>().Select(JsonNamingPolicy.CamelCase.ConvertName).ToList();
+        var names = OrderQueries.StatusNames;
         var stored = status is null ? null : names.FirstOrDefault(n => n.Equals(status, StringComparison.OrdinalIgnoreCase));
         if (status is not null && stored is null)
         {

@@ -42,6 +42,10 @@ public sealed class OrderQueries(NpgsqlDataSource db)
     public const int MaxPageSize = 100;
     public const int LowStockThreshold = 5;
 
+    /// <summary>Order statuses as the read model stores them: the API's camelCase spelling ("awaitingPayment").</summary>
+    public static IReadOnlyList<string> StatusNames { get; } =
+        Enum.GetNames<Marketplace.Contracts.Orders.OrderStatus>().Select(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName).ToList();
+
     private const string Columns =
         "order_id, buyer_id, seller_id, seller_name, status, currency, total, refunded, item_count, placed_at, updated_at, paid_at, decide_by";
 

@@ -6,6 +6,7 @@ using Marketplace.WebClient.Api;
 using Marketplace.WebClient.Infrastructure;
 using Marketplace.WebClient.Web;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.WebClient.Pages;
@@ -40,7 +41,6 @@ public sealed class CheckoutModel(IOptions<Microsoft.AspNetCore.Http.Json.JsonOp
 
     public async Task<IActionResult> OnPostAsync()
     {
-        await LoadAsync();
         if (SellerId is not null && !GrainKeys.IsSellerId(SellerId))
         {
             return NotFound();
@@ -48,14 +48,14 @@ public sealed class CheckoutModel(IOptions<Microsoft.AspNetCore.Http.Json.JsonOp
 
         if (!ModelState.IsValid)
         {
-            return Page();
+            return await FormAgainAsync();
         }
 
         var request = new CheckoutHttpRequest
         {
             SellerId = SellerId,
             ShippingAddress = Address.ToRequest(),
-            Note = string.IsNullOrWhiteSpace(Note) ? null : Note.Trim(),
+            Note = FormValues.OrNull(Note),
         };
         CheckoutResult result;
         try
@@ -66,7 +66,7 @@ public sealed class CheckoutModel(IOptions<Microsoft.AspNetCore.Http.Json.JsonOp
         catch (DomainException e)
         {
             AddErrors(e, nameof(Address));
-            return Page();
+            return await FormAgainAsync();
         }
 
         if (result.Orders.Count == 0)
@@ -76,14 +76,20 @@ public sealed class CheckoutModel(IOptions<Microsoft.AspNetCore.Http.Json.JsonOp
             ModelState.AddModelError("", T[result.Refused.All(r => r.Code == "price-changed")
                 ? "Prices changed since you added these products. Check the new prices and confirm again."
                 : "No order could be placed: some products are no longer available in the quantity you chose."]);
-            await LoadAsync();
-            return Page();
+            return await FormAgainAsync();
         }
 
         Flash = result.Refused.Count > 0
             ? T["Some orders were placed; the others could not be (see your cart)."]
             : T["Thank you! Your order was placed."];
         return result.Orders.Count == 1 ? Redirect(Links.Order(result.Orders[0].OrderId)) : RedirectToPage("/Orders/Index");
+    }
+
+    /// <summary>The form again with its errors, over the cart as it is now (read only when the page is shown again).</summary>
+    private async Task<PageResult> FormAgainAsync()
+    {
+        await LoadAsync();
+        return Page();
     }
 
     private async Task LoadAsync()
@@ -122,12 +128,10 @@ public sealed class CheckoutModel(IOptions<Microsoft.AspNetCore.Http.Json.JsonOp
             Name = Name?.Trim(),
             Line1 = Line1?.Trim(),
             City = City?.Trim(),
-            Region = Empty(Region),
+            Region = FormValues.OrNull(Region),
             Country = Country,
-            PostalCode = Empty(PostalCode),
-            Phone = Empty(Phone),
+            PostalCode = FormValues.OrNull(PostalCode),
+            Phone = FormValues.OrNull(Phone),
         };
-
-        private static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 }

@@ -1,7 +1,6 @@
 using Marketplace.WebClient.Search;
 using Marketplace.WebClient.Web;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Marketplace.WebClient.Pages;
 
@@ -53,8 +52,8 @@ public sealed class SearchModel(ProductSearch search) : MarketplacePage
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Category = Blank(Category);
-        SellerId = Blank(SellerId);
+        Category = FormValues.OrNull(Category);
+        SellerId = FormValues.OrNull(SellerId);
         Currency = Currencies.IsSupported(Currency) ? Currency : "CLP";
         long? min = Money.Parse(Min, Currency), max = Money.Parse(Max, Currency);
         if (!string.IsNullOrWhiteSpace(Min) && min is null || !string.IsNullOrWhiteSpace(Max) && max is null)
@@ -63,7 +62,7 @@ public sealed class SearchModel(ProductSearch search) : MarketplacePage
         }
 
         var (query, errors) = SearchRequest.Parse(Q, SellerId, Category, min, max, InStock, min is null && max is null ? null : Currency,
-            Blank(Sort), PageNumber, PageSize);
+            FormValues.OrNull(Sort), PageNumber, PageSize);
         foreach (var (key, messages) in errors)
         {
             Errors[key] = messages;
@@ -81,16 +80,5 @@ public sealed class SearchModel(ProductSearch search) : MarketplacePage
     }
 
     /// <summary>This search with one filter set (or removed), back on its first page.</summary>
-    public string With(string key, string? value)
-    {
-        var values = Request.Query.Where(q => q.Key != key && q.Key != "page").ToDictionary(q => q.Key, q => q.Value);
-        if (value is not null)
-        {
-            values[key] = value;
-        }
-
-        return QueryHelpers.AddQueryString("/search", values);
-    }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    public string With(string key, string? value) => Links.WithQuery("/search", Request.Query, key, value);
 }

@@ -40,6 +40,21 @@ public static class Links
         return slug.ToString().Trim('-');
     }
 
+    /// <summary>
+    /// This list page with one query value set (or removed when null), the others kept, back on its first page unless
+    /// the value set is the page itself.
+    /// </summary>
+    public static string WithQuery(string path, IQueryCollection query, string key, string? value)
+    {
+        var values = query.Where(q => q.Key != key && q.Key != "page").ToDictionary(q => q.Key, q => q.Value);
+        if (value is not null)
+        {
+            values[key] = value;
+        }
+
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(path, values);
+    }
+
     /// <summary>A return URL that stays on this site; anything else goes home.</summary>
     public static string Local(string? returnUrl) =>
         returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) ? url : "/";

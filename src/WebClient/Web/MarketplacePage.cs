@@ -42,6 +42,22 @@ public abstract class MarketplacePage : PageModel
         }
     }
 
+    /// <summary>
+    /// Runs a form's write whose page answers with a redirect: a refusal from the grains becomes the message on the next
+    /// page. A transient failure is not a refusal and goes to the error page.
+    /// </summary>
+    protected async Task FlashRefusalAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch (DomainException e) when (e.Kind is not DomainErrorKind.Unavailable)
+        {
+            FlashError = T[e.Message];
+        }
+    }
+
     /// <summary>A JSON path of the grains' field errors ("variants[0].sku") as the form's field name ("Variants[0].Sku").</summary>
     public static string FieldName(string jsonPath) =>
         string.Join('.', jsonPath.Split('.').Select(part => part.Length == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));

@@ -7,6 +7,9 @@ namespace Marketplace.WebClient.Web;
 /// <summary>What the header of every page shows about the visitor: who they are, their cart size and unread notifications.</summary>
 public sealed partial class PageChrome(IHttpContextAccessor accessor, IGrainFactory grains, ILogger<PageChrome> logger)
 {
+    /// <summary>The X-Requested-With value of the live script's re-reads (Web/Assets/js/live.js).</summary>
+    public const string LiveRefreshHeader = "live";
+
     private bool loaded;
 
     public ClaimsPrincipal User => accessor.HttpContext!.User;
@@ -36,7 +39,8 @@ public sealed partial class PageChrome(IHttpContextAccessor accessor, IGrainFact
         }
 
         loaded = true;
-        if (!IsVisitor)
+        // The live script re-reads a page only for its live regions; the header's counters would be read for nothing.
+        if (!IsVisitor || accessor.HttpContext!.Request.Headers["X-Requested-With"] == LiveRefreshHeader)
         {
             return;
         }

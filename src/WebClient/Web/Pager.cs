@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.WebUtilities;
-
 namespace Marketplace.WebClient.Web;
 
 /// <summary>Previous/next links for a paged list, keeping every other query value of the page.</summary>
@@ -7,14 +5,6 @@ public sealed record Pager(string Path, IQueryCollection Query, int Page, int Pa
 {
     public int Pages => Total == 0 ? 1 : (int)Math.Ceiling(Total / (double)PageSize);
 
-    public string Url(int page)
-    {
-        var values = Query.Where(q => q.Key != "page").ToDictionary(q => q.Key, q => q.Value);
-        if (page > 1)
-        {
-            values["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return QueryHelpers.AddQueryString(Path, values);
-    }
+    public string Url(int page) =>
+        Links.WithQuery(Path, Query, "page", page > 1 ? page.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
 }

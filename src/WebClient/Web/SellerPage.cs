@@ -10,12 +10,12 @@ public abstract class SellerPage : MarketplacePage
 
     protected ISellerGrain Store => Grains.GetGrain<ISellerGrain>(SellerId);
 
-    /// <summary>The store's newest products (all statuses), at most <paramref name="max"/>, read in parallel.</summary>
-    protected async Task<IReadOnlyList<ProductDetails>> ProductsAsync(int max)
+    /// <summary>A page of the store's products (all statuses), newest first, read in parallel, and how many there are.</summary>
+    protected async Task<(IReadOnlyList<ProductDetails> Products, int Total)> ProductsAsync(int skip, int take)
     {
-        var ids = await Store.GetProductIds(0, max, publishedOnly: false);
+        var ids = await Store.GetProductIds(skip, take, publishedOnly: false);
         var details = await Task.WhenAll(ids.Ids.Select(id => Grains.GetGrain<IProductGrain>(id).GetDetails()));
-        return details.OfType<ProductDetails>().ToList();
+        return (details.OfType<ProductDetails>().ToList(), ids.Total);
     }
 
     /// <summary>Which entry of the console's menu is lit.</summary>

@@ -141,11 +141,9 @@ public static class WebSession
         // Like an access token, the cookie's roles and store are re-read from the account once they are as old as a
         // token would be: a seller who just joined a store sees its console within minutes, without signing in again.
         if (!principal.IsInRole(RoleNames.Guest)
-            && context.Properties.IssuedUtc is { } issued && now - issued > options.AccessTokenLifetime
-            && principal.FindFirstValue(MarketplaceClaims.Session) is { } sid && Guid.TryParseExact(sid, "N", out var sessionId))
+            && context.Properties.IssuedUtc is { } issued && now - issued > options.AccessTokenLifetime)
         {
-            var methods = string.Join(' ', principal.FindAll(MarketplaceClaims.AuthenticationMethods).Select(c => c.Value));
-            var claims = await services.GetRequiredService<AccountService>().CurrentClaimsAsync(principal.UserId(), sessionId, methods);
+            var claims = await CurrentClaimsAsync(principal, services.GetRequiredService<AccountService>());
             if (claims is null)
             {
                 await Reject(context);
@@ -161,6 +159,21 @@ public static class WebSession
         {
             await Reject(context);
         }
+    }
+
+    /// <summary>
+    /// The claims of a signed-in user's cookie as the account is now (same session, same sign-in methods); null when the
+    /// account is gone or the cookie names no session.
+    /// </summary>
+    public static async Task<IReadOnlyList<Claim>?> CurrentClaimsAsync(ClaimsPrincipal principal, AccountService accounts)
+    {
+        if (principal.FindFirstValue(MarketplaceClaims.Session) is not { } sid || !Guid.TryParseExact(sid, "N", out var sessionId))
+        {
+            return null;
+        }
+
+        var methods = string.Join(' ', principal.FindAll(MarketplaceClaims.AuthenticationMethods).Select(c => c.Value));
+        return await accounts.CurrentClaimsAsync(principal.UserId(), sessionId, methods);
     }
 
     private static async Task Reject(CookieValidatePrincipalContext context)

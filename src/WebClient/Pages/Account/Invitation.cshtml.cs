@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Marketplace.WebClient.Accounts;
 using Marketplace.WebClient.Web;
 using Microsoft.AspNetCore.Mvc;
@@ -45,9 +44,7 @@ public sealed class InvitationModel(AccountService accounts) : MarketplacePage
         }
 
         // The cookie acts for the store at once, instead of at its next refresh.
-        var sessionId = Guid.ParseExact(User.FindFirstValue(MarketplaceClaims.Session)!, "N");
-        var methods = string.Join(' ', User.FindAll(MarketplaceClaims.AuthenticationMethods).Select(c => c.Value));
-        if (await accounts.CurrentClaimsAsync(User.UserId(), sessionId, methods) is { } claims)
+        if (await WebSession.CurrentClaimsAsync(User, accounts) is { } claims)
         {
             await WebSession.SignInUserAsync(HttpContext, claims);
         }

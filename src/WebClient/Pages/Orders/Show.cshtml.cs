@@ -40,7 +40,7 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls) : MarketplacePage
 
     public Task<IActionResult> OnPostCancelAsync(string orderId, string? reason) => ActAsync(orderId, async order =>
     {
-        await order.Cancel(string.IsNullOrWhiteSpace(reason) ? null : reason.Trim());
+        await order.Cancel(FormValues.OrNull(reason));
         Flash = T["The order was cancelled."];
         return null;
     });
@@ -84,19 +84,9 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls) : MarketplacePage
             return missing;
         }
 
-        try
-        {
-            if (await action(Grains.GetGrain<IOrderGrain>(orderId)) is { } result)
-            {
-                return result;
-            }
-        }
-        catch (DomainException e) when (e.Kind != DomainErrorKind.Unavailable)
-        {
-            FlashError = T[e.Message];
-        }
-
-        return Redirect(Links.Order(orderId));
+        IActionResult? result = null;
+        await FlashRefusalAsync(async () => result = await action(Grains.GetGrain<IOrderGrain>(orderId)));
+        return result ?? Redirect(Links.Order(orderId));
     }
 
     private async Task<IActionResult?> LoadAsync(string orderId)

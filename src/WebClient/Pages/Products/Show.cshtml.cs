@@ -7,6 +7,7 @@ using Marketplace.WebClient.Api;
 using Marketplace.WebClient.Orders;
 using Marketplace.WebClient.Web;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.WebClient.Pages.Products;
@@ -38,13 +39,13 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls, OrderQueries orde
 
     public async Task<IActionResult> OnGetAsync(string productId, string? slug, CancellationToken ct)
     {
-        if (!await LoadAsync(productId, ct))
+        if (!await LoadAsync(productId))
         {
             return NotFound();
         }
 
         // One address per product: any other slug redirects to the canonical one.
-        return slug == Links.Slug(Product.Title) ? Page() : RedirectPermanent(Links.Product(Product.ProductId, Product.Title));
+        return slug == Links.Slug(Product.Title) ? await ShowAsync(ct) : RedirectPermanent(Links.Product(Product.ProductId, Product.Title));
     }
 
     public Task<IActionResult> OnPostAddAsync(string productId, CancellationToken ct) =>
@@ -59,8 +60,8 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls, OrderQueries orde
 
     public Task<IActionResult> OnPostReviewAsync(string productId, CancellationToken ct) =>
         SubmitAsync(productId, nameof(Review), needsAccount: true, ct,
-            () => Grains.GetGrain<IProductReviewsGrain>(productId).Post(
-                new ReviewDraft(Review.Rating!.Value, Review.Text ?? "", ProductFeedback.DisplayName(User), ReviewableOrders)),
+            async () => await Grains.GetGrain<IProductReviewsGrain>(productId).Post(new ReviewDraft(Review.Rating!.Value, Review.Text ?? "",
+                ProductFeedback.DisplayName(User), await orders.DeliveredOrdersWithProductAsync(User.UserId(), productId, ct))),
             T["Thank you for your review."], "reviews");
 
     /// <summary>
@@ -76,14 +77,14 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls, OrderQueries orde
             return Challenge();
         }
 
-        if (!await LoadAsync(productId, ct))
+        if (!await LoadAsync(productId))
         {
             return NotFound();
         }
 
         if (!ModelState.IsValid(form))
         {
-            return Page();
+            return await ShowAsync(ct);
         }
 
         if (!needsAccount)
@@ -99,7 +100,7 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls, OrderQueries orde
         catch (DomainException e)
         {
             AddErrors(e, form);
-            return Page();
+            return await ShowAsync(ct);
         }
 
         Flash = done;
@@ -107,15 +108,15 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls, OrderQueries orde
     }
 
     /// <summary>The store answers a question (or replies to a review) right on the page.</summary>
-    public async Task<IActionResult> OnPostAnswerAsync(string productId, string questionId, string text, CancellationToken ct) =>
-        await StaffWriteAsync(productId, ct, () => Grains.GetGrain<IProductQuestionsGrain>(productId).Answer(questionId, text), "questions");
+    public Task<IActionResult> OnPostAnswerAsync(string productId, string questionId, string text) =>
+        StaffWriteAsync(productId, () => Grains.GetGrain<IProductQuestionsGrain>(productId).Answer(questionId, text), "questions");
 
-    public async Task<IActionResult> OnPostReplyAsync(string productId, string reviewId, string text, CancellationToken ct) =>
-        await StaffWriteAsync(productId, ct, () => Grains.GetGrain<IProductReviewsGrain>(productId).Reply(reviewId, text), "reviews");
+    public Task<IActionResult> OnPostReplyAsync(string productId, string reviewId, string text) =>
+        StaffWriteAsync(productId, () => Grains.GetGrain<IProductReviewsGrain>(productId).Reply(reviewId, text), "reviews");
 
-    private async Task<IActionResult> StaffWriteAsync(string productId, CancellationToken ct, Func<Task> write, string fragment)
+    private async Task<IActionResult> StaffWriteAsync(string productId, Func<Task> write, string fragment)
     {
-        if (!await LoadAsync(productId, ct))
+        if (!await LoadAsync(productId))
         {
             return NotFound();
         }
@@ -138,7 +139,7 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls, OrderQueries orde
         return Redirect(Links.Product(Product.ProductId, Product.Title) + "#" + fragment);
     }
 
-    private async Task<bool> LoadAsync(string productId, CancellationToken ct)
+    private async Task<bool> LoadAsync(string productId)
     {
         if (!GrainKeys.IsProductId(productId)
             || await Grains.GetGrain<IProductGrain>(productId).GetDetails() is not { } product
@@ -148,15 +149,6 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls, OrderQueries orde
         }
 
         Product = product;
-        var questions = Grains.GetGrain<IProductQuestionsGrain>(productId).List(1, 50);
-        var reviews = Grains.GetGrain<IProductReviewsGrain>(productId).List(1, 50);
-        if (SignedIn)
-        {
-            ReviewableOrders = await orders.DeliveredOrdersWithProductAsync(User.UserId(), productId, ct);
-        }
-
-        Questions = await questions;
-        Reviews = await reviews;
         ViewData["Title"] = product.Title;
         ViewData["Description"] = Excerpt(product.Description) ?? $"{product.Title} · {product.SellerName}";
         ViewData["Canonical"] = CanonicalUrl;
@@ -170,6 +162,24 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls, OrderQueries orde
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The page itself, with its reviews and questions: read only when the page is shown, not for a form that ends in
+    /// a redirect.
+    /// </summary>
+    private async Task<PageResult> ShowAsync(CancellationToken ct)
+    {
+        var questions = Grains.GetGrain<IProductQuestionsGrain>(Product.ProductId).List(1, 50);
+        var reviews = Grains.GetGrain<IProductReviewsGrain>(Product.ProductId).List(1, 50);
+        if (SignedIn)
+        {
+            ReviewableOrders = await orders.DeliveredOrdersWithProductAsync(User.UserId(), Product.ProductId, ct);
+        }
+
+        Questions = await questions;
+        Reviews = await reviews;
+        return Page();
     }
 
     private static string? Excerpt(string? text) =>

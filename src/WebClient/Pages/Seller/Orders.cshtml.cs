@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Marketplace.Contracts.Orders;
 using Marketplace.WebClient.Orders;
 using Marketplace.WebClient.Web;
 
@@ -14,12 +12,10 @@ public sealed class OrdersModel(OrderQueries queries) : SellerPage
 
     public string? Status { get; private set; }
 
-    public static IReadOnlyList<string> Statuses { get; } = Enum.GetNames<OrderStatus>().Select(JsonNamingPolicy.CamelCase.ConvertName).ToList();
-
     public async Task OnGetAsync(string? status, string? cursor, CancellationToken ct)
     {
         ViewData["Title"] = T["Orders"].Value;
-        Status = Statuses.FirstOrDefault(s => s.Equals(status, StringComparison.OrdinalIgnoreCase));
+        Status = OrderQueries.StatusNames.FirstOrDefault(s => s.Equals(status, StringComparison.OrdinalIgnoreCase));
         Orders = await queries.ListAsync(OrderScope.Seller, SellerId, Status, 20, cursor, ct);
     }
 }

@@ -23,7 +23,7 @@ public class QuestionsModel : SellerPage
     public virtual async Task OnGetAsync()
     {
         ViewData["Title"] = T["Questions"].Value;
-        var products = await ProductsAsync(ProductsScanned);
+        var (products, _) = await ProductsAsync(0, ProductsScanned);
         var pages = await Task.WhenAll(products.Select(async p => (p, await Grains.GetGrain<IProductQuestionsGrain>(p.ProductId).List(1, 50))));
         Questions = pages.SelectMany(x => x.Item2.Items.Where(q => q.Answer is null && !q.Hidden).Select(q => (x.p, q)))
             .OrderBy(x => x.q.AskedAt).ToList();
@@ -53,24 +53,17 @@ public class QuestionsModel : SellerPage
 
     protected async Task LoadReviewsAsync()
     {
-        var products = await ProductsAsync(ProductsScanned);
+        var (products, _) = await ProductsAsync(0, ProductsScanned);
         var pages = await Task.WhenAll(products.Select(async p => (p, await Grains.GetGrain<IProductReviewsGrain>(p.ProductId).List(1, 50))));
         Reviews = pages.SelectMany(x => x.Item2.Items.Where(r => r.Reply is null).Select(r => (x.p, r)))
             .OrderBy(x => x.r.CreatedAt).ToList();
     }
 
-    private async Task WriteAsync(Func<Task> write, string done)
+    private Task WriteAsync(Func<Task> write, string done) => FlashRefusalAsync(async () =>
     {
-        try
-        {
-            await write();
-            Flash = done;
-        }
-        catch (DomainException e) when (e.Kind is not DomainErrorKind.Unavailable)
-        {
-            FlashError = T[e.Message];
-        }
-    }
+        await write();
+        Flash = done;
+    });
 }
 
 /// <summary>Reviews without the store's reply.</summary>

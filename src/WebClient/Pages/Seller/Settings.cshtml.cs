@@ -99,9 +99,8 @@ public sealed class SettingsModel : SellerPage
             TaxId = p.Contact.TaxId,
         };
 
-        public StoreDraft ToDraft() => new(Name!.Trim(), Empty(Description), RequiresConfirmation, Currency, Empty(LogoUrl),
-            new StoreContact(Empty(Email), Empty(Phone), Empty(Website), Empty(Address), Empty(City), Empty(Country), Empty(TaxId)));
-
-        private static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        public StoreDraft ToDraft() => new(Name!.Trim(), FormValues.OrNull(Description), RequiresConfirmation, Currency, FormValues.OrNull(LogoUrl),
+            new StoreContact(FormValues.OrNull(Email), FormValues.OrNull(Phone), FormValues.OrNull(Website), FormValues.OrNull(Address),
+                FormValues.OrNull(City), FormValues.OrNull(Country), FormValues.OrNull(TaxId)));
     }
 }

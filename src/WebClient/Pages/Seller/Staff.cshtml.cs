@@ -36,34 +36,24 @@ public sealed class StaffModel(AccountService accounts, IOptions<PublicUrlOption
             return Page();
         }
 
-        try
+        await FlashRefusalAsync(async () =>
         {
             var invitation = await Store.InviteStaff(AccountService.NormalizeEmail(Email!));
             InvitationLink = urls.Value.Resolve(Request, "/account/invitation?token=" + Uri.EscapeDataString(invitation.Token));
             Flash = string.Format(System.Globalization.CultureInfo.CurrentCulture,
                 T["Invitation ready for {0}. Send them the link below; it works once, for that email."].Value, invitation.Email);
-        }
-        catch (DomainException e) when (e.Kind is not DomainErrorKind.Unavailable)
-        {
-            FlashError = T[e.Message];
-        }
-
+        });
         return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostRemoveAsync(string userId, CancellationToken ct)
     {
-        try
+        await FlashRefusalAsync(async () =>
         {
             await Store.RemoveStaff(userId);
             await accounts.LeaveStoreAsync(userId, SellerId, ct);
             Flash = T["Removed from the staff."];
-        }
-        catch (DomainException e) when (e.Kind is not DomainErrorKind.Unavailable)
-        {
-            FlashError = T[e.Message];
-        }
-
+        });
         return RedirectToPage();
     }
 }

@@ -265,7 +265,7 @@ public sealed class EditModel(IBlobStore blobs, IOptions<Microsoft.AspNetCore.Ht
             }
 
             return state.IsValid
-                ? new ProductDraft(Title!.Trim(), string.IsNullOrWhiteSpace(Description) ? null : Description.Trim(), Category!, currency,
+                ? new ProductDraft(Title!.Trim(), FormValues.OrNull(Description), Category!, currency,
                     price!.Value, Status, variants)
                 : null;
         }

@@ -17,9 +17,7 @@ public sealed class IndexModel : SellerPage
     {
         ViewData["Title"] = T["Products"].Value;
         var number = Math.Clamp(page ?? 1, 1, 10_000);
-        var ids = await Store.GetProductIds((number - 1) * PageSize, PageSize, publishedOnly: false);
-        var details = await Task.WhenAll(ids.Ids.Select(id => Grains.GetGrain<IProductGrain>(id).GetDetails()));
-        Products = details.OfType<ProductDetails>().ToList();
-        Pager = new Pager("/seller/products", Request.Query, number, PageSize, ids.Total);
+        (Products, var total) = await ProductsAsync((number - 1) * PageSize, PageSize);
+        Pager = new Pager("/seller/products", Request.Query, number, PageSize, total);
     }
 }
