@@ -29,7 +29,7 @@ app.UseStatusCodePages();
 app.MapHealthChecks("/health/live");
 app.MapHealthChecks("/health/ready");
 app.MapGet("/", () => TypedResults.Text(
-    "Marketplace sandbox: a stand-in payment provider (/v1/payments, /v1/refunds, /checkout/{id}) and carrier " +
+    "Marketplace sandbox: a stand-in payment provider (/v1/payments, /v1/charges, /v1/refunds, /checkout/{id}) and carrier " +
     "(/v1/shipments, /labels/{id}) with signed webhooks.\n")).ExcludeFromDescription();
 app.MapPaymentsApi();
 app.MapCheckoutPage();

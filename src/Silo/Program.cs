@@ -6,6 +6,7 @@ using Npgsql;
 HealthProbe.ExitIfAsked(args);
 var builder = WebApplication.CreateBuilder(args);
 var settings = SiloSettings.FromConfiguration(builder.Configuration);
+BenchmarkModule.IsEnabled(builder.Configuration, builder.Environment);
 builder.AddMarketplaceTelemetry("marketplace-silo");
 
 builder.UseOrleans(silo => silo.ConfigureMarketplace(settings, builder.Configuration.GetSection("Orleans:Membership")));

@@ -5,6 +5,7 @@ using Marketplace.WebClient.Api;
 using Marketplace.WebClient.Demo;
 using Marketplace.WebClient.Infrastructure;
 using Marketplace.WebClient.Media;
+using Marketplace.WebClient.OnlineMarketplace;
 using Marketplace.WebClient.Operations;
 using Marketplace.WebClient.Orders;
 using Marketplace.WebClient.Realtime;
@@ -19,6 +20,7 @@ HealthProbe.ExitIfAsked(args);
 var builder = WebApplication.CreateBuilder(args);
 
 DemoSeeder.RefuseInProduction(builder.Configuration, builder.Environment);
+var benchmarkModule = BenchmarkModule.IsEnabled(builder.Configuration, builder.Environment);
 builder.AddMarketplaceTelemetry("marketplace-web");
 var connectionString = builder.AddMarketplaceOrleansClient();
 builder.AddMarketplaceAuth(connectionString);
@@ -32,6 +34,7 @@ builder.Services.AddSingleton<SearchIndexFeed>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexFeed>());
 builder.Services.AddSingleton<ProductSearch>();
 builder.Services.AddSingleton<OrderQueries>();
+builder.Services.AddSingleton<OmDashboard>();
 builder.Services.AddScoped<AdminQueries>();
 builder.Services.AddScoped<TwoFactor>();
 builder.Services.AddMarketplaceRealtime();
@@ -98,6 +101,9 @@ app.MapGroup("/api").MapWebhooksApi();
 app.MapGroup("/api").MapIntegrationsApi();
 // Guests have carts too: the cart group asks for any token, not for an account.
 app.MapGroup("/api").RetryTransientFailures().MapCartApi();
+
+// The Online Marketplace benchmark's contract: unauthenticated by design, so off unless configured (404 then).
+app.MapOnlineMarketplaceApi(benchmarkModule);
 
 app.MapMarketHub();
 app.MapMediaApi();

@@ -99,6 +99,7 @@ public sealed record CartLineSnapshot(
 /// <summary>
 /// A checkout of the cart (or of one store's part, <see cref="SellerId"/>). <see cref="IdempotencyKey"/> names it and
 /// <see cref="Fingerprint"/> identifies the request body, so a replay answers the same and a reuse for another body is refused.
+/// <see cref="Freight"/>, keyed by <c>GrainKeys.Sku(productId, sku)</c>, is shipping already agreed per line.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("mk.CheckoutRequest")]
 public sealed record CheckoutRequest(
@@ -106,7 +107,22 @@ public sealed record CheckoutRequest(
     [property: Id(1)] PostalAddress ShippingAddress,
     [property: Id(2)] string? Note,
     [property: Id(3)] string IdempotencyKey,
-    [property: Id(4)] string Fingerprint);
+    [property: Id(4)] string Fingerprint,
+    [property: Id(5)] CheckoutMode Mode = CheckoutMode.AllOrNothing,
+    [property: Id(6)] IReadOnlyDictionary<string, long>? Freight = null);
+
+/// <summary>How a checkout treats lines it cannot have.</summary>
+[GenerateSerializer, Alias("mk.CheckoutMode")]
+public enum CheckoutMode
+{
+    /// <summary>A store's part is ordered whole or not at all; a price rise refuses it. What is refused stays in the cart.</summary>
+    AllOrNothing = 0,
+    /// <summary>
+    /// For clients that buy on the shopper's behalf without a person to ask (integrations): each store's order takes
+    /// the lines that can be reserved, at today's prices; lines that cannot be had are dropped from the cart.
+    /// </summary>
+    TakeWhatIsAvailable = 1,
+}
 
 /// <summary>One order a checkout created.</summary>
 [GenerateSerializer, Immutable, Alias("mk.CheckoutOrder")]
@@ -140,8 +156,12 @@ public sealed record CheckoutRefusal(
     [property: Id(4)] IReadOnlyList<ShortLine> Short,
     [property: Id(5)] IReadOnlyList<PriceChange> PriceChanges);
 
-/// <summary>What a checkout did: no orders at all means it was refused as a whole (409).</summary>
+/// <summary>
+/// What a checkout did: no orders at all means it was refused as a whole (409). <see cref="Dropped"/>: lines a
+/// <see cref="CheckoutMode.TakeWhatIsAvailable"/> checkout left out of its orders and took out of the cart.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mk.CheckoutResult")]
 public sealed record CheckoutResult(
     [property: Id(0)] IReadOnlyList<CheckoutOrder> Orders,
-    [property: Id(1)] IReadOnlyList<CheckoutRefusal> Refused);
+    [property: Id(1)] IReadOnlyList<CheckoutRefusal> Refused,
+    [property: Id(2)] IReadOnlyList<ShortLine>? Dropped = null);

@@ -11,19 +11,26 @@ public sealed record PostalAddress(
     [property: Id(5)] string? PostalCode,
     [property: Id(6)] string? Phone);
 
-/// <summary>One line of an order, at the unit price the buyer agreed to.</summary>
+/// <summary>
+/// One line of an order, at the unit price the buyer agreed to. <see cref="Freight"/> is the shipping charged for the
+/// line when it was agreed at checkout (0 when the store prices shipping for the whole order, on acceptance).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mk.OrderLine")]
 public sealed record OrderLine(
     [property: Id(0)] string ProductId,
     [property: Id(1)] string Sku,
     [property: Id(2)] string Title,
     [property: Id(3)] int Quantity,
-    [property: Id(4)] long UnitPrice)
+    [property: Id(4)] long UnitPrice,
+    [property: Id(5)] long Freight = 0)
 {
     public long Total => UnitPrice * Quantity;
 }
 
-/// <summary>What a checkout asks one seller's order to be. <see cref="CheckoutFingerprint"/> identifies the request.</summary>
+/// <summary>
+/// What a checkout asks one seller's order to be. <see cref="CheckoutFingerprint"/> identifies the request. With
+/// <see cref="TakeWhatIsAvailable"/> the lines that cannot be reserved are left out instead of refusing the order.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mk.PlaceOrderRequest")]
 public sealed record PlaceOrderRequest(
     [property: Id(0)] string BuyerId,
@@ -34,7 +41,8 @@ public sealed record PlaceOrderRequest(
     [property: Id(5)] PostalAddress ShippingAddress,
     [property: Id(6)] string? Note,
     [property: Id(7)] bool RequiresConfirmation,
-    [property: Id(8)] string CheckoutFingerprint);
+    [property: Id(8)] string CheckoutFingerprint,
+    [property: Id(9)] bool TakeWhatIsAvailable = false);
 
 /// <summary>A SKU that could not be reserved in full.</summary>
 [GenerateSerializer, Immutable, Alias("mk.ShortLine")]
@@ -95,6 +103,21 @@ public sealed record OrderView(
     [property: Id(16)] OrderShipment? Shipment,
     [property: Id(17)] long RefundedAmount);
 
+/// <summary>A card as the shopper hands it over; it travels to the provider and is not kept anywhere else.</summary>
+[GenerateSerializer, Immutable, Alias("mk.CardDetails")]
+public sealed record CardDetails(
+    [property: Id(0)] string Number,
+    [property: Id(1)] string? Brand,
+    [property: Id(2)] string? Holder,
+    [property: Id(3)] string? Expiry)
+{
+    /// <summary>What may be shown and stored: the brand and the last four digits.</summary>
+    public string Masked => $"{Brand ?? "card"} {(Number.Length >= 4 ? Number[^4..] : Number)}";
+
+    /// <summary>Never the number, even in logs.</summary>
+    public override string ToString() => Masked;
+}
+
 /// <summary>Where to send the buyer to pay.</summary>
 [GenerateSerializer, Immutable, Alias("mk.PaymentStart")]
 public sealed record PaymentStart(
@@ -141,8 +164,9 @@ public sealed record ShipmentEvent(
 public interface IOrderGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Reserves every line all-or-nothing and creates the order, or answers the short lines holding nothing. Repeating
-    /// it answers the order already placed. The caller must be the buyer.
+    /// Reserves every line all-or-nothing and creates the order, or answers the short lines holding nothing (with
+    /// <see cref="PlaceOrderRequest.TakeWhatIsAvailable"/>: creates it with the lines that could be reserved and answers
+    /// the others as short). Repeating it answers the order already placed. The caller must be the buyer.
     /// </summary>
     [Alias("Place")]
     Task<PlaceOrderResult> Place(PlaceOrderRequest request);
@@ -165,6 +189,14 @@ public interface IOrderGrain : IGrainWithStringKey
     /// <summary>Opens (or answers the open) payment session at the gateway; the buyer only, while awaiting payment.</summary>
     [Alias("Pay")]
     Task<PaymentStart> Pay(string returnUrl, string webhookUrl);
+
+    /// <summary>
+    /// Charges the buyer's card for the order while it awaits payment and answers once the outcome is stored: paid (stock
+    /// committed) or, declined, still awaiting payment with a 402-like refusal. The buyer only; repeating it after it
+    /// was paid answers the paid order.
+    /// </summary>
+    [Alias("PayWithCard")]
+    Task<OrderView> PayWithCard(CardDetails card, string webhookUrl);
 
     /// <summary>Books the shipment at the carrier; the seller only, once paid. Repeating it answers the same shipment.</summary>
     [Alias("Ship")]

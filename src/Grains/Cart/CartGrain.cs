@@ -261,13 +261,22 @@ public sealed class CartGrain(
         var placements = await Task.WhenAll(parts.Select(part => PlaceAsync(buyerId, part.Key.SellerId, part.Key.Currency,
             part.Select(x => (x.Line, x.Product!)).ToList(), request)));
         var orders = placements.Select(p => p.Order).OfType<CheckoutOrder>().ToList();
+        var partial = request.Mode == CheckoutMode.TakeWhatIsAvailable;
+        if (partial)
+        {
+            // Bought or not to be had: every line this checkout looked at leaves the cart.
+            var considered = parts.SelectMany(part => part).Select(x => x.Line).ToHashSet();
+            state.State.Lines.RemoveAll(considered.Contains);
+        }
+
         foreach (var order in orders)
         {
             state.State.Lines.RemoveAll(l => order.Lines.Any(o =>
                 string.Equals(o.ProductId, l.ProductId, StringComparison.Ordinal) && string.Equals(o.Sku, l.Sku, StringComparison.Ordinal)));
         }
 
-        var result = new CheckoutResult(orders, placements.Select(p => p.Refusal).OfType<CheckoutRefusal>().ToList());
+        var result = new CheckoutResult(orders, placements.Select(p => p.Refusal).OfType<CheckoutRefusal>().ToList(),
+            partial ? placements.SelectMany(p => p.Dropped).ToList() : null);
         state.State.Checkouts.Add(new CheckoutRecord
         {
             Key = request.IdempotencyKey, Fingerprint = request.Fingerprint, Result = result, At = clock.GetUtcNow(),
@@ -286,12 +295,13 @@ public sealed class CartGrain(
     }
 
     /// <summary>One store's part: refused when a price rose (the line then shows the new price), else placed as an order.</summary>
-    private async Task<(CheckoutOrder? Order, CheckoutRefusal? Refusal)> PlaceAsync(
+    private async Task<(CheckoutOrder? Order, CheckoutRefusal? Refusal, IReadOnlyList<ShortLine> Dropped)> PlaceAsync(
         string buyerId, string sellerId, string currency, List<(CartLineState Line, ProductDetails Product)> part, CheckoutRequest request)
     {
+        var partial = request.Mode == CheckoutMode.TakeWhatIsAvailable;
         var risen = part
             .Select(x => (x.Line, x.Product, Variant: VariantOf(x.Product, x.Line.Sku)!))
-            .Where(x => x.Variant.Price > x.Line.PriceWhenAdded)
+            .Where(x => !partial && x.Variant.Price > x.Line.PriceWhenAdded)
             .ToList();
         if (risen.Count > 0)
         {
@@ -303,23 +313,24 @@ public sealed class CartGrain(
             }
 
             return (null, new CheckoutRefusal(sellerId, currency, "price-changed",
-                "Prices rose since these lines were added; the cart shows the new prices.", [], changes));
+                "Prices rose since these lines were added; the cart shows the new prices.", [], changes), []);
         }
 
         var store = await GrainFactory.GetGrain<ISellerGrain>(sellerId).GetProfile();
         var lines = part.Select(x => new OrderLine(x.Line.ProductId, x.Line.Sku, x.Product.Title, x.Line.Quantity,
-            VariantOf(x.Product, x.Line.Sku)!.Price)).ToList();
+            VariantOf(x.Product, x.Line.Sku)!.Price, request.Freight?.GetValueOrDefault(GrainKeys.Sku(x.Line.ProductId, x.Line.Sku)) ?? 0)).ToList();
         var orderId = GrainKeys.DerivedId(GrainKeys.OrderPrefix, buyerId + "\n" + sellerId + "\n" + currency, request.IdempotencyKey);
         var placed = await GrainFactory.GetGrain<IOrderGrain>(orderId).Place(new PlaceOrderRequest(
             buyerId, sellerId, store?.Name ?? part[0].Product.SellerName, currency, lines, request.ShippingAddress, request.Note,
-            store?.RequiresConfirmation ?? false, request.Fingerprint));
+            store?.RequiresConfirmation ?? false, request.Fingerprint, partial));
         if (placed.Order is not { } order)
         {
             return (null, new CheckoutRefusal(sellerId, currency, "out-of-stock",
-                "Not enough stock for every line; nothing of this store was reserved.", placed.Short, []));
+                "Not enough stock for every line; nothing of this store was reserved.", placed.Short, []), placed.Short);
         }
 
-        return (new CheckoutOrder(order.OrderId, sellerId, order.SellerName, order.Status, order.Total, currency, order.Lines), null);
+        return (new CheckoutOrder(order.OrderId, sellerId, order.SellerName, order.Status, order.Total, currency, order.Lines), null,
+            placed.Short);
     }
 
     private CartLineState? Find(string productId, string sku) => state.State.Lines.FirstOrDefault(l =>

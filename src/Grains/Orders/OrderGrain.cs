@@ -72,7 +72,12 @@ public sealed partial class OrderGrain(
                     "This Idempotency-Key was used for a different checkout.");
             }
 
-            return new PlaceOrderResult(View(), []);
+            // Lines a partial placement left out are still short on a replay (their availability then is unknown).
+            var leftOut = request.Lines
+                .Where(l => !Order.Lines.Any(o => string.Equals(o.ProductId, l.ProductId, StringComparison.Ordinal) && string.Equals(o.Sku, l.Sku, StringComparison.Ordinal)))
+                .Select(l => new ShortLine(l.ProductId, l.Sku, l.Quantity, 0))
+                .ToList();
+            return new PlaceOrderResult(View(), leftOut);
         }
 
         Validate(request);
@@ -106,7 +111,8 @@ public sealed partial class OrderGrain(
             .Where(pair => pair.Second.Status != ReservationStatus.Held)
             .Select(pair => new ShortLine(pair.First.ProductId, pair.First.Sku, pair.First.Quantity, Math.Max(0, pair.Second.Available)))
             .ToList();
-        if (shortLines.Count > 0)
+        var held = request.Lines.Zip(results).Where(pair => pair.Second.Status == ReservationStatus.Held).Select(pair => pair.First).ToList();
+        if (shortLines.Count > 0 && !(request.TakeWhatIsAvailable && held.Count > 0))
         {
             // All or nothing: what was held for the other lines goes back before the answer.
             await Task.WhenAll(request.Lines.Zip(results)
@@ -121,9 +127,10 @@ public sealed partial class OrderGrain(
         Order.SellerId = request.SellerId;
         Order.SellerName = request.SellerName;
         Order.Currency = request.Currency;
-        Order.Lines = [.. request.Lines];
-        Order.Subtotal = request.Lines.Sum(l => l.Total);
-        Order.Total = Order.Subtotal;
+        Order.Lines = held;
+        Order.Subtotal = held.Sum(l => l.Total);
+        Order.ShippingCost = held.Sum(l => l.Freight);
+        Order.Total = Order.Subtotal + Order.ShippingCost;
         Order.ShippingAddress = request.ShippingAddress;
         Order.Note = request.Note;
         Order.RequiresConfirmation = request.RequiresConfirmation;
@@ -134,7 +141,7 @@ public sealed partial class OrderGrain(
         Record(Decide(request.RequiresConfirmation ? OrderEvent.PlacedNeedingConfirmation : OrderEvent.PlacedReadyToPay), null);
         await SaveAsync();
         ArmDeadline();
-        return new PlaceOrderResult(View(), []);
+        return new PlaceOrderResult(View(), shortLines);
     }
 
     public Task<OrderView> Get()
@@ -240,6 +247,61 @@ public sealed partial class OrderGrain(
         });
         await SaveAsync();
         return new PaymentStart(session.PaymentId, session.RedirectUrl);
+    }
+
+    public async Task<OrderView> PayWithCard(CardDetails card, string webhookUrl)
+    {
+        RequireCreated();
+        if (!CallerContext.Require().Owns(Order.BuyerId))
+        {
+            throw DomainException.Forbidden("not-the-buyer", "Only the buyer pays for an order.");
+        }
+
+        if (Order.CapturedPaymentId is not null)
+        {
+            return View();
+        }
+
+        if (Order.Status != OrderStatus.AwaitingPayment)
+        {
+            throw DomainException.Conflict("not-awaiting-payment", $"The order is {Order.Status}, not awaiting payment.");
+        }
+
+        // As with hosted payments, the attempt number is in the key: a retry after a lost write finds the same charge.
+        var attempt = Order.Payments.Count + 1;
+        PaymentDetails charge;
+        try
+        {
+            charge = await payments.ChargeCardAsync(OrderId, Order.Total, Order.Currency, card, webhookUrl, $"{OrderId}:card:{attempt}");
+        }
+        catch (ExternalServiceException e)
+        {
+            throw ProviderUnavailable("payments", e);
+        }
+
+        var payment = new PaymentAttemptState
+        {
+            PaymentId = charge.PaymentId, Attempt = attempt, Amount = charge.Amount, Card = card.Masked, CreatedAt = clock.GetUtcNow(),
+        };
+        Order.Payments.Add(payment);
+        var eventId = $"charge:{charge.PaymentId}";
+        if (charge.Status == PaymentStatus.Succeeded)
+        {
+            await PaymentSucceededAsync(payment, new PaymentEvent(eventId, PaymentEventKind.Succeeded, charge.PaymentId, charge.Amount, charge.Currency, null));
+        }
+        else
+        {
+            payment.Status = "failed";
+            GrainMetrics.Payment("declined");
+            Record(Decide(OrderEvent.PaymentFailed), $"Card {card.Masked} was declined.");
+        }
+
+        Remember(eventId);
+        await SaveAsync();
+        await RunEffectsAsync();
+        return payment.Status == "failed"
+            ? throw new DomainException(DomainErrorKind.Conflict, "card-declined", $"The card {card.Masked} was declined; the order still awaits payment.")
+            : View();
     }
 
     public async Task<OrderView> Ship(string webhookUrl)
@@ -781,10 +843,10 @@ public sealed partial class OrderGrain(
         {
             errors["lines"] = [$"Between 1 and {MaxLines} lines."];
         }
-        else if (request.Lines.Any(l => l.Quantity < 1 || l.UnitPrice < 0)
+        else if (request.Lines.Any(l => l.Quantity < 1 || l.UnitPrice < 0 || l.Freight is < 0 or > MaxShippingCost)
             || request.Lines.DistinctBy(l => (l.ProductId, l.Sku)).Count() != request.Lines.Count)
         {
-            errors["lines"] = ["Each SKU once, with a positive quantity and a price."];
+            errors["lines"] = ["Each SKU once, with a positive quantity, a price and a freight within bounds."];
         }
 
         if (!Currencies.IsSupported(request.Currency))

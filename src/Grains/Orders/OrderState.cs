@@ -81,6 +81,9 @@ public sealed class PaymentAttemptState
 
     public string? RedirectUrl { get; set; }
 
+    /// <summary>For a card charge: the card's brand and last four digits (never more).</summary>
+    public string? Card { get; set; }
+
     /// <summary>Money of this payment still to give back (decided and stored; the refund call is repeated until done).</summary>
     public long RefundDue { get; set; }
 

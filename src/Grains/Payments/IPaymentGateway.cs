@@ -1,3 +1,5 @@
+using Marketplace.Contracts.Orders;
+
 namespace Marketplace.Grains.Payments;
 
 /// <summary>
@@ -13,6 +15,14 @@ public interface IPaymentGateway
     /// </summary>
     Task<PaymentSession> CreatePaymentAsync(
         string orderId, long amount, string currency, string returnUrl, string webhookUrl, string idempotencyKey,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Charges a card the shopper handed over (card present, or a stored card): approved or declined in the answer,
+    /// with no page to visit. The same idempotency key with the same arguments answers the same charge.
+    /// </summary>
+    Task<PaymentDetails> ChargeCardAsync(
+        string orderId, long amount, string currency, CardDetails card, string webhookUrl, string idempotencyKey,
         CancellationToken cancellationToken = default);
 
     /// <summary>The payment as the provider sees it now; null when it does not know the id.</summary>

@@ -1,3 +1,4 @@
+using Marketplace.Contracts.Orders;
 using Marketplace.Grains.Common;
 
 namespace Marketplace.Grains.Payments;
@@ -32,6 +33,16 @@ public sealed class SandboxPaymentGateway : IPaymentGateway
         var payment = await http.PostAsync<PaymentBody>("v1/payments",
             new { orderId, amount, currency, returnUrl, webhookUrl }, idempotencyKey, cancellationToken);
         return new PaymentSession(payment.PaymentId, payment.RedirectUrl, payment.Status);
+    }
+
+    public async Task<PaymentDetails> ChargeCardAsync(
+        string orderId, long amount, string currency, CardDetails card, string webhookUrl, string idempotencyKey,
+        CancellationToken cancellationToken = default)
+    {
+        var p = await http.PostAsync<PaymentBody>("v1/charges",
+            new { orderId, amount, currency, card = new { number = card.Number, brand = card.Brand, holder = card.Holder, expiry = card.Expiry }, webhookUrl },
+            idempotencyKey, cancellationToken);
+        return new PaymentDetails(p.PaymentId, p.OrderId, p.Status, p.Amount, p.Currency, p.RefundedAmount, p.RedirectUrl);
     }
 
     public async Task<PaymentDetails?> GetPaymentAsync(string paymentId, CancellationToken cancellationToken = default) =>

@@ -124,9 +124,10 @@ public sealed partial class Ledger
 
         var refund = new Refund(NewId("re"), paymentId, amount, payment.Currency, now);
         var updated = payment with { RefundedAmount = payment.RefundedAmount + amount };
-        var webhook = PaymentEvent(updated, "refund.succeeded", now, refund);
+        // A charge made without a webhook URL learns of its refunds from this answer alone.
+        WebhookEvent[] webhooks = payment.WebhookUrl.Length > 0 ? [PaymentEvent(updated, "refund.succeeded", now, refund)] : [];
         return new Creation(StatusCodes.Status201Created, RefundView.Of(refund),
-            new JournalEntry(Payment: updated, Refund: refund, Events: [webhook]), null);
+            new JournalEntry(Payment: updated, Refund: refund, Events: webhooks), null);
     }
 
     /// <summary>Sets a payment's outcome once; the same outcome again is a no-op, another one a conflict.</summary>
@@ -274,10 +275,10 @@ public sealed record OutcomeResult(OutcomeKind Kind, Payment? Payment);
 
 public sealed record PaymentView(
     string PaymentId, string Status, string RedirectUrl, long Amount, string Currency, string OrderId,
-    long RefundedAmount, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt)
+    long RefundedAmount, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? Card)
 {
     public static PaymentView Of(Payment p) =>
-        new(p.PaymentId, p.Status, p.RedirectUrl, p.Amount, p.Currency, p.OrderId, p.RefundedAmount, p.CreatedAt, p.CompletedAt);
+        new(p.PaymentId, p.Status, p.RedirectUrl, p.Amount, p.Currency, p.OrderId, p.RefundedAmount, p.CreatedAt, p.CompletedAt, p.Card);
 }
 
 public sealed record RefundView(string RefundId, string PaymentId, long Amount, string Currency, string Status, DateTimeOffset CreatedAt)

@@ -11,7 +11,8 @@ public sealed record Payment(
     string Status,
     long RefundedAmount,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt,
+    string? Card = null);
 
 public sealed record Refund(string RefundId, string PaymentId, long Amount, string Currency, DateTimeOffset CreatedAt);
 

@@ -13,6 +13,7 @@ public static partial class PaymentsApi
         api.MapPost("/payments", CreatePaymentAsync).WithName("CreatePayment");
         api.MapGet("/payments/{paymentId}", GetPayment).WithName("GetPayment");
         api.MapPost("/payments/{paymentId}/outcome", SetOutcomeAsync).WithName("SetPaymentOutcome");
+        api.MapPost("/charges", CreateChargeAsync).WithName("CreateCharge");
         api.MapPost("/refunds", CreateRefundAsync).WithName("CreateRefund");
         return app;
     }
@@ -99,6 +100,65 @@ public static partial class PaymentsApi
         };
     }
 
+    /// <summary>
+    /// A card-present (or stored-card) charge: approved or declined in the answer, no hosted page. The card number is
+    /// looked at and forgotten; the ledger keeps its brand and last four digits only. The test card
+    /// <see cref="DeclinedTestCard"/> is always declined.
+    /// </summary>
+    private static async Task<IResult> CreateChargeAsync(HttpRequest request, Ledger ledger, CancellationToken ct)
+    {
+        if (!Http.TryGetIdempotencyKey(request, out var key, out var keyError))
+        {
+            return keyError!;
+        }
+
+        var (body, error) = await Http.ReadJsonAsync<CreateChargeRequest>(request, ct);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        Http.RequireText(errors, "orderId", body!.OrderId);
+        if (body.Amount is not (> 0 and <= 1_000_000_000_000))
+        {
+            errors["amount"] = ["A positive integer amount in minor units (at most 10^12)."];
+        }
+
+        if (body.Currency is null || !CurrencyCode().IsMatch(body.Currency))
+        {
+            errors["currency"] = ["An ISO 4217 code: three capital letters."];
+        }
+
+        var digits = new string((body.Card?.Number ?? "").Where(char.IsAsciiDigit).ToArray());
+        if (digits.Length is < 8 or > 19)
+        {
+            errors["card.number"] = ["Between 8 and 19 digits."];
+        }
+
+        if (body.WebhookUrl is not null && !Http.IsHttpUrl(body.WebhookUrl))
+        {
+            errors["webhookUrl"] = ["An absolute http(s) URL."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        // The fingerprint must not keep the card number either: a hash of the request without it.
+        var fingerprint = Http.Fingerprint(body with { Card = body.Card! with { Number = digits[^4..] } });
+        var approved = digits != DeclinedTestCard;
+        var card = $"{body.Card!.Brand ?? "card"} {digits[^4..]}";
+        var result = ledger.Once("charge", key, fingerprint, now => ledger.NewPayment(new Payment(
+            Ledger.NewId("pay"), body.OrderId!, body.Amount!.Value, body.Currency!, "", body.WebhookUrl ?? "", "",
+            approved ? PaymentStatus.Succeeded : PaymentStatus.Failed, 0, now, now, card)));
+        return Http.Answer(request.HttpContext.Response, result);
+    }
+
+    /// <summary>The card number a charge always declines (for tests of the decline path).</summary>
+    public const string DeclinedTestCard = "4000000000000002";
+
     private static async Task<IResult> CreateRefundAsync(HttpRequest request, Ledger ledger, CancellationToken ct)
     {
         if (!Http.TryGetIdempotencyKey(request, out var key, out var keyError))
@@ -141,6 +201,10 @@ public static partial class PaymentsApi
     private static partial Regex CurrencyCode();
 
     private sealed record CreatePaymentRequest(string? OrderId, long? Amount, string? Currency, string? ReturnUrl, string? WebhookUrl);
+
+    private sealed record CreateChargeRequest(string? OrderId, long? Amount, string? Currency, ChargeCard? Card, string? WebhookUrl);
+
+    private sealed record ChargeCard(string? Number, string? Brand, string? Holder, string? Expiry);
 
     private sealed record CreateRefundRequest(string? PaymentId, long? Amount);
 

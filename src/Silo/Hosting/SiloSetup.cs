@@ -4,6 +4,7 @@ using Marketplace.Contracts.Orders;
 using Marketplace.Grains.Common;
 using Marketplace.Grains.Inventory;
 using Marketplace.Grains.Notifications;
+using Marketplace.Grains.OnlineMarketplace;
 using Marketplace.Grains.Orders;
 using Marketplace.Grains.Realtime;
 using Marketplace.ServiceDefaults;
@@ -90,6 +91,9 @@ public static class SiloSetup
         silo.Services.AddOptions<InventoryOptions>().BindConfiguration("Inventory");
         silo.Services.AddOptions<OrderOptions>().BindConfiguration("Orders");
         silo.Services.AddOptions<RealtimeOptions>().BindConfiguration("Realtime");
+        // The benchmark module's grains refuse every call unless OnlineMarketplace:Enabled (off by default).
+        silo.Services.AddOptions<OnlineMarketplaceOptions>().BindConfiguration(OnlineMarketplaceOptions.Section);
+        silo.Services.TryAddSingleton<OmStore>();
         silo.Services.TryAddSingleton<INotificationStore, PostgresNotificationStore>();
         // The order sweeper's reminder: registered by whichever silo starts first, kept by the cluster afterwards.
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IOrderSweeperGrain>(0).Start());

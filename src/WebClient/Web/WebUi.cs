@@ -75,6 +75,7 @@ public static class WebUi
         return !(path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/health")
                  || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/docs")
                  || path.StartsWithSegments("/media") || path.StartsWithSegments("/embed") || path.StartsWithSegments("/admin/dashboard")
+                 || path.StartsWithSegments(Api.OnlineMarketplaceApi.Prefix)
                  || path.StartsWithSegments(AssetsPath));
     }
 

@@ -1,0 +1,98 @@
+using Marketplace.Contracts.OnlineMarketplace;
+using Marketplace.Contracts.Orders;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Grains.OnlineMarketplace;
+
+/// <summary>
+/// The benchmark's run-wide steps, one at a time (key 0): two delivery steps never pick the same shipments, and a
+/// reset never runs beside a delivery. The benchmark's delivery transaction plays the carrier: the orders it picks get
+/// the carrier's "delivered" event, which the order grain applies as it applies a verified webhook.
+/// </summary>
+public sealed partial class OmRunGrain(OmStore store, IOptions<OnlineMarketplaceOptions> options, ILogger<OmRunGrain> logger)
+    : Grain, IOmRunGrain
+{
+    /// <summary>Grain calls a step keeps in flight at once.</summary>
+    private const int Parallelism = 64;
+
+    private static readonly Caller Carrier = new("om-benchmark", CallerRoles.Provider | CallerRoles.Integration, null);
+
+    public async Task<int> Deliver(string instanceId)
+    {
+        options.Value.Guard();
+        var due = await store.DueForDeliveryAsync(options.Value.OpenShipmentsPerPartition);
+        var delivered = new List<string>();
+        foreach (var chunk in due.Chunk(Parallelism))
+        {
+            var results = await Task.WhenAll(chunk.Select(async d =>
+            {
+                try
+                {
+                    await OmCalls.As(Carrier, () => GrainFactory.GetGrain<IOrderGrain>(d.OrderId)
+                        .ApplyShipmentEvent(new ShipmentEvent("om-delivered:" + d.OrderId, ShipmentEventKind.Delivered, d.ShipmentId)));
+                    return d.OrderId;
+                }
+                catch (Exception e) when (e is OrleansException or DomainException or TimeoutException)
+                {
+                    // Left open: the next delivery step picks it again (the event is applied once by its id).
+                    LogDeliveryFailed(logger, e, d.OrderId);
+                    return null;
+                }
+            }));
+            delivered.AddRange(results.OfType<string>());
+        }
+
+        await store.CloseOrdersAsync(delivered);
+        return delivered.Count;
+    }
+
+    public async Task<OmHousekeeping> Reset()
+    {
+        options.Value.Guard();
+        var products = await store.IngestedProductsAsync();
+        await ForEachAsync(products, async p =>
+        {
+            var caller = OmKeys.StoreCaller(p.SellerId);
+            var productId = OmKeys.ProductId(p.SellerId, p.ProductId);
+            if (p.Product is { } ingested && await GrainFactory.GetGrain<IProductGrain>(productId).GetHeader() is not null)
+            {
+                await OmCalls.As(caller, () => GrainFactory.GetGrain<IProductGrain>(productId).Update(OmCatalogGrain.ProductDraftOf(ingested), null));
+            }
+
+            if (p.Stock is { } stock)
+            {
+                await OmCalls.As(caller, () => GrainFactory.GetGrain<IInventoryGrain>(GrainKeys.Sku(productId, OmKeys.Sku)).SetOnHand(stock));
+            }
+        });
+        var customers = await store.CustomersAsync();
+        await ForEachAsync(customers, id => GrainFactory.GetGrain<IOmCustomerGrain>(id).Reset());
+        var open = await store.ForgetOrdersAsync();
+        LogReset(logger, products.Count, customers.Count, open);
+        return new OmHousekeeping(products.Count, customers.Count, open);
+    }
+
+    public async Task<OmHousekeeping> Cleanup()
+    {
+        var reset = await Reset();
+        var products = await store.IngestedProductsAsync();
+        await ForEachAsync(products, p => OmCalls.As(OmKeys.StoreCaller(p.SellerId),
+            () => GrainFactory.GetGrain<IProductGrain>(OmKeys.ProductId(p.SellerId, p.ProductId)).Archive(null)));
+        await store.ForgetMappingAsync();
+        return reset;
+    }
+
+    private static async Task ForEachAsync<T>(IReadOnlyList<T> items, Func<T, Task> step)
+    {
+        foreach (var chunk in items.Chunk(Parallelism))
+        {
+            await Task.WhenAll(chunk.Select(step));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Benchmark delivery of order {OrderId} failed; it stays open")]
+    private static partial void LogDeliveryFailed(ILogger logger, Exception exception, string orderId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Benchmark reset: {Products} products, {Customers} customers, {Open} open orders left the benchmark's view")]
+    private static partial void LogReset(ILogger logger, int products, int customers, int open);
+}
