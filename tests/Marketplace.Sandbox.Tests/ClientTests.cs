@@ -1,3 +1,4 @@
+using Marketplace.Contracts.Orders;
 using Marketplace.Grains.Common;
 using Marketplace.Grains.Payments;
 using Marketplace.Grains.Shipping;
@@ -21,6 +22,41 @@ public sealed class ClientTests(SandboxFixture fixture)
             ["Payments:Timeout"] = "00:00:02",
         }).Build();
         return new ServiceCollection().AddSandboxPayments(configuration).AddSandboxShipping(configuration).BuildServiceProvider();
+    }
+
+    [Fact]
+    public async Task A_card_charge_is_decided_in_the_answer_once_per_key_and_the_sandbox_keeps_only_the_last_four_digits()
+    {
+        await using var services = Services();
+        var gateway = services.GetRequiredService<IPaymentGateway>();
+        var (_, hook) = fixture.Receiver.NewInbox();
+        var orderId = "ord_" + Guid.NewGuid().ToString("N");
+        var card = new CardDetails("4111 1111 1111 4242", "VISA", "ANA SILVA", "1228");
+
+        var charge = await gateway.ChargeCardAsync(orderId, 2468, "BRL", card, hook, "card-" + orderId);
+        Assert.Equal(PaymentStatus.Succeeded, charge.Status);
+        Assert.Equal(2468, charge.Amount);
+        Assert.Equal(charge, await gateway.ChargeCardAsync(orderId, 2468, "BRL", card, hook, "card-" + orderId));
+        Assert.Equal(PaymentStatus.Succeeded, (await gateway.GetPaymentAsync(charge.PaymentId))!.Status);
+        var reused = await Assert.ThrowsAsync<ExternalServiceException>(() =>
+            gateway.ChargeCardAsync(orderId, 2469, "BRL", card, hook, "card-" + orderId));
+        Assert.Equal(ExternalFailure.IdempotencyConflict, reused.Failure);
+
+        var declined = await gateway.ChargeCardAsync(orderId, 100, "BRL", card with { Number = "4000000000000002" }, hook, "declined-" + orderId);
+        Assert.Equal(PaymentStatus.Failed, declined.Status);
+        var invalid = await Assert.ThrowsAsync<ExternalServiceException>(() =>
+            gateway.ChargeCardAsync(orderId, 100, "BRL", card with { Number = "12" }, hook, Guid.NewGuid().ToString()));
+        Assert.Equal(400, invalid.StatusCode);
+
+        // A charge can be refunded like a hosted payment, never beyond what it captured.
+        var refund = await gateway.RefundAsync(charge.PaymentId, 2468, "refund-" + orderId);
+        Assert.Equal(2468, refund.Amount);
+        await Assert.ThrowsAsync<ExternalServiceException>(() => gateway.RefundAsync(charge.PaymentId, 1, Guid.NewGuid().ToString()));
+
+        var journal = string.Concat(Directory.GetFiles(fixture.DataPath, "*", SearchOption.AllDirectories).Select(File.ReadAllText));
+        Assert.Contains("VISA 4242", journal, StringComparison.Ordinal);
+        Assert.DoesNotContain("41111111", journal, StringComparison.Ordinal);
+        Assert.DoesNotContain("4111 1111", journal, StringComparison.Ordinal);
     }
 
     [Fact]

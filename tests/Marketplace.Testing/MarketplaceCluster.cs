@@ -56,7 +56,7 @@ public class MarketplaceCluster : IAsyncDisposable
     public async Task StartAsync(string purpose, int siloCount = 1)
     {
         database = await TestDatabase.CreateAsync(purpose);
-        sandbox = ProcessHost.StartSandbox(purpose + "-sandbox", sandboxData, FastSandbox);
+        sandbox = ProcessHost.StartSandbox(purpose + "-sandbox", sandboxData, SandboxSettings);
         await sandbox.WaitReadyAsync(TimeSpan.FromSeconds(60));
         for (var i = 0; i < siloCount; i++)
         {
@@ -165,6 +165,9 @@ public class MarketplaceCluster : IAsyncDisposable
 
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>How the sandbox process behaves (<see cref="FastSandbox"/> unless a fixture needs otherwise).</summary>
+    protected virtual IReadOnlyDictionary<string, string> SandboxSettings => FastSandbox;
 
     /// <summary>Configuration the silos read on top of the production setup (e.g. <c>Orders:PaymentTimeout</c>).</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> SiloSettings => [];
