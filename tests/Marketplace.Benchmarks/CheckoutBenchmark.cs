@@ -194,7 +194,7 @@ public static class CheckoutBenchmark
     }
 
     /// <summary>DESIGN.md §4.1–3 from the database: units conserved, every order settled or awaiting, one capture per order, refunds within it.</summary>
-    private static async Task CheckInvariantsAsync(MarketplaceCluster cluster)
+    internal static async Task CheckInvariantsAsync(MarketplaceCluster cluster)
     {
         await Task.Delay(TimeSpan.FromSeconds(2));
         var unconserved = await cluster.Database.ScalarAsync<long>("""

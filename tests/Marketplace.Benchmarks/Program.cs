@@ -17,8 +17,11 @@ switch (name)
     case "realtime":
         await RealtimeBenchmark.RunAsync(options);
         break;
+    case "om":
+        await OnlineMarketplaceBenchmark.RunAsync(options);
+        break;
     default:
-        Console.Error.WriteLine("usage: Marketplace.Benchmarks inventory|search|checkout|realtime [--seconds N] [--clients N] [--products N] [--rate N]");
+        Console.Error.WriteLine("usage: Marketplace.Benchmarks inventory|search|checkout|realtime|om [--seconds N] [--clients N] [--products N] [--rate N]");
         return 2;
 }
 
