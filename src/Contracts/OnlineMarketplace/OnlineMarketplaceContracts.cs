@@ -149,15 +149,15 @@ public interface IOmCustomerGrain : IGrainWithIntegerKey
     Task Reset();
 }
 
-/// <summary>The benchmark's run-wide steps: delivery, reset and clean-up. Key 0; one at a time.</summary>
+/// <summary>The benchmark's run-wide steps: delivery, reset and clean-up. Key 0.</summary>
 [Alias("om.IRunGrain")]
 public interface IOmRunGrain : IGrainWithIntegerKey
 {
     /// <summary>
     /// In every shipment partition, takes the oldest open shipments and delivers, per store among them, that store's
-    /// oldest one. Answers how many orders were delivered (0 when nothing is open).
+    /// oldest one. Answers how many orders were delivered (0 when nothing is open). Steps run side by side.
     /// </summary>
-    [Alias("Deliver")]
+    [Alias("Deliver"), AlwaysInterleave]
     Task<int> Deliver(string instanceId);
 
     /// <summary>Products and stock back to what was ingested, carts emptied, open orders out of the benchmark's view.</summary>

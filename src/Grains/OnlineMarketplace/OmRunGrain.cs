@@ -6,13 +6,17 @@ using Microsoft.Extensions.Options;
 namespace Marketplace.Grains.OnlineMarketplace;
 
 /// <summary>
-/// The benchmark's run-wide steps, one at a time (key 0): two delivery steps never pick the same shipments, and a
-/// reset never runs beside a delivery. The benchmark's delivery transaction plays the carrier: the orders it picks get
-/// the carrier's "delivered" event, which the order grain applies as it applies a verified webhook.
+/// The benchmark's run-wide steps (key 0). Delivery steps interleave: each claims the orders it picked in the database,
+/// so two never deliver the same order. Resets and clean-ups run one at a time. The benchmark's delivery transaction
+/// plays the carrier: the orders it picks get the carrier's "delivered" event, which the order grain applies as it
+/// applies a verified webhook.
 /// </summary>
 public sealed partial class OmRunGrain(OmStore store, IOptions<OnlineMarketplaceOptions> options, ILogger<OmRunGrain> logger)
     : Grain, IOmRunGrain
 {
+    /// <summary>How long a delivery step's claim on the orders it picked lasts if the step dies before settling it.</summary>
+    private static readonly TimeSpan DeliveryClaim = TimeSpan.FromSeconds(30);
+
     /// <summary>Grain calls a step keeps in flight at once.</summary>
     private const int Parallelism = 64;
 
@@ -21,8 +25,9 @@ public sealed partial class OmRunGrain(OmStore store, IOptions<OnlineMarketplace
     public async Task<int> Deliver(string instanceId)
     {
         options.Value.Guard();
-        var due = await store.DueForDeliveryAsync(options.Value.OpenShipmentsPerPartition);
+        var due = await store.ClaimForDeliveryAsync(options.Value.OpenShipmentsPerPartition, DeliveryClaim);
         var delivered = new List<string>();
+        var failed = new List<string>();
         foreach (var chunk in due.Chunk(Parallelism))
         {
             var results = await Task.WhenAll(chunk.Select(async d =>
@@ -31,19 +36,20 @@ public sealed partial class OmRunGrain(OmStore store, IOptions<OnlineMarketplace
                 {
                     await OmCalls.As(Carrier, () => GrainFactory.GetGrain<IOrderGrain>(d.OrderId)
                         .ApplyShipmentEvent(new ShipmentEvent("om-delivered:" + d.OrderId, ShipmentEventKind.Delivered, d.ShipmentId)));
-                    return d.OrderId;
+                    return (d.OrderId, Delivered: true);
                 }
                 catch (Exception e) when (e is OrleansException or DomainException or TimeoutException)
                 {
                     // Left open: the next delivery step picks it again (the event is applied once by its id).
                     LogDeliveryFailed(logger, e, d.OrderId);
-                    return null;
+                    return (d.OrderId, Delivered: false);
                 }
             }));
-            delivered.AddRange(results.OfType<string>());
+            delivered.AddRange(results.Where(r => r.Delivered).Select(r => r.OrderId));
+            failed.AddRange(results.Where(r => !r.Delivered).Select(r => r.OrderId));
         }
 
-        await store.CloseOrdersAsync(delivered);
+        await store.SettleClaimsAsync(delivered, failed);
         return delivered.Count;
     }
 

@@ -28,7 +28,7 @@ public sealed class OmStore(NpgsqlDataSource db)
             "INSERT INTO om_sellers (external_id, seller_id) VALUES ($1, $2) ON CONFLICT (external_id) DO NOTHING");
         command.Parameters.Add(new NpgsqlParameter { Value = sellerId });
         command.Parameters.Add(new NpgsqlParameter { Value = OmKeys.SellerId(sellerId) });
-        await command.ExecuteNonQueryAsync(ct);
+        await Guarded(() => command.ExecuteNonQueryAsync(ct));
     }
 
     public async Task RecordCustomerAsync(int customerId, CancellationToken ct = default)
@@ -37,7 +37,7 @@ public sealed class OmStore(NpgsqlDataSource db)
             "INSERT INTO om_customers (external_id, user_id) VALUES ($1, $2) ON CONFLICT (external_id) DO NOTHING");
         command.Parameters.Add(new NpgsqlParameter { Value = customerId });
         command.Parameters.Add(new NpgsqlParameter { Value = OmKeys.CustomerUserId(customerId) });
-        await command.ExecuteNonQueryAsync(ct);
+        await Guarded(() => command.ExecuteNonQueryAsync(ct));
     }
 
     /// <summary>Records the product as ingested; a later ingestion of the same product replaces the record.</summary>
@@ -51,7 +51,7 @@ public sealed class OmStore(NpgsqlDataSource db)
     {
         await using var command = db.CreateCommand(
             "SELECT seller_external, product_external, ingested, ingested_stock FROM om_products ORDER BY 1, 2");
-        await using var reader = await command.ExecuteReaderAsync(ct);
+        await using var reader = await Guarded(() => command.ExecuteReaderAsync(ct));
         var rows = new List<OmIngestedProduct>();
         while (await reader.ReadAsync(ct))
         {
@@ -66,7 +66,7 @@ public sealed class OmStore(NpgsqlDataSource db)
     public async Task<IReadOnlyList<int>> CustomersAsync(CancellationToken ct = default)
     {
         await using var command = db.CreateCommand("SELECT external_id FROM om_customers ORDER BY 1");
-        await using var reader = await command.ExecuteReaderAsync(ct);
+        await using var reader = await Guarded(() => command.ExecuteReaderAsync(ct));
         var ids = new List<int>();
         while (await reader.ReadAsync(ct))
         {
@@ -95,33 +95,46 @@ public sealed class OmStore(NpgsqlDataSource db)
         command.Parameters.Add(new NpgsqlParameter { Value = orders.Select(o => Math.Abs(o.CustomerId % partitions)).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = orders.Select(o => o.CheckoutId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = orders.Select(o => o.ShipmentId).ToArray() });
-        await command.ExecuteNonQueryAsync(ct);
+        await Guarded(() => command.ExecuteNonQueryAsync(ct));
     }
 
     /// <summary>
-    /// The orders the next delivery step delivers: in each partition, the <paramref name="perPartition"/> oldest open
-    /// checkouts, and among those, per store, the store's order from the oldest one.
+    /// Claims the orders this delivery step delivers: in each partition, the <paramref name="perPartition"/> oldest open
+    /// checkouts, and among those, per store, the store's order from the oldest one. Rows another step claimed (until
+    /// their claim runs out) are left to it.
     /// </summary>
-    public async Task<IReadOnlyList<OmDelivery>> DueForDeliveryAsync(int perPartition, CancellationToken ct = default)
+    public async Task<IReadOnlyList<OmDelivery>> ClaimForDeliveryAsync(int perPartition, TimeSpan claim, CancellationToken ct = default)
     {
         await using var command = db.CreateCommand("""
             WITH checkouts AS (
                 SELECT partition_no, checkout_id, min(seq) AS first_seq
-                FROM om_orders WHERE open
+                FROM om_orders WHERE open AND (claimed_until IS NULL OR claimed_until < now())
                 GROUP BY partition_no, checkout_id
             ), oldest AS (
                 SELECT partition_no, checkout_id, first_seq,
                        row_number() OVER (PARTITION BY partition_no ORDER BY first_seq) AS age
                 FROM checkouts
+            ), picked AS (
+                SELECT DISTINCT ON (o.partition_no, o.seller_id) o.order_id
+                FROM om_orders o
+                JOIN oldest c ON c.partition_no = o.partition_no AND c.checkout_id = o.checkout_id AND c.age <= $1
+                WHERE o.open AND (o.claimed_until IS NULL OR o.claimed_until < now())
+                ORDER BY o.partition_no, o.seller_id, c.first_seq
+            ), locked AS (
+                -- Rows a concurrent step is claiming are skipped, not waited for: no step waits on another, none deadlocks.
+                SELECT o.order_id FROM om_orders o
+                WHERE o.order_id IN (SELECT order_id FROM picked) AND o.open AND (o.claimed_until IS NULL OR o.claimed_until < now())
+                ORDER BY o.order_id
+                FOR UPDATE SKIP LOCKED
             )
-            SELECT DISTINCT ON (o.partition_no, o.seller_id) o.order_id, o.shipment_id
-            FROM om_orders o
-            JOIN oldest c ON c.partition_no = o.partition_no AND c.checkout_id = o.checkout_id AND c.age <= $1
-            WHERE o.open
-            ORDER BY o.partition_no, o.seller_id, c.first_seq
+            UPDATE om_orders o SET claimed_until = now() + $2
+            FROM locked l
+            WHERE o.order_id = l.order_id
+            RETURNING o.order_id, o.shipment_id
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = perPartition });
-        await using var reader = await command.ExecuteReaderAsync(ct);
+        command.Parameters.Add(new NpgsqlParameter { Value = claim });
+        await using var reader = await Guarded(() => command.ExecuteReaderAsync(ct));
         var due = new List<OmDelivery>();
         while (await reader.ReadAsync(ct))
         {
@@ -131,25 +144,44 @@ public sealed class OmStore(NpgsqlDataSource db)
         return due;
     }
 
-    public async Task CloseOrdersAsync(IReadOnlyList<string> orderIds, CancellationToken ct = default)
+    /// <summary>Marks delivered orders closed, and lets the claims on the others go for the next step.</summary>
+    public async Task SettleClaimsAsync(IReadOnlyList<string> delivered, IReadOnlyList<string> failed, CancellationToken ct = default)
     {
-        await using var command = db.CreateCommand("UPDATE om_orders SET open = false WHERE order_id = ANY($1) AND open");
-        command.Parameters.Add(new NpgsqlParameter { Value = orderIds.ToArray() });
-        await command.ExecuteNonQueryAsync(ct);
+        await using var command = db.CreateCommand("""
+            UPDATE om_orders SET open = open AND NOT (order_id = ANY($1)), claimed_until = NULL
+            WHERE order_id = ANY($1) OR order_id = ANY($2)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = delivered.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = failed.ToArray() });
+        await Guarded(() => command.ExecuteNonQueryAsync(ct));
     }
 
     /// <summary>Takes every benchmark order out of the benchmark's view (dashboard, delivery); answers how many were open.</summary>
     public async Task<int> ForgetOrdersAsync(CancellationToken ct = default)
     {
         await using var command = db.CreateCommand("WITH gone AS (DELETE FROM om_orders RETURNING open) SELECT count(*) FILTER (WHERE open)::integer FROM gone");
-        return (int)(await command.ExecuteScalarAsync(ct))!;
+        return (int)(await Guarded(() => command.ExecuteScalarAsync(ct)))!;
     }
 
     /// <summary>Forgets the whole mapping (after a clean-up archived what it named).</summary>
     public async Task ForgetMappingAsync(CancellationToken ct = default)
     {
         await using var command = db.CreateCommand("DELETE FROM om_products; DELETE FROM om_customers; DELETE FROM om_sellers;");
-        await command.ExecuteNonQueryAsync(ct);
+        await Guarded(() => command.ExecuteNonQueryAsync(ct));
+    }
+
+    /// <summary>A database failure crosses the grain boundary as a retryable refusal (driver exceptions do not serialize).</summary>
+    private static async Task<T> Guarded<T>(Func<Task<T>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (NpgsqlException e)
+        {
+            throw new DomainException(DomainErrorKind.Unavailable, "om-store-unavailable",
+                $"The benchmark's bookkeeping could not be read or written ({e.SqlState ?? e.Message}); retry.");
+        }
     }
 
     private async Task UpsertProductAsync(int sellerId, int productId, string column, object value, NpgsqlDbType type, CancellationToken ct)
@@ -164,6 +196,6 @@ public sealed class OmStore(NpgsqlDataSource db)
         command.Parameters.Add(new NpgsqlParameter { Value = OmKeys.ProductId(sellerId, productId) });
         command.Parameters.Add(new NpgsqlParameter { Value = OmKeys.SellerId(sellerId) });
         command.Parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = type });
-        await command.ExecuteNonQueryAsync(ct);
+        await Guarded(() => command.ExecuteNonQueryAsync(ct));
     }
 }

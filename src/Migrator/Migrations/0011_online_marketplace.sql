@@ -27,7 +27,9 @@ CREATE TABLE om_products
 );
 
 -- One row per order a benchmark checkout created; open until the benchmark's delivery step delivered it. The order
--- itself (status, lines, totals) stays in order_listings: this is only the queue and the benchmark's keys.
+-- itself (status, lines, totals) stays in order_listings: this is only the queue and the benchmark's keys. A delivery
+-- step claims the rows it picked until claimed_until, so concurrent steps never pick the same order, and one that died
+-- half way leaves its claims to run out.
 CREATE TABLE om_orders
 (
     order_id          text    PRIMARY KEY,
@@ -37,7 +39,8 @@ CREATE TABLE om_orders
     checkout_id       text    NOT NULL,
     shipment_id       text    NOT NULL,
     seq               bigint GENERATED ALWAYS AS IDENTITY,
-    open              boolean NOT NULL DEFAULT true
+    open              boolean NOT NULL DEFAULT true,
+    claimed_until     timestamptz
 );
 CREATE INDEX ix_om_orders_open ON om_orders (partition_no, seq) WHERE open;
 CREATE INDEX ix_om_orders_seller ON om_orders (seller_id);
