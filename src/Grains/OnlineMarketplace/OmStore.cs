@@ -22,23 +22,11 @@ public sealed class OmStore(NpgsqlDataSource db)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task RecordSellerAsync(int sellerId, CancellationToken ct = default)
-    {
-        await using var command = db.CreateCommand(
-            "INSERT INTO om_sellers (external_id, seller_id) VALUES ($1, $2) ON CONFLICT (external_id) DO NOTHING");
-        command.Parameters.Add(new NpgsqlParameter { Value = sellerId });
-        command.Parameters.Add(new NpgsqlParameter { Value = OmKeys.SellerId(sellerId) });
-        await Guarded(() => command.ExecuteNonQueryAsync(ct));
-    }
+    public Task RecordSellerAsync(int sellerId, CancellationToken ct = default) =>
+        RecordKeyAsync("om_sellers", "seller_id", sellerId, OmKeys.SellerId(sellerId), ct);
 
-    public async Task RecordCustomerAsync(int customerId, CancellationToken ct = default)
-    {
-        await using var command = db.CreateCommand(
-            "INSERT INTO om_customers (external_id, user_id) VALUES ($1, $2) ON CONFLICT (external_id) DO NOTHING");
-        command.Parameters.Add(new NpgsqlParameter { Value = customerId });
-        command.Parameters.Add(new NpgsqlParameter { Value = OmKeys.CustomerUserId(customerId) });
-        await Guarded(() => command.ExecuteNonQueryAsync(ct));
-    }
+    public Task RecordCustomerAsync(int customerId, CancellationToken ct = default) =>
+        RecordKeyAsync("om_customers", "user_id", customerId, OmKeys.CustomerUserId(customerId), ct);
 
     /// <summary>Records the product as ingested; a later ingestion of the same product replaces the record.</summary>
     public Task RecordProductAsync(OmProduct product, CancellationToken ct = default) =>
@@ -182,6 +170,16 @@ public sealed class OmStore(NpgsqlDataSource db)
             throw new DomainException(DomainErrorKind.Unavailable, "om-store-unavailable",
                 $"The benchmark's bookkeeping could not be read or written ({e.SqlState ?? e.Message}); retry.");
         }
+    }
+
+    /// <summary>Records which marketplace id a benchmark key became; recording it again changes nothing.</summary>
+    private async Task RecordKeyAsync(string table, string column, int externalId, string id, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            $"INSERT INTO {table} (external_id, {column}) VALUES ($1, $2) ON CONFLICT (external_id) DO NOTHING");
+        command.Parameters.Add(new NpgsqlParameter { Value = externalId });
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        await Guarded(() => command.ExecuteNonQueryAsync(ct));
     }
 
     private async Task UpsertProductAsync(int sellerId, int productId, string column, object value, NpgsqlDbType type, CancellationToken ct)

@@ -1,11 +1,15 @@
 -- Shipping agreed per line at checkout (OrderLine.Freight), kept in the order's line listing so dashboards can add it
--- up. Rows written before this migration have no Freight property: 0. The projection is otherwise that of 0006.
+-- up. Rows written before this migration have no Freight property: 0. The projection is otherwise that of 0006, except
+-- that the lines (which never change once placed) are written with the order's first listing only, not tried again on
+-- every later write of the order.
 
 ALTER TABLE order_listing_lines ADD COLUMN freight bigint NOT NULL DEFAULT 0;
 
 CREATE OR REPLACE FUNCTION order_project(p_order_id text, p_state jsonb, p_version integer) RETURNS void
     LANGUAGE plpgsql AS
 $$
+DECLARE
+    v_first boolean;
 BEGIN
     IF p_state IS NULL OR NOT coalesce((p_state ->> 'Created')::boolean, false) THEN
         DELETE FROM order_listings WHERE order_id = p_order_id;
@@ -36,7 +40,12 @@ BEGIN
     ON CONFLICT (order_id) DO UPDATE
         SET status = EXCLUDED.status, total = EXCLUDED.total, refunded = EXCLUDED.refunded,
             updated_at = EXCLUDED.updated_at, paid_at = EXCLUDED.paid_at, decide_by = EXCLUDED.decide_by,
-            needs_attention = EXCLUDED.needs_attention, state_version = EXCLUDED.state_version;
+            needs_attention = EXCLUDED.needs_attention, state_version = EXCLUDED.state_version
+    RETURNING (xmax = 0) INTO v_first;
+
+    IF NOT v_first THEN
+        RETURN;
+    END IF;
 
     INSERT INTO order_listing_lines (order_id, line_no, seller_id, product_id, sku, title, quantity, unit_price, freight)
     SELECT p_order_id, l.ordinality::integer, p_state ->> 'SellerId', l.value ->> 'ProductId', l.value ->> 'Sku',

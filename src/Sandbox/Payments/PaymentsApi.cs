@@ -32,17 +32,7 @@ public static partial class PaymentsApi
             return error;
         }
 
-        var errors = new Dictionary<string, string[]>();
-        Http.RequireText(errors, "orderId", body!.OrderId);
-        if (body.Amount is not (> 0 and <= 1_000_000_000_000))
-        {
-            errors["amount"] = ["A positive integer amount in minor units (at most 10^12)."];
-        }
-
-        if (body.Currency is null || !CurrencyCode().IsMatch(body.Currency))
-        {
-            errors["currency"] = ["An ISO 4217 code: three capital letters."];
-        }
+        var errors = ChargeErrors(body!.OrderId, body.Amount, body.Currency);
 
         if (!Http.IsHttpUrl(body.ReturnUrl))
         {
@@ -118,17 +108,7 @@ public static partial class PaymentsApi
             return error;
         }
 
-        var errors = new Dictionary<string, string[]>();
-        Http.RequireText(errors, "orderId", body!.OrderId);
-        if (body.Amount is not (> 0 and <= 1_000_000_000_000))
-        {
-            errors["amount"] = ["A positive integer amount in minor units (at most 10^12)."];
-        }
-
-        if (body.Currency is null || !CurrencyCode().IsMatch(body.Currency))
-        {
-            errors["currency"] = ["An ISO 4217 code: three capital letters."];
-        }
+        var errors = ChargeErrors(body!.OrderId, body.Amount, body.Currency);
 
         var digits = new string((body.Card?.Number ?? "").Where(char.IsAsciiDigit).ToArray());
         if (digits.Length is < 8 or > 19)
@@ -154,6 +134,24 @@ public static partial class PaymentsApi
             Ledger.NewId("pay"), body.OrderId!, body.Amount!.Value, body.Currency!, "", body.WebhookUrl ?? "", "",
             approved ? PaymentStatus.Succeeded : PaymentStatus.Failed, 0, now, now, card)));
         return Http.Answer(request.HttpContext.Response, result);
+    }
+
+    /// <summary>What every way of taking money checks first: the order it is for, a positive amount, a currency code.</summary>
+    private static Dictionary<string, string[]> ChargeErrors(string? orderId, long? amount, string? currency)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Http.RequireText(errors, "orderId", orderId);
+        if (amount is not (> 0 and <= 1_000_000_000_000))
+        {
+            errors["amount"] = ["A positive integer amount in minor units (at most 10^12)."];
+        }
+
+        if (currency is null || !CurrencyCode().IsMatch(currency))
+        {
+            errors["currency"] = ["An ISO 4217 code: three capital letters."];
+        }
+
+        return errors;
     }
 
     /// <summary>The card number a charge always declines (for tests of the decline path).</summary>
