@@ -23,6 +23,8 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
     private const int Shoppers = 12;
     private const int Products = 4;
     private const int StockPerProduct = 500;
+    /// <summary>Checkouts a cart remembers (<c>CartGrain.CheckoutMemory</c>).</summary>
+    private const int CartGrainMemory = 50;
     private static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(15);
 
     [Fact]
@@ -56,8 +58,11 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
         // Every checkout answered 2xx, by key, with the orders it created.
         var checkouts = new ConcurrentDictionary<string, (string Token, string Body)>();
         var counts = new ConcurrentDictionary<string, int>();
+        // Per shopper, how many checkouts its cart decided (answered or refused as a whole: both are remembered), and at
+        // which of those each answered one came: a cart remembers its last 50.
+        var decided = new ConcurrentDictionary<string, int>();
         using var stop = new CancellationTokenSource();
-        var load = tokens.Select((token, c) => Task.Run(() => ShopAsync(web.BaseAddress, token, c, products, checkouts, counts, stop.Token))).ToList();
+        var load = tokens.Select((token, c) => Task.Run(() => ShopAsync(web.BaseAddress, token, c, products, checkouts, counts, decided, stop.Token))).ToList();
 
         await Task.Delay(TimeSpan.FromSeconds(8));
         var victim = silos[1];
@@ -165,10 +170,13 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
         // §4.3: a checkout replayed with its key answers the same orders and changes nothing.
         var before = await FingerprintAsync(database);
         var replayed = 0;
-        // The latest few of each shopper: a cart remembers its last 50 checkouts, which covers any client's retries.
+        // The latest few of each shopper that its cart still remembers (its last 50 decided checkouts, which covers any
+        // client's retries; when stock runs out, refused checkouts are remembered too and push answered ones out).
         var latest = checkouts
             .GroupBy(c => c.Key[..c.Key.LastIndexOf('-')])
-            .SelectMany(g => g.OrderByDescending(c => int.Parse(c.Key[(c.Key.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture)).Take(3));
+            .SelectMany(g => g
+                .Where(c => decided[g.Key] - decided[c.Key] < CartGrainMemory)
+                .OrderByDescending(c => int.Parse(c.Key[(c.Key.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture)).Take(3));
         foreach (var (key, (token, body)) in latest)
         {
             var replay = await http.SendAsync(token, HttpMethod.Post, "/api/cart/checkout", new { shippingAddress = ProcessCluster.Address }, key);
@@ -190,7 +198,8 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
     /// decline, or walk away, until told to stop.
     /// </summary>
     private static async Task ShopAsync(Uri baseAddress, string token, int shopper, List<string> products,
-        ConcurrentDictionary<string, (string Token, string Body)> checkouts, ConcurrentDictionary<string, int> counts, CancellationToken stop)
+        ConcurrentDictionary<string, (string Token, string Body)> checkouts, ConcurrentDictionary<string, int> counts,
+        ConcurrentDictionary<string, int> decided, CancellationToken stop)
     {
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(20) };
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(20) };
@@ -220,6 +229,12 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
 
                     Count("checkout retried");
                     await Task.Delay(500);
+                }
+
+                if (checkout.Status == HttpStatusCode.Created
+                    || (checkout.Status == HttpStatusCode.Conflict && checkout.Json.TryGetProperty("refused", out _)))
+                {
+                    decided[key] = decided.AddOrUpdate($"crash-{shopper}", 1, (_, n) => n + 1);
                 }
 
                 if (checkout.Status != HttpStatusCode.Created)

@@ -125,6 +125,33 @@ public sealed class OnlineMarketplaceTests(OnlineMarketplaceFixture fixture)
     }
 
     [Fact]
+    public async Task An_item_short_of_stock_is_dropped_and_the_rest_of_its_store_is_bought()
+    {
+        using var http = fixture.CreateClient();
+        var (seller, customer) = await IngestAsync(http);
+        using (var stock = await SendAsync(http, HttpMethod.Post, "/om/stock", Json(new { seller_id = seller, product_id = 3, qty_available = 2, qty_reserved = 0 })))
+        {
+            Assert.Equal(HttpStatusCode.OK, stock.StatusCode);
+        }
+
+        await AddAsync(http, customer, seller, 3, quantity: 5);
+        await AddAsync(http, customer, seller, 4, quantity: 1);
+        var outcome = await CheckoutAsync(http, customer, "tx-" + Guid.NewGuid().ToString("N"));
+
+        // One order of the same store, with the line that could be reserved; the short one held nothing.
+        var orderId = Assert.Single(outcome.GetProperty("orderIds").EnumerateArray()).GetString();
+        Assert.Equal(4, Assert.Single(outcome.GetProperty("items").EnumerateArray()).GetProperty("productId").GetInt32());
+        Assert.Equal(3, Assert.Single(outcome.GetProperty("dropped").EnumerateArray()).GetProperty("productId").GetInt32());
+        Assert.Equal(2, await AvailableAsync(http, seller, 3));
+        Assert.Equal(Stock - 1, await AvailableAsync(http, seller, 4));
+        using var admin = await AdminAsync();
+        var order = await admin.GetFromJsonAsync<JsonElement>($"/api/orders/{orderId}");
+        var line = Assert.Single(order.GetProperty("lines").EnumerateArray());
+        Assert.Equal(OmKeys.ProductId(seller, 4), line.GetProperty("productId").GetString());
+        Assert.Equal(PriceOf(seller, 4) + 150, order.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
     public async Task A_checkout_retried_with_the_same_instance_id_answers_the_same_orders_and_charges_and_reserves_once()
     {
         using var http = fixture.CreateClient();
