@@ -49,6 +49,10 @@ public static class CpuTime
     /// <summary>Every PostgreSQL process (the server and its backends).</summary>
     public static double Postgres() => Of(p => p.ProcessName.StartsWith("postgres", StringComparison.Ordinal));
 
+    /// <summary>The sandbox process (and any other dotnet process than this one, as it is started from its build output).</summary>
+    public static double Sandbox() => Of(p => p.ProcessName.Contains("Sandbox", StringComparison.OrdinalIgnoreCase)
+        || (p.ProcessName == "dotnet" && p.Id != Environment.ProcessId));
+
     /// <summary>The processes <paramref name="pick"/> chooses; one that exits meanwhile counts nothing.</summary>
     public static double Of(Func<System.Diagnostics.Process, bool> pick)
     {

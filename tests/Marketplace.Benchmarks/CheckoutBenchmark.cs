@@ -221,9 +221,5 @@ public static class CheckoutBenchmark
     }
 
     /// <summary>CPU seconds used so far by this process, the sandbox process and every PostgreSQL process (from /proc).</summary>
-    private static (double Self, double Sandbox, double Postgres) CpuSeconds() => (
-        CpuTime.Self,
-        CpuTime.Of(p => p.ProcessName.Contains("Sandbox", StringComparison.OrdinalIgnoreCase)
-            || (p.ProcessName == "dotnet" && p.Id != Environment.ProcessId)),
-        CpuTime.Postgres());
+    private static (double Self, double Sandbox, double Postgres) CpuSeconds() => (CpuTime.Self, CpuTime.Sandbox(), CpuTime.Postgres());
 }

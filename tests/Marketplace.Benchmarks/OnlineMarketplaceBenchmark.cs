@@ -161,7 +161,7 @@ public static class OnlineMarketplaceBenchmark
             var results = Types.Select(_ => new TypeResult()).ToArray();
             var cpu = CpuTime.Self;
             var pg = CpuTime.Postgres();
-            var sandbox = SandboxCpu();
+            var sandbox = CpuTime.Sandbox();
             var stop = DateTime.UtcNow + duration;
             var started = Stopwatch.GetTimestamp();
             await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
@@ -192,7 +192,7 @@ public static class OnlineMarketplaceBenchmark
                 return;
             }
 
-            var (cpuUsed, pgUsed, sandboxUsed) = (CpuTime.Self - cpu, CpuTime.Postgres() - pg, SandboxCpu() - sandbox);
+            var (cpuUsed, pgUsed, sandboxUsed) = (CpuTime.Self - cpu, CpuTime.Postgres() - pg, CpuTime.Sandbox() - sandbox);
             var completed = results.Sum(r => r.Latencies.Count);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"completed transactions: {completed} in {elapsed:F1} s = {completed / elapsed:F0}/s; aborts {results.Sum(r => r.Aborts)}; " +
@@ -313,10 +313,6 @@ public static class OnlineMarketplaceBenchmark
             {
                 Content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/json"),
             });
-
-        private static double SandboxCpu() =>
-            CpuTime.Of(p => p.ProcessName.Contains("Sandbox", StringComparison.OrdinalIgnoreCase)
-                || (p.ProcessName == "dotnet" && p.Id != Environment.ProcessId));
     }
 
     private sealed record Outcome(long Ticks, bool Succeeded, int Dropped);
@@ -351,11 +347,7 @@ public static class OnlineMarketplaceBenchmark
     /// <summary>Silos with the module on and a carrier that leaves delivery to the benchmark, as <c>up --om-compat</c>.</summary>
     private sealed class BenchmarkCluster : MarketplaceCluster
     {
-        protected override IReadOnlyDictionary<string, string> SandboxSettings { get; } = new Dictionary<string, string>(FastSandbox)
-        {
-            ["Sandbox__InTransitAfter"] = "3650.00:00:00",
-            ["Sandbox__DeliveredAfter"] = "3650.00:00:00",
-        };
+        protected override IReadOnlyDictionary<string, string> SandboxSettings => BenchmarkSandbox;
 
         protected override IEnumerable<KeyValuePair<string, string?>> SiloSettings => [new("OnlineMarketplace:Enabled", "true")];
     }

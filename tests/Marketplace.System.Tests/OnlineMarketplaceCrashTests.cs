@@ -25,12 +25,7 @@ public sealed class OnlineMarketplaceCrashTests(ITestOutputHelper output)
     {
         await using var database = await TestDatabase.CreateAsync("omcrash");
         var module = new Dictionary<string, string> { ["OnlineMarketplace__Enabled"] = "true" };
-        await using var cluster = await ProcessCluster.StartAsync("omcrash", database.ConnectionString,
-            new Dictionary<string, string>(MarketplaceCluster.FastSandbox)
-            {
-                ["Sandbox__InTransitAfter"] = "1.00:00:00",
-                ["Sandbox__DeliveredAfter"] = "1.00:00:00",
-            }, module);
+        await using var cluster = await ProcessCluster.StartAsync("omcrash", database.ConnectionString, MarketplaceCluster.BenchmarkSandbox, module);
         var silos = new List<ProcessHost> { cluster.StartSilo("silo-1"), cluster.StartSilo("silo-2") };
         var web = cluster.StartWebHost("web-1", module);
         await ProcessCluster.WaitReadyAsync([.. silos, web]);

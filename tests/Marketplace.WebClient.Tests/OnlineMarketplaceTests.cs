@@ -21,11 +21,7 @@ public sealed class OnlineMarketplaceFixture : WebHostFixture
     /// <summary>Seller ids not used by another test of this collection (the tests share one database).</summary>
     public int NewSellerIds(int count) => Interlocked.Add(ref nextSeller, count) - count + 1;
 
-    protected override IReadOnlyDictionary<string, string> SandboxSettings { get; } = new Dictionary<string, string>(FastSandbox)
-    {
-        ["Sandbox__InTransitAfter"] = "1.00:00:00",
-        ["Sandbox__DeliveredAfter"] = "1.00:00:00",
-    };
+    protected override IReadOnlyDictionary<string, string> SandboxSettings => BenchmarkSandbox;
 
     protected override IEnumerable<KeyValuePair<string, string?>> SiloSettings => [new("OnlineMarketplace:Enabled", "true")];
 

@@ -30,7 +30,7 @@ public sealed class OmCatalogGrain(OmStore store, IOptions<OnlineMarketplaceOpti
     {
         options.Value.Guard();
         await EnsureStoreAsync(product.SellerId);
-        await SaveProductAsync(product);
+        await SaveProductAsync(product, createIfMissing: true);
         await store.RecordProductAsync(product);
     }
 
@@ -65,16 +65,14 @@ public sealed class OmCatalogGrain(OmStore store, IOptions<OnlineMarketplaceOpti
     public async Task ReplaceProduct(OmProduct product)
     {
         options.Value.Guard();
-        if (await GrainFactory.GetGrain<IProductGrain>(OmKeys.ProductId(product.SellerId, product.ProductId)).GetHeader() is null)
-        {
-            throw DomainException.NotFound("The product");
-        }
-
-        await SaveProductAsync(product);
+        await SaveProductAsync(product, createIfMissing: false);
     }
 
-    /// <summary>Creates the product, or replaces its editable fields when it exists (re-ingestion, product update).</summary>
-    private Task SaveProductAsync(OmProduct product) =>
+    /// <summary>
+    /// Replaces the product's editable fields when it exists (re-ingestion, product update); otherwise creates it, or
+    /// refuses with 404 when it must already exist.
+    /// </summary>
+    private Task SaveProductAsync(OmProduct product, bool createIfMissing) =>
         OmCalls.As(OmKeys.StoreCaller(product.SellerId), async () =>
         {
             var productId = OmKeys.ProductId(product.SellerId, product.ProductId);
@@ -82,7 +80,12 @@ public sealed class OmCatalogGrain(OmStore store, IOptions<OnlineMarketplaceOpti
             var grain = GrainFactory.GetGrain<IProductGrain>(productId);
             if (await grain.GetHeader() is null)
             {
-                // The fingerprint is the draft: a retried first ingestion answers the product it created.
+                if (!createIfMissing)
+                {
+                    throw DomainException.NotFound("The product");
+                }
+
+                // The fingerprint names the row's version and price: a retried first ingestion answers the product it created.
                 return await Store(product.SellerId).CreateProduct(productId, draft, "om:" + product.Version + ":" + product.Price);
             }
 

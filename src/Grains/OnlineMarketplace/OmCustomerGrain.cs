@@ -1,7 +1,6 @@
 using Marketplace.Contracts.Cart;
 using Marketplace.Contracts.OnlineMarketplace;
 using Marketplace.Contracts.Orders;
-using Marketplace.Grains.Cart;
 using Marketplace.Grains.Common;
 using Microsoft.Extensions.Options;
 
@@ -52,11 +51,7 @@ public sealed class OmCustomerGrain(
     public async Task AddItem(OmCartItem item)
     {
         options.Value.Guard();
-        if (item.Quantity is < 1 or > CartGrain.MaxQuantity)
-        {
-            throw DomainException.Invalid(new Dictionary<string, string[]> { ["quantity"] = [$"Between 1 and {CartGrain.MaxQuantity}."] });
-        }
-
+        // The cart refuses a quantity out of bounds before anything is stored here.
         await OmCalls.As(Shopper, () => Cart.AddItem(OmKeys.ProductId(item.SellerId, item.ProductId), OmKeys.Sku, item.Quantity));
         state.State.Items.RemoveAll(i => i.SellerId == item.SellerId && i.ProductId == item.ProductId);
         state.State.Items.Add(item);
@@ -76,7 +71,7 @@ public sealed class OmCustomerGrain(
         var candidates = items.Except(stale).ToList();
         var result = await PlaceAsync(checkout, candidates);
 
-        // One store's order at a time is paid and shipped, all of them at once; each step answers only once stored.
+        // Each store's order is paid, then shipped (each step answers only once stored); the stores' orders go side by side.
         var storeOf = candidates.DistinctBy(i => i.SellerId).ToDictionary(i => OmKeys.SellerId(i.SellerId), i => i.SellerId, StringComparer.Ordinal);
         var shipped = await Task.WhenAll(result.Orders.Select(async order =>
         {

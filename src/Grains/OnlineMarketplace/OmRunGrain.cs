@@ -56,7 +56,22 @@ public sealed partial class OmRunGrain(OmStore store, IOptions<OnlineMarketplace
     public async Task<OmHousekeeping> Reset()
     {
         options.Value.Guard();
+        return await ResetAsync(await store.IngestedProductsAsync());
+    }
+
+    public async Task<OmHousekeeping> Cleanup()
+    {
+        options.Value.Guard();
         var products = await store.IngestedProductsAsync();
+        var reset = await ResetAsync(products);
+        await ForEachAsync(products, p => OmCalls.As(OmKeys.StoreCaller(p.SellerId),
+            () => GrainFactory.GetGrain<IProductGrain>(OmKeys.ProductId(p.SellerId, p.ProductId)).Archive(null)));
+        await store.ForgetMappingAsync();
+        return reset;
+    }
+
+    private async Task<OmHousekeeping> ResetAsync(IReadOnlyList<OmIngestedProduct> products)
+    {
         await ForEachAsync(products, async p =>
         {
             var caller = OmKeys.StoreCaller(p.SellerId);
@@ -76,16 +91,6 @@ public sealed partial class OmRunGrain(OmStore store, IOptions<OnlineMarketplace
         var open = await store.ForgetOrdersAsync();
         LogReset(logger, products.Count, customers.Count, open);
         return new OmHousekeeping(products.Count, customers.Count, open);
-    }
-
-    public async Task<OmHousekeeping> Cleanup()
-    {
-        var reset = await Reset();
-        var products = await store.IngestedProductsAsync();
-        await ForEachAsync(products, p => OmCalls.As(OmKeys.StoreCaller(p.SellerId),
-            () => GrainFactory.GetGrain<IProductGrain>(OmKeys.ProductId(p.SellerId, p.ProductId)).Archive(null)));
-        await store.ForgetMappingAsync();
-        return reset;
     }
 
     private static async Task ForEachAsync<T>(IReadOnlyList<T> items, Func<T, Task> step)

@@ -58,9 +58,8 @@ public static class OnlineMarketplaceApi
 
     private static IOmCatalogGrain Catalog(IGrainFactory grains) => grains.GetGrain<IOmCatalogGrain>(0);
 
-    private static async Task<IResult> IngestSeller(HttpRequest request, IGrainFactory grains, CancellationToken ct)
-    {
-        return await WithBodyAsync(request, ct, async body =>
+    private static Task<IResult> IngestSeller(HttpRequest request, IGrainFactory grains, CancellationToken ct) =>
+        WithBodyAsync(request, ct, async body =>
         {
             var seller = new OmSeller(
                 body.Int("id"), body.Text("name", maxLength: 500) ?? "", body.Text("company_name", maxLength: 500), body.Text("email", maxLength: 500),
@@ -69,14 +68,12 @@ public static class OnlineMarketplaceApi
                 body.Text("cnpj", maxLength: 100) ?? body.Text("cpf", maxLength: 100));
             return body.IsValid ? await Then(Catalog(grains).UpsertSeller(seller), StatusCodes.Status201Created) : body.ValidationProblem();
         });
-    }
 
-    private static async Task<IResult> IngestCustomer(HttpRequest request, IGrainFactory grains, CancellationToken ct)
-    {
-        return await WithBodyAsync(request, ct, async body =>
+    private static Task<IResult> IngestCustomer(HttpRequest request, IGrainFactory grains, CancellationToken ct) =>
+        WithBodyAsync(request, ct, async body =>
         {
             // The card stays out: its brand and last four digits are all a customer record keeps.
-            var card = new string((body.Text("card_number", maxLength: 100) ?? "").Where(char.IsAsciiDigit).ToArray());
+            var card = Digits(body.Text("card_number", maxLength: 100));
             var customer = new OmCustomer(
                 body.Int("id"), body.Text("first_name", maxLength: 500) ?? "", body.Text("last_name", maxLength: 500) ?? "",
                 body.Text("address", maxLength: 500), body.Text("complement", maxLength: 500), body.Text("city", maxLength: 500),
@@ -86,7 +83,6 @@ public static class OnlineMarketplaceApi
                 ? await Then(grains.GetGrain<IOmCustomerGrain>(customer.Id).Register(customer), StatusCodes.Status201Created)
                 : body.ValidationProblem();
         });
-    }
 
     private static Task<IResult> IngestProduct(HttpRequest request, IGrainFactory grains, CancellationToken ct) =>
         WithBodyAsync(request, ct, async body =>
@@ -138,8 +134,7 @@ public static class OnlineMarketplaceApi
                 body.Errors["street"] = ["Required, at most 200 characters with the complement."];
             }
 
-            var number = body.Text("card_number", required: true, maxLength: 40) ?? "";
-            var card = new CardDetails(new string(number.Where(char.IsAsciiDigit).ToArray()), body.Text("card_brand", maxLength: 40),
+            var card = new CardDetails(Digits(body.Text("card_number", required: true, maxLength: 40)), body.Text("card_brand", maxLength: 40),
                 body.Text("card_holder_name", maxLength: 200), body.Text("card_expiration", maxLength: 20));
             var checkout = new OmCheckout(instanceId, address, body.Text("payment_type", maxLength: 40) ?? "CREDIT_CARD", card,
                 body.Int("installments", max: 100));
@@ -200,6 +195,9 @@ public static class OnlineMarketplaceApi
         body.Int("seller_id"), body.Int("product_id"), body.Text("name", maxLength: 500) ?? "", body.Text("sku", maxLength: 200),
         body.Text("category", maxLength: 500), body.Text("description"), body.Money("price", required: true),
         body.Money("freight_value", required: false), body.Text("version", maxLength: 100) ?? "0", body.Active("status"));
+
+    /// <summary>A card number without its spaces and dashes.</summary>
+    private static string Digits(string? text) => new((text ?? "").Where(char.IsAsciiDigit).ToArray());
 
     private static async Task<IResult> WithBodyAsync(HttpRequest request, CancellationToken ct, Func<OmBody, Task<IResult>> handle)
     {
