@@ -1,9 +1,11 @@
+using Marketplace.Grains.Storage;
 using Marketplace.Migrator;
 using Npgsql;
 
 // Usage: Marketplace.Migrator [--create-database] [--reindex]
 //        Marketplace.Migrator --wait [seconds]
-// --reindex rebuilds the search read model from grain state after migrating.
+// --reindex rebuilds every read model (order listings, search, store directory) from grain state after migrating, with
+// the same C# projections the silos apply; safe while the cluster runs.
 // --wait applies nothing: it exits 0 once the database holds every migration of this build (checking every 2 s, for at
 // most the given seconds, default 600) and 1 if it never does; on Kubernetes the silos and web hosts run it as an init
 // container, so a release starts only after its migration Job finished.
@@ -38,10 +40,9 @@ try
     if (args.Contains("--reindex"))
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        await using var reindex = dataSource.CreateCommand("SELECT search_reindex()");
-        reindex.CommandTimeout = 0;
-        var count = await reindex.ExecuteScalarAsync(cancellation.Token);
-        Console.WriteLine($"search read model rebuilt from grain state: {count} searchable product(s) in {watch.Elapsed.TotalSeconds:F1} s");
+        var counts = await new ReadModelRebuilder(dataSource).RebuildAllAsync(cancellation.Token);
+        Console.WriteLine($"read models rebuilt from grain state in {watch.Elapsed.TotalSeconds:F1} s: " +
+                          string.Join(", ", counts.Select(c => $"{c.Key} {c.Value} row(s)")));
     }
 
     return 0;

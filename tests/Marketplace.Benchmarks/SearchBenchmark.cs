@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Marketplace.Grains.Catalog;
+using Marketplace.Grains.Storage;
 using Marketplace.Testing;
 using Marketplace.WebClient.Search;
 using Npgsql;
@@ -214,7 +216,7 @@ public static class SearchBenchmark
             $"{latencies.Count / run.Elapsed.TotalSeconds:F0} queries/s, p50 {latencies.Percentile(50):F2} ms, p99 {latencies.Percentile(99):F2} ms"));
     }
 
-    /// <summary>Sellers and products as grain-state rows, plus their stock; the triggers build the search read model.</summary>
+    /// <summary>Sellers and products as grain-state rows, plus their stock; the read models are then rebuilt from them in C#.</summary>
     private static async Task GenerateCatalogAsync(TestDatabase database, int products)
     {
         // One session, so setseed makes the catalog the same on every run.
@@ -225,12 +227,11 @@ public static class SearchBenchmark
             SELECT setseed(0.42)
             """,
             """
-            INSERT INTO orleans_storage (grain_id_hash, grain_id_n0, grain_id_n1, grain_type_hash, grain_type, grain_key_string,
-                                         service_id, payload, version)
-            SELECT s, 0, 0, 1, 'seller', 'sel_bench' || lpad(s::text, 6, '0'), 'bench',
-                   convert_to(jsonb_build_object('Created', true, 'Name', 'Tienda ' || s, 'Status', 'active',
+            INSERT INTO grain_states (grain_type, grain_key, version, payload)
+            SELECT 'seller', 'sel_bench' || lpad(s::text, 6, '0'), 1,
+                   jsonb_build_object('Created', true, 'Name', 'Tienda ' || s, 'Status', 'active',
                                                  'Staff', '[]'::jsonb, 'Products', '[]'::jsonb,
-                                                 'CreatedAt', now(), 'UpdatedAt', now())::text, 'UTF8'), 1
+                                                 'CreatedAt', now(), 'UpdatedAt', now())::json
             FROM generate_series(1, 200) s
             """,
             """
@@ -242,10 +243,9 @@ public static class SearchBenchmark
                   FROM generate_series(1, $1) p) x
             """,
             """
-            INSERT INTO orleans_storage (grain_id_hash, grain_id_n0, grain_id_n1, grain_type_hash, grain_type, grain_key_string,
-                                         service_id, payload, version)
-            SELECT 1000 + p, 0, 0, 2, 'product', 'prd_bench' || lpad(p::text, 7, '0'), 'bench',
-                   convert_to(jsonb_build_object(
+            INSERT INTO grain_states (grain_type, grain_key, version, payload)
+            SELECT 'product', 'prd_bench' || lpad(p::text, 7, '0'), 1,
+                   jsonb_build_object(
                        'Created', true,
                        'SellerId', 'sel_bench' || lpad((p % 200 + 1)::text, 6, '0'),
                        'Title', initcap(n1) || ' ' || q1 || ' ' || q2,
@@ -258,7 +258,7 @@ public static class SearchBenchmark
                        'Variants', jsonb_build_array(jsonb_build_object('Sku', 'A', 'Options', jsonb_build_object('size', 'M'))),
                        'Images', '[]'::jsonb,
                        'CreatedAt', now() - make_interval(mins => p),
-                       'UpdatedAt', now() - make_interval(mins => p))::text, 'UTF8'), 1
+                       'UpdatedAt', now() - make_interval(mins => p))::json
             FROM (SELECT p,
                          ($2::text[])[1 + floor(random() * array_length($2, 1))::int] AS n1,
                          ($2::text[])[1 + floor(random() * array_length($2, 1))::int] AS n2,
@@ -268,12 +268,6 @@ public static class SearchBenchmark
                          ($3::text[])[1 + floor(random() * array_length($3, 1))::int] AS q3,
                          ($4::text[])[1 + floor(random() * array_length($4, 1))::int] AS c
                   FROM generate_series(1, $1) p) g
-            """,
-            """
-            ANALYZE search_products
-            """,
-            """
-            ANALYZE store_directory
             """,
         ];
         foreach (var sql in statements)
@@ -293,6 +287,12 @@ public static class SearchBenchmark
 
             await command.ExecuteNonQueryAsync();
         }
+
+        var rebuilder = new ReadModelRebuilder(database.DataSource);
+        await rebuilder.RebuildAsync(new StoreDirectoryReadModel());
+        await rebuilder.RebuildAsync(new SearchReadModel());
+        await using var analyze = new NpgsqlCommand("ANALYZE search_products; ANALYZE store_directory", connection);
+        await analyze.ExecuteNonQueryAsync();
     }
 }
 

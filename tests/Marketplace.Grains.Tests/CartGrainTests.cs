@@ -106,7 +106,7 @@ public sealed class CartGrainTests(ClusterFixture cluster)
 
         Samples.ActAs(owner);
         var stored = await cluster.Database.ScalarAsync<string>(
-            "SELECT convert_from(payload, 'UTF8') FROM orleans_storage WHERE grain_type = 'cart' AND grain_key_string = @key",
+            "SELECT payload::text FROM grain_states WHERE grain_type = 'cart' AND grain_key = @key",
             ("key", owner.UserId));
         Assert.Contains("\"Quantity\":2", stored, StringComparison.Ordinal);
         Assert.Equal(2, (await cart.Get()).Items);

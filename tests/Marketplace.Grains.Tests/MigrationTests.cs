@@ -78,8 +78,7 @@ public sealed class MigrationTests
             {
                 "InsertMembershipVersionKey", "InsertMembershipKey", "UpdateMembershipKey", "UpdateIAmAlivetimeKey",
                 "MembershipReadRowKey", "MembershipReadAllKey", "DeleteMembershipTableEntriesKey", "GatewaysQueryKey",
-                "CleanupDefunctSiloEntriesKey", "WriteToStorageKey", "ReadFromStorageKey", "ClearStorageKey",
-                "UpsertReminderRowKey", "ReadReminderRowsKey", "ReadReminderRowKey", "ReadRangeRows1Key",
+                "CleanupDefunctSiloEntriesKey", "UpsertReminderRowKey", "ReadReminderRowsKey", "ReadReminderRowKey", "ReadRangeRows1Key",
                 "ReadRangeRows2Key", "DeleteReminderRowKey", "DeleteReminderRowsKey",
             },
             key => Assert.Contains($"'{key}'", DatabaseMigrator.EmbeddedMigrations[0].Sql, StringComparison.Ordinal));

@@ -96,8 +96,8 @@ public sealed class OnlineMarketplaceCrashTests(ITestOutputHelper output)
         Assert.Equal((long)orderIds.Length, await database.ScalarAsync<long>(
             "SELECT count(*) FROM order_listings WHERE order_id = ANY(@ids)", ("ids", orderIds)));
         Assert.Equal(0L, await database.ScalarAsync<long>("""
-            SELECT count(*) FROM orleans_storage s
-            WHERE s.grain_type = 'order' AND (SELECT count(*) FROM jsonb_array_elements(convert_from(s.payload, 'UTF8')::jsonb -> 'Payments') p
+            SELECT count(*) FROM grain_states s
+            WHERE s.grain_type = 'order' AND (SELECT count(*) FROM jsonb_array_elements(s.payload::jsonb -> 'Payments') p
                                               WHERE p ->> 'Status' = 'succeeded') > 1
             """));
 
@@ -127,7 +127,7 @@ public sealed class OnlineMarketplaceCrashTests(ITestOutputHelper output)
     /// <summary>What a checkout that ran again would add to: orders, card charges kept, units sold.</summary>
     private static async Task<string?> EffectsAsync(TestDatabase database) => await database.ScalarAsync<string>("""
         SELECT (SELECT count(*) FROM order_listings) || ' orders, '
-            || (SELECT count(*) FROM orleans_storage s, jsonb_array_elements(convert_from(s.payload, 'UTF8')::jsonb -> 'Payments') p
+            || (SELECT count(*) FROM grain_states s, jsonb_array_elements(s.payload::jsonb -> 'Payments') p
                 WHERE s.grain_type = 'order' AND p ->> 'Status' = 'succeeded') || ' payments, '
             || (SELECT coalesce(sum(sold), 0) FROM inventory_skus) || ' units sold'
         """);

@@ -163,7 +163,7 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
 
         Assert.All(kept, k => Assert.Equal(1, k.Value));
         Assert.Equal(0L, await database.ScalarAsync<long>("""
-            SELECT count(*) FROM orleans_storage s, jsonb_array_elements(convert_from(s.payload, 'UTF8')::jsonb -> 'Payments') p
+            SELECT count(*) FROM grain_states s, jsonb_array_elements(s.payload::jsonb -> 'Payments') p
             WHERE s.grain_type = 'order' AND ((p ->> 'RefundedAmount')::bigint > (p ->> 'Amount')::bigint OR (p ->> 'RefundDue')::bigint > 0)
             """));
 
@@ -300,8 +300,8 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
         var rows = new List<(string, string, string, bool)>();
         await using var command = database.DataSource.CreateCommand("""
             SELECT o.order_id, p ->> 'PaymentId', o.status, o.paid_at IS NOT NULL
-            FROM orleans_storage s JOIN order_listings o ON o.order_id = s.grain_key_string,
-                 jsonb_array_elements(convert_from(s.payload, 'UTF8')::jsonb -> 'Payments') p
+            FROM grain_states s JOIN order_listings o ON o.order_id = s.grain_key,
+                 jsonb_array_elements(s.payload::jsonb -> 'Payments') p
             WHERE s.grain_type = 'order'
             """);
         await using var reader = await command.ExecuteReaderAsync();

@@ -70,16 +70,16 @@ public sealed class SearchCrashTests
 
         Assert.True(before > 0 && succeeded > before, $"writes before the kill: {before}, in all: {succeeded}");
         var mismatches = await database.ScalarAsync<string>("""
-            SELECT string_agg(g.grain_key_string, ', ')
-            FROM orleans_storage g
-                 CROSS JOIN LATERAL (SELECT convert_from(g.payload, 'UTF8')::jsonb AS p) j
-                 LEFT JOIN search_products s ON s.product_id = g.grain_key_string
+            SELECT string_agg(g.grain_key, ', ')
+            FROM grain_states g
+                 CROSS JOIN LATERAL (SELECT g.payload::jsonb AS p) j
+                 LEFT JOIN search_products s ON s.product_id = g.grain_key
             WHERE g.grain_type = 'product'
               AND (s.product_id IS NULL
                    OR s.title <> p ->> 'Title'
                    OR s.state_version <> g.version
                    OR s.in_stock <> EXISTS (SELECT 1 FROM inventory_skus i
-                                            WHERE i.product_id = g.grain_key_string AND i.on_hand > i.reserved))
+                                            WHERE i.product_id = g.grain_key AND i.on_hand > i.reserved))
             """);
         Assert.Null(mismatches);
         Assert.Equal(products.Count, await database.ScalarAsync<long>("SELECT count(*) FROM search_products"));

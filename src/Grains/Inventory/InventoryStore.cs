@@ -194,6 +194,7 @@ public sealed class PostgresInventoryStore(NpgsqlDataSource dataSource) : IInven
         var counters = group.OrderBy(w => w.Batch.Counters.SkuId, StringComparer.Ordinal)
             .Select(w => (Write: w, Command: AddCommands(command, w.Batch)))
             .ToList();
+        AddSearchStock(command, group);
         await command.ExecuteNonQueryAsync();
         var stale = counters.Where(c => c.Command.RecordsAffected != 1).Select(c => c.Write).ToList();
         if (stale.Count == 0)
@@ -202,6 +203,29 @@ public sealed class PostgresInventoryStore(NpgsqlDataSource dataSource) : IInven
         }
 
         return stale;
+    }
+
+    /// <summary>
+    /// Search shows a product in stock while any of its SKUs has units available. Only a SKU that crossed between none
+    /// and some touches the product's search row, and only when the product's answer changed, so a hot SKU's stream of
+    /// reservations costs nothing here until it sells out or comes back. The SKU rows were just written in this
+    /// transaction, which the product's own search write waits for (it reads them FOR SHARE).
+    /// </summary>
+    private static void AddSearchStock(NpgsqlBatch command, List<PendingWrite> group)
+    {
+        var products = group.Where(w => w.Batch.AvailabilityChanged).Select(w => w.Batch.Counters.ProductId)
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (products.Length == 0)
+        {
+            return;
+        }
+
+        command.BatchCommands.Add(new NpgsqlBatchCommand("""
+            UPDATE search_products s SET in_stock = k.in_stock, change_xid = pg_current_xact_id()
+            FROM (SELECT product_id, bool_or(on_hand > reserved) AS in_stock
+                  FROM inventory_skus WHERE product_id = ANY ($1) GROUP BY product_id) k
+            WHERE s.product_id = k.product_id AND s.in_stock IS DISTINCT FROM k.in_stock
+            """) { Parameters = { new() { Value = products } } });
     }
 
     /// <summary>Adds one SKU batch's statements; answers the counters statement, whose row count checks the version.</summary>

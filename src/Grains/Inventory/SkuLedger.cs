@@ -42,7 +42,8 @@ public sealed record InventoryBatch(
     long ExpectedVersion,
     IReadOnlyList<Reservation> Reservations,
     IReadOnlyList<StockAdjustment> Adjustments,
-    int Operations);
+    int Operations,
+    bool AvailabilityChanged = false);
 
 /// <summary>
 /// The units of one SKU and the rules that keep them honest, without I/O: available = OnHand − Reserved never drops
@@ -59,6 +60,8 @@ public sealed class SkuLedger
     private readonly List<StockAdjustment> newAdjustments = [];
     private readonly int settledMemory;
     private long storedVersion;
+    /// <summary>Whether the stored counters had units available; null before the first write.</summary>
+    private bool? storedAvailable;
     private int pendingOperations;
 
     private SkuLedger(SkuCounters counters, long storedVersion, int settledMemory)
@@ -66,6 +69,7 @@ public sealed class SkuLedger
         Counters = counters;
         this.storedVersion = storedVersion;
         this.settledMemory = settledMemory;
+        storedAvailable = storedVersion == 0 ? null : counters.OnHand > counters.Reserved;
     }
 
     /// <summary>The current counters, including changes not yet written.</summary>
@@ -226,13 +230,19 @@ public sealed class SkuLedger
         return true;
     }
 
-    /// <summary>Hands out the changes since the last batch and expects storage to be at the version written before.</summary>
+    /// <summary>
+    /// Hands out the changes since the last batch and expects storage to be at the version written before. The batch
+    /// says whether the SKU went from having units available to none or back (what search shows as "in stock").
+    /// </summary>
     public InventoryBatch TakeBatch()
     {
         var expected = storedVersion;
         Counters = Counters with { Version = expected + 1 };
-        var batch = new InventoryBatch(Counters, expected, dirtyReservations.Values.ToList(), newAdjustments.ToList(), pendingOperations);
+        var available = Available > 0;
+        var batch = new InventoryBatch(Counters, expected, dirtyReservations.Values.ToList(), newAdjustments.ToList(), pendingOperations,
+            AvailabilityChanged: storedAvailable != available);
         storedVersion = expected + 1;
+        storedAvailable = available;
         dirtyReservations.Clear();
         newAdjustments.Clear();
         pendingOperations = 0;

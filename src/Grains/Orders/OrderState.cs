@@ -1,10 +1,11 @@
+using System.Text.Json.Serialization;
 using Marketplace.Contracts.Orders;
 
 namespace Marketplace.Grains.Orders;
 
 /// <summary>
-/// Persisted state of one order. The read model (order listings, dashboard) is projected from this JSON by a trigger
-/// on the storage table, so renaming a property here needs the projection changed too (migration 0006).
+/// Persisted state of one order. The order listings read model is projected from it in C#
+/// (<see cref="OrderListingReadModel"/>) when it is written.
 /// </summary>
 public sealed class OrderState
 {
@@ -66,6 +67,14 @@ public sealed class OrderState
 
     /// <summary>The sequence number of the last notice.</summary>
     public int NoticeSequence { get; set; }
+
+    /// <summary>
+    /// The stored state still lists something decided and not yet done: stock to release, money to give back, or notices
+    /// to deliver. The order sweeper wakes such an order after a crash, so its effects are carried out.
+    /// </summary>
+    [JsonIgnore]
+    public bool NeedsAttention =>
+        Created && (PendingStock != OrderEffects.None || Payments.Any(p => p.RefundDue > 0) || Notices.Count > 0);
 }
 
 public sealed class PaymentAttemptState

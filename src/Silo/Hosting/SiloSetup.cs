@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Marketplace.Contracts.Orders;
 using Marketplace.Grains.Common;
 using Marketplace.Grains.Inventory;
@@ -7,6 +5,7 @@ using Marketplace.Grains.Notifications;
 using Marketplace.Grains.OnlineMarketplace;
 using Marketplace.Grains.Orders;
 using Marketplace.Grains.Realtime;
+using Marketplace.Grains.Storage;
 using Marketplace.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +13,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
-using Orleans.Serialization;
+using Orleans.Runtime.Hosting;
 
 namespace Marketplace.Silo.Hosting;
 
@@ -47,22 +46,23 @@ public static class SiloSetup
             o.Invariant = Invariant;
             o.ConnectionString = settings.ConnectionString;
         });
-        silo.AddAdoNetGrainStorage(StorageNames.Marketplace, o =>
-        {
-            o.Invariant = Invariant;
-            o.ConnectionString = settings.ConnectionString;
-        });
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Invariant;
             o.ConnectionString = settings.ConnectionString;
         });
 
-        // State is stored as plain JSON without .NET type names, so renaming or moving a state class keeps old rows
-        // readable.
-        silo.UseSystemTextJsonGrainStorageSerializer();
-        silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o =>
-            o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        // Grain state: plain JSON rows written through one batching writer per silo, with the read models projected in
+        // C# in the same transactions (docs/architecture.md, "The write path").
+        silo.Services.AddOptions<GrainStorageOptions>().BindConfiguration(GrainStorageOptions.Section);
+        silo.Services.TryAddSingleton<StateWriter>();
+        foreach (var readModel in ReadModelRebuilder.All)
+        {
+            silo.Services.AddSingleton(readModel);
+        }
+
+        silo.Services.TryAddSingleton<ReadModelCatalog>();
+        silo.Services.AddGrainStorage(StorageNames.Marketplace, (services, _) => ActivatorUtilities.CreateInstance<GrainStateStorage>(services));
 
         if (membership is not null)
         {
@@ -86,7 +86,7 @@ public static class SiloSetup
         }
 
         silo.Services.TryAddSingleton(TimeProvider.System);
-        silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString));
+        silo.Services.TryAddSingleton(_ => CreateDataSource(settings.ConnectionString));
         silo.Services.TryAddSingleton<IInventoryStore, PostgresInventoryStore>();
         silo.Services.AddOptions<InventoryOptions>().BindConfiguration("Inventory");
         silo.Services.AddOptions<OrderOptions>().BindConfiguration("Orders");
@@ -98,5 +98,18 @@ public static class SiloSetup
         // The order sweeper's reminder: registered by whichever silo starts first, kept by the cluster afterwards.
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IOrderSweeperGrain>(0).Start());
         return silo;
+    }
+
+    /// <summary>
+    /// The silo's connection pool for its own statements. Connections are handed back without a reset statement (no
+    /// code here changes session state), and statements used repeatedly are prepared once per connection.
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = "marketplace-silo" };
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+        builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        return builder.Build();
     }
 }

@@ -1,5 +1,5 @@
-using System.Collections.Frozen;
 using System.Text;
+using Marketplace.Contracts.Common;
 
 namespace Marketplace.WebClient.Search;
 
@@ -18,13 +18,13 @@ public enum LexemeWeight : byte
     A = 3,
 }
 
-/// <summary>Text rules shared by the query side and the documents PostgreSQL prepares.</summary>
+/// <summary>Text rules of the query side; documents are prepared by the search read model with the same folding.</summary>
 public static class SearchText
 {
     public const int MaxTerms = 8;
 
     /// <summary>
-    /// Words of a query, folded the way the database folds documents (lower case, no accents). Every word of two or more
+    /// Words of a query, folded the way documents are folded (lower case, no accents). Every word of two or more
     /// characters matches as a prefix ("zap" finds "zapatos"); only letters and digits make words, so nothing in the
     /// text has any other meaning.
     /// </summary>
@@ -60,51 +60,8 @@ public static class SearchText
         return terms;
     }
 
-    // Accented lower-case Latin letters and their base letters, position by position (Latin-1, Latin Extended-A/B and
-    // Latin Extended Additional): the letters unaccent folds. The host runs without ICU, so Unicode normalization is
-    // not available to do this.
-    private const string Accented =
-        "àáâãäåçèéêëìíîïñòóôõöùúûüýÿāăąćĉċčďēĕėęěĝğġģĥĩīĭįĵķĺļľńņňōŏőŕŗřśŝşšţťũūŭůűųŵŷźżžơưǎǐǒǔǖǘǚǜǟǡǧǩǫǭǰǵǹǻȁȃȅȇȉȋȍȏȑȓȕȗșțȟȧȩȫȭȯȱȳ" +
-        "ḁḃḅḇḉḋḍḏḑḓḕḗḙḛḝḟḡḣḥḧḩḫḭḯḱḳḵḷḹḻḽḿṁṃṅṇṉṋṍṏṑṓṕṗṙṛṝṟṡṣṥṧṩṫṭṯṱṳṵṷṹṻṽṿẁẃẅẇẉẋẍẏẑẓẕẖẗẘẙạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ";
-
-    private const string Unaccented =
-        "aaaaaaceeeeiiiinooooouuuuyyaaaccccdeeeeegggghiiiijklllnnnooorrrssssttuuuuuuwyzzzouaiouuuuuaagkoojgnaaaeeiioorruusthaeooooy" +
-        "abbbcdddddeeeeefghhhhhiikkkllllmmmnnnnoooopprrrrsssssttttuuuuuvvwwwwwxxyzzzhtwyaaaaaaaaaaaaeeeeeeeeiioooooooooooouuuuuuuyyyy";
-
-    private static readonly FrozenDictionary<char, char> BaseLetter =
-        Accented.Zip(Unaccented).ToFrozenDictionary(p => p.First, p => p.Second);
-
-    /// <summary>
-    /// Lower case without accents, as PostgreSQL's search_fold (lower(unaccent(...))) prepares documents, for the letters
-    /// catalogs use; combining accents are dropped and the letters that have no base letter are spelled out.
-    /// </summary>
-    public static string Fold(string text)
-    {
-        var folded = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            if (c is >= '\u0300' and <= '\u036f')
-            {
-                continue;
-            }
-
-            var lower = char.ToLowerInvariant(c);
-            switch (lower)
-            {
-                case 'ß': folded.Append("ss"); break;
-                case 'æ': folded.Append("ae"); break;
-                case 'œ': folded.Append("oe"); break;
-                case 'ø': folded.Append('o'); break;
-                case 'ł': folded.Append('l'); break;
-                case 'đ' or 'ð': folded.Append('d'); break;
-                case 'þ': folded.Append("th"); break;
-                case 'ı': folded.Append('i'); break;
-                default: folded.Append(BaseLetter.GetValueOrDefault(lower, lower)); break;
-            }
-        }
-
-        return folded.ToString();
-    }
+    /// <summary>Lower case without accents, as search documents are folded when they are written.</summary>
+    public static string Fold(string text) => TextFolding.Fold(text);
 
     /// <summary>
     /// The lexemes of a tsvector in PostgreSQL's text form (<c>'cafe':1A,4 'huila':7C</c>) with the best weight each
