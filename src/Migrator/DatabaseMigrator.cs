@@ -26,7 +26,11 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TextWriter? lo
 
     public static IReadOnlyList<Migration> EmbeddedMigrations { get; } = LoadEmbedded();
 
-    public async Task<MigrationReport> MigrateAsync(CancellationToken cancellationToken = default)
+    public Task<MigrationReport> MigrateAsync(CancellationToken cancellationToken = default) =>
+        MigrateAsync(int.MaxValue, cancellationToken);
+
+    /// <summary>Applies the scripts up to and including <paramref name="upTo"/> (an upgrade test starts from an older schema).</summary>
+    public async Task<MigrationReport> MigrateAsync(int upTo, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await ExecuteAsync(connection, "SELECT pg_advisory_lock(@key)", cancellationToken, ("key", AdvisoryLockKey));
@@ -42,7 +46,7 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TextWriter? lo
 
             var applied = await ReadAppliedAsync(connection, cancellationToken);
             var newlyApplied = new List<int>();
-            foreach (var migration in EmbeddedMigrations)
+            foreach (var migration in EmbeddedMigrations.Where(m => m.Version <= upTo))
             {
                 if (applied.TryGetValue(migration.Version, out var checksum))
                 {
@@ -77,7 +81,7 @@ public sealed class DatabaseMigrator(NpgsqlDataSource dataSource, TextWriter? lo
                 newlyApplied.Add(migration.Version);
             }
 
-            var current = EmbeddedMigrations.Count == 0 ? 0 : EmbeddedMigrations[^1].Version;
+            var current = EmbeddedMigrations.Where(m => m.Version <= upTo).Select(m => m.Version).DefaultIfEmpty(0).Max();
             return new MigrationReport(newlyApplied, current);
         }
         finally

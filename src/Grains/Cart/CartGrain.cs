@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Marketplace.Contracts.Cart;
 using Marketplace.Contracts.Orders;
 using Marketplace.Grains.Common;
@@ -24,13 +25,26 @@ public sealed class CartState
     public List<string> RecentAdds { get; set; } = [];
 }
 
+/// <summary>
+/// A checkout as the cart remembers it for a replay: the key, what the request was, the orders it placed (a replay
+/// reads them again) and what a replay must say again that no order holds (stores refused, lines dropped).
+/// </summary>
 public sealed class CheckoutRecord
 {
     public string Key { get; set; } = "";
 
     public string Fingerprint { get; set; } = "";
 
-    public CheckoutResult Result { get; set; } = new([], []);
+    public List<string> OrderIds { get; set; } = [];
+
+    public List<CheckoutRefusal> Refused { get; set; } = [];
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<ShortLine>? Dropped { get; set; }
+
+    /// <summary>The whole answer, as carts stored it before the record was made compact; only read from such rows.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CheckoutResult? Result { get; set; }
 
     public DateTimeOffset At { get; set; }
 }
@@ -232,7 +246,7 @@ public sealed class CartGrain(
         if (state.State.Checkouts.FirstOrDefault(c => string.Equals(c.Key, request.IdempotencyKey, StringComparison.Ordinal)) is { } done)
         {
             return string.Equals(done.Fingerprint, request.Fingerprint, StringComparison.Ordinal)
-                ? done.Result
+                ? await ReplayAsync(done)
                 : throw new DomainException(DomainErrorKind.IdempotencyMismatch, "idempotency-key-reused",
                     "This Idempotency-Key was used for a different checkout.");
         }
@@ -279,7 +293,8 @@ public sealed class CartGrain(
             partial ? placements.SelectMany(p => p.Dropped).ToList() : null);
         state.State.Checkouts.Add(new CheckoutRecord
         {
-            Key = request.IdempotencyKey, Fingerprint = request.Fingerprint, Result = result, At = clock.GetUtcNow(),
+            Key = request.IdempotencyKey, Fingerprint = request.Fingerprint, OrderIds = orders.Select(o => o.OrderId).ToList(),
+            Refused = [.. result.Refused], Dropped = result.Dropped?.ToList(), At = clock.GetUtcNow(),
         });
         if (state.State.Checkouts.Count > CheckoutMemory)
         {
@@ -292,6 +307,20 @@ public sealed class CartGrain(
         GrainMetrics.Checkout(result.Orders.Count, result.Refused.Count);
         Announce(await ViewAsync(products));
         return result;
+    }
+
+    /// <summary>The answer of a remembered checkout again: its orders as they are now, and what was refused or dropped.</summary>
+    private async Task<CheckoutResult> ReplayAsync(CheckoutRecord done)
+    {
+        if (done.Result is { } stored)
+        {
+            return stored;
+        }
+
+        var orders = await Task.WhenAll(done.OrderIds.Select(id => GrainFactory.GetGrain<IOrderGrain>(id).Get()));
+        return new CheckoutResult(
+            orders.Select(o => new CheckoutOrder(o.OrderId, o.SellerId, o.SellerName, o.Status, o.Total, o.Currency, o.Lines)).ToList(),
+            done.Refused, done.Dropped);
     }
 
     /// <summary>One store's part: refused when a price rose (the line then shows the new price), else placed as an order.</summary>

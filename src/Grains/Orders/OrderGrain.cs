@@ -240,12 +240,14 @@ public sealed partial class OrderGrain(
             throw ProviderUnavailable("payments", e);
         }
 
+        // Kept in memory and stored with the order's next write, not written on its own: the session's key is
+        // idempotent (a new activation asking again gets the same session back), and a payment event for a session
+        // the order never stored is adopted (ApplyPaymentEvent).
         Order.Payments.Add(new PaymentAttemptState
         {
             PaymentId = session.PaymentId, Attempt = attempt, Amount = Order.Total, RedirectUrl = session.RedirectUrl,
             CreatedAt = clock.GetUtcNow(),
         });
-        await SaveAsync();
         return new PaymentStart(session.PaymentId, session.RedirectUrl);
     }
 
