@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Marketplace.Migrator;
 using Marketplace.Testing;
+using Npgsql;
 
 namespace Marketplace.Grains.Tests;
 
@@ -58,9 +59,20 @@ public sealed class MigrationTests
     public async Task The_database_is_created_when_missing()
     {
         await using var database = await TestDatabase.CreateAsync("migc", migrate: false);
-        await DatabaseMigrator.EnsureDatabaseExistsAsync(database.ConnectionString);
-        await DatabaseMigrator.EnsureDatabaseExistsAsync(database.ConnectionString);
         Assert.Equal(1, await database.ScalarAsync<int>("SELECT 1"));
+        await database.DropAsync();
+        Assert.False(await database.ExistsAsync());
+        var missing = await Assert.ThrowsAsync<PostgresException>(() => database.ScalarAsync<int>("SELECT 1"));
+        Assert.Equal(PostgresErrorCodes.InvalidCatalogName, missing.SqlState);
+
+        await DatabaseMigrator.EnsureDatabaseExistsAsync(database.ConnectionString);
+        await DatabaseMigrator.EnsureDatabaseExistsAsync(database.ConnectionString);
+
+        Assert.True(await database.ExistsAsync());
+        Assert.Equal(1, await database.ScalarAsync<int>("SELECT 1"));
+        var migrator = new DatabaseMigrator(database.DataSource);
+        Assert.Equal(DatabaseMigrator.EmbeddedMigrations.Select(m => m.Version), (await migrator.MigrateAsync()).Applied);
+        Assert.True(await migrator.IsCurrentAsync());
     }
 
     [Fact]

@@ -49,21 +49,50 @@ public sealed class TestDatabase : IAsyncDisposable
         return result is null or DBNull ? default : (T)result;
     }
 
+    /// <summary>Drops the database now, cutting its connections; disposing afterwards still works.</summary>
+    public async Task DropAsync()
+    {
+        DataSource.Clear();
+        await DropDatabaseAsync();
+    }
+
+    /// <summary>Whether the server lists the database in <c>pg_database</c>.</summary>
+    public async Task<bool> ExistsAsync()
+    {
+        await using var connection = await OpenServerAsync();
+        await using var exists = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @name)", connection);
+        exists.Parameters.AddWithValue("name", Name);
+        return (bool)(await exists.ExecuteScalarAsync())!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         try
         {
-            var maintenance = new NpgsqlConnectionStringBuilder(TestEnvironment.ServerConnectionString) { Pooling = false };
-            await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            await DropDatabaseAsync();
         }
         catch (NpgsqlException)
         {
             // The server is thrown away after the run anyway.
         }
+    }
+
+    /// <summary>A connection to the server's maintenance database, outside any pool.</summary>
+    private static async Task<NpgsqlConnection> OpenServerAsync()
+    {
+        var maintenance = new NpgsqlConnectionStringBuilder(TestEnvironment.ServerConnectionString) { Pooling = false };
+        var connection = new NpgsqlConnection(maintenance.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    // WITH (FORCE) ends the sessions still connected to it (PostgreSQL 13 and later).
+    private async Task DropDatabaseAsync()
+    {
+        await using var connection = await OpenServerAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
     }
 }
