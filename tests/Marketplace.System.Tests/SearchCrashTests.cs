@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -7,11 +8,15 @@ namespace Marketplace.System.Tests;
 
 /// <summary>
 /// DESIGN §4.6: a crash between a grain write and the read-model write loses nothing. The silo is killed (SIGKILL) while
-/// products and stock are being changed; afterwards every search row must equal what grain state says.
+/// products and stock are being changed and a new silo started; once writes succeed again, every search row must equal
+/// what grain state says. Prints how long writes failed after the kill.
 /// </summary>
-public sealed class SearchCrashTests
+public sealed class SearchCrashTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>How long after the replacement silo is ready writes may still fail.</summary>
+    private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task Killing_the_silo_mid_writes_leaves_the_search_read_model_equal_to_grain_state()
@@ -32,10 +37,12 @@ public sealed class SearchCrashTests
 
         using var stop = new CancellationTokenSource();
         var succeeded = 0;
+        var failed = 0;
         var writers = products.Select((productId, i) => Task.Run(async () =>
         {
             for (var round = 0; round < 2_000 && !stop.IsCancellationRequested; round++)
             {
+                var wrote = false;
                 try
                 {
                     using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/products/{productId}")
@@ -46,29 +53,54 @@ public sealed class SearchCrashTests
                     var edited = await http.SendAsync(put);
                     var stocked = await http.PutAsJsonAsync($"/api/products/{productId}/stock",
                         new { items = new[] { new { sku = "A", onHand = round % 2 * 5 } } });
-                    if (edited.IsSuccessStatusCode && stocked.IsSuccessStatusCode)
-                    {
-                        Interlocked.Increment(ref succeeded);
-                    }
+                    wrote = edited.IsSuccessStatusCode && stocked.IsSuccessStatusCode;
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
                     // The silo is down for a while; writes fail and are tried again.
+                }
+
+                if (wrote)
+                {
+                    Interlocked.Increment(ref succeeded);
+                }
+                else
+                {
+                    Interlocked.Increment(ref failed);
+                    // Failing writes are answered at once; without a pause they would use up the rounds before recovery.
+                    await Task.Delay(100);
                 }
             }
         })).ToList();
 
         await Task.Delay(TimeSpan.FromSeconds(3));
         var before = Volatile.Read(ref succeeded);
+        var sinceKill = Stopwatch.StartNew();
         await silo.KillAsync();
+        // Each writer may count one write answered just before the kill; a count above this means one answered after it.
+        var answeredBeforeKill = Volatile.Read(ref succeeded) + products.Count;
         await silo.DisposeAsync();
         await using var replacement = ProcessHost.StartSilo("silo-2", database.ConnectionString, ClusterId);
         await replacement.WaitReadyAsync(StartTimeout);
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        var ready = sinceKill.Elapsed;
+
+        // Writes fail until the killed silo is declared dead, which can take longer than the replacement's start-up.
+        while (Volatile.Read(ref succeeded) <= answeredBeforeKill && sinceKill.Elapsed < ready + Recovery && !writers.All(w => w.IsCompleted))
+        {
+            await Task.Delay(100);
+        }
+
+        var recovered = Volatile.Read(ref succeeded) > answeredBeforeKill;
+        var recovery = sinceKill.Elapsed;
         await stop.CancelAsync();
         await Task.WhenAll(writers);
 
-        Assert.True(before > 0 && succeeded > before, $"writes before the kill: {before}, in all: {succeeded}");
+        output.WriteLine($"writes: {before} before the kill, {succeeded} in all, {failed} failed; the replacement silo was ready " +
+                         $"{ready.TotalSeconds:F1} s after the kill, " +
+                         (recovered ? $"writes succeeded again {recovery.TotalSeconds:F1} s after it" : $"no write succeeded until {recovery.TotalSeconds:F1} s after it"));
+        Assert.True(before > 0, "no write succeeded before the kill");
+        Assert.True(recovered, $"no write succeeded within {Recovery.TotalSeconds:F0} s after the replacement silo was ready " +
+                               $"(writes before the kill: {before}, in all: {succeeded}, failed: {failed})");
         var mismatches = await database.ScalarAsync<string>("""
             SELECT string_agg(g.grain_key, ', ')
             FROM grain_states g
