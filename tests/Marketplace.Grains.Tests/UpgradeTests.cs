@@ -1,3 +1,4 @@
+using Marketplace.Contracts.Catalog;
 using Marketplace.Contracts.Orders;
 using Marketplace.Grains.Catalog;
 using Marketplace.Grains.Orders;

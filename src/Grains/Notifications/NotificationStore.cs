@@ -1,4 +1,5 @@
 using Marketplace.Contracts.Notifications;
+using Marketplace.Grains.Storage;
 using Npgsql;
 
 namespace Marketplace.Grains.Notifications;
@@ -19,24 +20,58 @@ public interface INotificationStore
     Task<int> MarkAllReadAsync(string userId, DateTimeOffset at, CancellationToken cancellationToken = default);
 }
 
-public sealed class PostgresNotificationStore(NpgsqlDataSource dataSource) : INotificationStore
+/// <summary>
+/// The notifications table. Inserts of every inbox of the silo are written together (group commit), so a burst of
+/// notices (a store's staff told of a paid order, many orders at once) costs a few transactions, not one per row.
+/// </summary>
+public sealed class PostgresNotificationStore : INotificationStore
 {
-    public async Task<bool> InsertAsync(string userId, NotificationView notification, string sourceKey, CancellationToken cancellationToken = default)
+    /// <summary>At most this many notifications share one insert.</summary>
+    public const int MaxPerTransaction = 256;
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly GroupCommit<(string UserId, NotificationView Notification, string SourceKey), bool> inserts;
+
+    public PostgresNotificationStore(NpgsqlDataSource dataSource)
+    {
+        this.dataSource = dataSource;
+        inserts = new(InsertGroupAsync, MaxPerTransaction);
+    }
+
+    public Task<bool> InsertAsync(string userId, NotificationView notification, string sourceKey, CancellationToken cancellationToken = default) =>
+        inserts.WriteAsync((userId, notification, sourceKey)).WaitAsync(cancellationToken);
+
+    /// <summary>Inserts what is new; answers, per item, whether it was (a second item with the same id in the group is not).</summary>
+    private async Task<IReadOnlyList<bool>> InsertGroupAsync(IReadOnlyList<(string UserId, NotificationView Notification, string SourceKey)> group)
     {
         await using var command = dataSource.CreateCommand("""
             INSERT INTO notifications (user_id, notification_id, source_key, kind, title, body, link, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
             ON CONFLICT (user_id, notification_id) DO NOTHING
+            RETURNING user_id, notification_id
             """);
-        command.Parameters.Add(new() { Value = userId });
-        command.Parameters.Add(new() { Value = notification.Id });
-        command.Parameters.Add(new() { Value = sourceKey });
-        command.Parameters.Add(new() { Value = KindName(notification.Kind) });
-        command.Parameters.Add(new() { Value = notification.Title });
-        command.Parameters.Add(new() { Value = notification.Body });
-        command.Parameters.Add(new() { Value = (object?)notification.Link ?? DBNull.Value });
-        command.Parameters.Add(new() { Value = notification.CreatedAt });
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        command.Parameters.Add(new() { Value = group.Select(g => g.UserId).ToArray() });
+        command.Parameters.Add(new() { Value = group.Select(g => g.Notification.Id).ToArray() });
+        command.Parameters.Add(new() { Value = group.Select(g => g.SourceKey).ToArray() });
+        command.Parameters.Add(new() { Value = group.Select(g => KindName(g.Notification.Kind)).ToArray() });
+        command.Parameters.Add(new() { Value = group.Select(g => g.Notification.Title).ToArray() });
+        command.Parameters.Add(new() { Value = group.Select(g => g.Notification.Body).ToArray() });
+        command.Parameters.Add(new()
+        {
+            Value = group.Select(g => g.Notification.Link).ToArray(),
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text,
+        });
+        command.Parameters.Add(new() { Value = group.Select(g => g.Notification.CreatedAt.UtcDateTime).ToArray() });
+        var inserted = new HashSet<(string, string)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                inserted.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        return group.Select(g => inserted.Remove((g.UserId, g.Notification.Id))).ToList();
     }
 
     public async Task<NotificationPage> ListAsync(string userId, bool unreadOnly, int skip, int take, CancellationToken cancellationToken = default)

@@ -713,7 +713,7 @@ public sealed partial class OrderGrain(
         liveAfterSave.Clear();
         if (Order.Notices.Count > 0)
         {
-            ScheduleNotices(TimeSpan.Zero);
+            ScheduleNotices(options.Value.NoticeDelay);
         }
     }
 

@@ -20,4 +20,10 @@ public sealed class OrderOptions
 
     /// <summary>How soon an effect that failed (stock, refund) is tried again while the order is active.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long stored notices wait before the order delivers them itself. Zero (at once) outside tests; a crash test
+    /// sets it high so that a silo dies with a notice stored and not delivered, which only the sweeper then delivers.
+    /// </summary>
+    public TimeSpan NoticeDelay { get; set; } = TimeSpan.Zero;
 }
