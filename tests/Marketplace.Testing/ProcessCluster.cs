@@ -1,14 +1,14 @@
 using System.Net.Http.Json;
-using Marketplace.Testing;
 
-namespace Marketplace.System.Tests;
+namespace Marketplace.Testing;
 
 /// <summary>
-/// The processes of a system test: the payment and shipping sandbox (with a journal folder of its own), silo processes
-/// that use it as their providers, and web hosts. Disposing kills what still runs, keeps every process's log under
-/// <c>.test-data/logs/</c> for reading after a failure, and removes the sandbox's folder.
+/// The processes of a system test or benchmark: the payment and shipping sandbox (with a journal folder of its own),
+/// silo processes that use it as their providers, and web hosts. Disposing kills what still runs, keeps every process's
+/// log (under <c>.test-data/logs/</c> unless told otherwise) for reading after a failure, and removes the sandbox's
+/// folder.
 /// </summary>
-internal sealed class ProcessCluster : IAsyncDisposable
+public sealed class ProcessCluster : IAsyncDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
@@ -22,13 +22,16 @@ internal sealed class ProcessCluster : IAsyncDisposable
     private readonly string name;
     private readonly string clusterId;
     private readonly string connectionString;
+    private readonly string logFolder;
     private readonly IReadOnlyDictionary<string, string> siloSettings;
 
-    private ProcessCluster(string name, string connectionString, IReadOnlyDictionary<string, string> sandboxSettings, IReadOnlyDictionary<string, string>? siloSettings)
+    private ProcessCluster(string name, string connectionString, IReadOnlyDictionary<string, string> sandboxSettings,
+        IReadOnlyDictionary<string, string>? siloSettings, string? logFolder)
     {
         this.name = name;
         clusterId = name + "-test";
         this.connectionString = connectionString;
+        this.logFolder = logFolder ?? Path.Combine(TestEnvironment.RepositoryRoot, ".test-data", "logs");
         Sandbox = ProcessHost.StartSandbox("sandbox", sandboxData, sandboxSettings);
         processes.Add(Sandbox);
         var settings = new Dictionary<string, string>
@@ -48,11 +51,15 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public ProcessHost Sandbox { get; }
 
-    /// <summary>Starts the sandbox and waits until it is ready; <paramref name="siloSettings"/> are added to every silo's.</summary>
+    /// <summary>
+    /// Starts the sandbox and waits until it is ready; <paramref name="siloSettings"/> are added to every silo's, and the
+    /// processes' logs are kept in <paramref name="logFolder"/> when given.
+    /// </summary>
     public static async Task<ProcessCluster> StartAsync(string name, string connectionString,
-        IReadOnlyDictionary<string, string>? sandboxSettings = null, IReadOnlyDictionary<string, string>? siloSettings = null)
+        IReadOnlyDictionary<string, string>? sandboxSettings = null, IReadOnlyDictionary<string, string>? siloSettings = null,
+        string? logFolder = null)
     {
-        var cluster = new ProcessCluster(name, connectionString, sandboxSettings ?? MarketplaceCluster.FastSandbox, siloSettings);
+        var cluster = new ProcessCluster(name, connectionString, sandboxSettings ?? MarketplaceCluster.FastSandbox, siloSettings, logFolder);
         try
         {
             await cluster.Sandbox.WaitReadyAsync(StartTimeout);
@@ -122,7 +129,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        var logs = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, ".test-data", "logs")).FullName;
+        var logs = Directory.CreateDirectory(logFolder).FullName;
         foreach (var process in processes)
         {
             await process.DisposeAsync();
