@@ -52,7 +52,7 @@ public static class CheckoutBenchmark
 
         await RunAsync(http, products, tokens, seconds: 3, print: false, cluster);
         await RunAsync(http, products, tokens, options.Seconds, print: true, cluster);
-        await CheckInvariantsAsync(cluster);
+        await OrderInvariants.CheckAsync(cluster.Database);
     }
 
     private static async Task RunAsync(HttpClient http, List<string> products, List<string> tokens, int seconds, bool print, MarketplaceCluster cluster)
@@ -191,33 +191,6 @@ public static class CheckoutBenchmark
             await cluster.Database.ScalarAsync<long>(
                 "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint FROM pg_stat_user_tables WHERE relname = 'orleans_reminders'"),
             await cluster.Database.ScalarAsync<long>("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"));
-    }
-
-    /// <summary>DESIGN.md §4.1–3 from the database: units conserved, every order settled or awaiting, one capture per order, refunds within it.</summary>
-    internal static async Task CheckInvariantsAsync(MarketplaceCluster cluster)
-    {
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        var unconserved = await cluster.Database.ScalarAsync<long>("""
-            SELECT count(*) FROM inventory_skus WHERE on_hand + sold <> initial_stock + adjustments OR on_hand < reserved
-            """);
-        var orders = await cluster.Database.ScalarAsync<long>("SELECT count(*) FROM order_listings");
-        var paid = await cluster.Database.ScalarAsync<long>("SELECT count(*) FROM order_listings WHERE status = 'paid'");
-        var doubleCaptured = await cluster.Database.ScalarAsync<long>("""
-            SELECT count(*) FROM orleans_storage s
-            WHERE s.grain_type = 'order' AND (
-                SELECT count(*) FROM jsonb_array_elements(convert_from(s.payload, 'UTF8')::jsonb -> 'Payments') p
-                WHERE p ->> 'Status' = 'succeeded' AND (p ->> 'RefundedAmount')::bigint < (p ->> 'Amount')::bigint) > 1
-            """);
-        var overRefunded = await cluster.Database.ScalarAsync<long>("""
-            SELECT count(*) FROM orleans_storage s, jsonb_array_elements(convert_from(s.payload, 'UTF8')::jsonb -> 'Payments') p
-            WHERE s.grain_type = 'order' AND (p ->> 'RefundedAmount')::bigint > (p ->> 'Amount')::bigint
-            """);
-        var soldVersusOrders = await cluster.Database.ScalarAsync<long>("""
-            SELECT (SELECT coalesce(sum(sold), 0) FROM inventory_skus)
-                 - (SELECT coalesce(sum(l.quantity), 0) FROM order_listing_lines l JOIN order_listings o USING (order_id) WHERE o.paid_at IS NOT NULL)
-            """);
-        Console.WriteLine($"invariants: {orders} orders ({paid} paid); SKUs not conserving units: {unconserved}; orders keeping two payments: " +
-                          $"{doubleCaptured}; refunds above capture: {overRefunded}; units sold minus units in paid orders: {soldVersusOrders}");
     }
 
     /// <summary>CPU seconds used so far by this process, the sandbox process and every PostgreSQL process (from /proc).</summary>

@@ -58,7 +58,7 @@ public static class OnlineMarketplaceBenchmark
         var driver = new Driver(http, catalog, customers);
         await driver.RunAsync(concurrency, TimeSpan.FromSeconds(5), print: false);
         await driver.RunAsync(concurrency, TimeSpan.FromSeconds(options.Seconds), print: true);
-        await CheckoutBenchmark.CheckInvariantsAsync(cluster);
+        await OrderInvariants.CheckAsync(cluster.Database);
         Console.WriteLine("orders by status: " + string.Join(", ", await cluster.Database.ScalarAsync<string>(
             "SELECT coalesce(string_agg(status || ' ' || n, ', ' ORDER BY status), 'none') FROM (SELECT status, count(*) n FROM order_listings GROUP BY status) s")));
     }
