@@ -2,9 +2,11 @@ using System.Globalization;
 
 namespace Marketplace.Benchmarks;
 
-/// <summary>Command-line knobs shared by the benchmarks.</summary>
-public sealed record BenchmarkOptions(int Seconds, int Clients, int? Products, int? Rate = null)
+/// <summary>Command-line knobs shared by the benchmarks; <see cref="Silos"/> is the number of silo processes (checkout).</summary>
+public sealed record BenchmarkOptions(int Seconds, int Clients, int? Products, int? Rate = null, int Silos = 1)
 {
+    public const string Usage = "inventory|search|checkout|realtime|om [--seconds N] [--clients N] [--products N] [--rate N] [--silos N]";
+
     public static BenchmarkOptions Parse(string[] args)
     {
         int? Value(string flag)
@@ -13,7 +15,7 @@ public sealed record BenchmarkOptions(int Seconds, int Clients, int? Products, i
             return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : null;
         }
 
-        return new BenchmarkOptions(Value("--seconds") ?? 10, Value("--clients") ?? 0, Value("--products"), Value("--rate"));
+        return new BenchmarkOptions(Value("--seconds") ?? 10, Value("--clients") ?? 0, Value("--products"), Value("--rate"), Value("--silos") ?? 1);
     }
 }
 
@@ -53,6 +55,40 @@ public static class CpuTime
     public static double Sandbox() => Of(p => p.ProcessName.Contains("Sandbox", StringComparison.OrdinalIgnoreCase)
         || (p.ProcessName == "dotnet" && p.Id != Environment.ProcessId));
 
+    /// <summary>One process by id (from /proc); one that exited counts nothing.</summary>
+    public static double Of(int processId) => Stat(processId) is { } stat ? stat.Own / ClockTicksPerSecond : 0;
+
+    /// <summary>
+    /// A server process and its children (PostgreSQL's postmaster and its backends): their time so far plus what the
+    /// children that already exited used, which the parent's stat keeps once it reaped them, so short-lived
+    /// connections count too. Unlike <see cref="Postgres"/>, another server on the same machine does not.
+    /// </summary>
+    public static double Tree(int parentId)
+    {
+        var ticks = 0L;
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out var id) || Stat(id) is not { } stat)
+            {
+                continue;
+            }
+
+            if (id == parentId)
+            {
+                ticks += stat.Own + stat.ExitedChildren;
+            }
+            else if (stat.ParentId == parentId)
+            {
+                ticks += stat.Own;
+            }
+        }
+
+        return ticks / ClockTicksPerSecond;
+    }
+
+    /// <summary>The parent of a process, or null when it is gone.</summary>
+    public static int? ParentOf(int processId) => Stat(processId)?.ParentId;
+
     /// <summary>The processes <paramref name="pick"/> chooses; one that exits meanwhile counts nothing.</summary>
     public static double Of(Func<System.Diagnostics.Process, bool> pick)
     {
@@ -77,5 +113,28 @@ public static class CpuTime
         }
 
         return seconds;
+    }
+
+    /// <summary>/proc reports times in USER_HZ, which Linux fixes at 100 for user space on every architecture it runs on.</summary>
+    private const double ClockTicksPerSecond = 100;
+
+    /// <summary>Fields of /proc/[pid]/stat: parent, user + system ticks of the process and of its reaped children.</summary>
+    private static (int ParentId, long Own, long ExitedChildren)? Stat(int processId)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText($"/proc/{processId}/stat");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        // The command name comes second, in parentheses, and may hold spaces; the fields after it do not. Counting from
+        // the state (field 3): ppid is field 4, utime 14, stime 15, cutime 16, cstime 17.
+        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        long Field(int number) => long.Parse(fields[number - 3], CultureInfo.InvariantCulture);
+        return ((int)Field(4), Field(14) + Field(15), Field(16) + Field(17));
     }
 }

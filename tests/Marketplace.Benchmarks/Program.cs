@@ -21,7 +21,7 @@ switch (name)
         await OnlineMarketplaceBenchmark.RunAsync(options);
         break;
     default:
-        Console.Error.WriteLine("usage: Marketplace.Benchmarks inventory|search|checkout|realtime|om [--seconds N] [--clients N] [--products N] [--rate N]");
+        Console.Error.WriteLine("usage: Marketplace.Benchmarks " + BenchmarkOptions.Usage);
         return 2;
 }
 
