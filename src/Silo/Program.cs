@@ -1,7 +1,6 @@
 using Marketplace.Grains.Common;
 using Marketplace.ServiceDefaults;
 using Marketplace.Silo.Hosting;
-using Npgsql;
 
 HealthProbe.ExitIfAsked(args);
 var builder = WebApplication.CreateBuilder(args);
@@ -17,7 +16,6 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSe
 // The payment provider and carrier the order grains call; their settings are read on first use.
 builder.Services.AddSandboxPayments(builder.Configuration);
 builder.Services.AddSandboxShipping(builder.Configuration);
-builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(settings.ConnectionString) { Name = "marketplace-health" }.Build());
 builder.Services.AddHealthChecks()
     .AddCheck<ClusterMembershipHealthCheck>("cluster", tags: ["ready"])
     .AddCheck<DatabaseHealthCheck>("postgres", tags: ["ready"]);

@@ -28,7 +28,6 @@ builder.AddMarketplaceWebUi();
 builder.Services.AddMarketplaceProblemDetails();
 builder.Services.AddMarketplaceRateLimits(builder.Configuration);
 builder.Services.AddPublicApiCors();
-builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
 builder.Services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.Section);
 builder.Services.AddSingleton<SearchIndexFeed>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexFeed>());

@@ -86,7 +86,7 @@ public static class SiloSetup
         }
 
         silo.Services.TryAddSingleton(TimeProvider.System);
-        silo.Services.TryAddSingleton(_ => CreateDataSource(settings.ConnectionString));
+        silo.Services.TryAddSingleton(_ => MarketplaceDatabase.CreateDataSource(settings.ConnectionString, "marketplace-silo"));
         silo.Services.TryAddSingleton<IInventoryStore, PostgresInventoryStore>();
         silo.Services.AddOptions<InventoryOptions>().BindConfiguration("Inventory");
         silo.Services.AddOptions<OrderOptions>().BindConfiguration("Orders");
@@ -98,18 +98,5 @@ public static class SiloSetup
         // The order sweeper's reminder: registered by whichever silo starts first, kept by the cluster afterwards.
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IOrderSweeperGrain>(0).Start());
         return silo;
-    }
-
-    /// <summary>
-    /// The silo's connection pool for its own statements. Connections are handed back without a reset statement (no
-    /// code here changes session state), and statements used repeatedly are prepared once per connection.
-    /// </summary>
-    public static NpgsqlDataSource CreateDataSource(string connectionString)
-    {
-        var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = "marketplace-silo" };
-        builder.ConnectionStringBuilder.NoResetOnClose = true;
-        builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
-        builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
-        return builder.Build();
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Marketplace.ServiceDefaults;
 using Npgsql;
 
 namespace Marketplace.WebClient.Accounts;
@@ -40,7 +41,8 @@ public static class AuthorizationSetup
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         TokenService.DecodeKey(auth.SigningKey); // fail at start-up, not at the first login
 
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        // The web host's one pool: accounts, sessions, read-model queries and the search feed.
+        services.AddSingleton(_ => MarketplaceDatabase.CreateDataSource(connectionString, "marketplace-web"));
         services.AddDbContext<AccountsDbContext>((sp, o) =>
             o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()).UseSnakeCaseNamingConvention());
         services.AddIdentityCore<MarketplaceUser>(o =>
