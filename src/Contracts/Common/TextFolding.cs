@@ -54,4 +54,32 @@ public static class TextFolding
 
         return folded.ToString();
     }
+
+    /// <summary>
+    /// The words of a text for search: runs of letters and digits of its folded form. Documents and queries are split by
+    /// this one rule, so a word a product is found by is the word a shopper types.
+    /// </summary>
+    public static IEnumerable<string> Words(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            yield break;
+        }
+
+        var folded = Fold(text);
+        var start = -1;
+        for (var i = 0; i <= folded.Length; i++)
+        {
+            var inWord = i < folded.Length && char.IsLetterOrDigit(folded[i]);
+            if (inWord && start < 0)
+            {
+                start = i;
+            }
+            else if (!inWord && start >= 0)
+            {
+                yield return folded[start..i];
+                start = -1;
+            }
+        }
+    }
 }

@@ -318,9 +318,7 @@ public sealed class CartGrain(
         }
 
         var orders = await Task.WhenAll(done.OrderIds.Select(id => GrainFactory.GetGrain<IOrderGrain>(id).Get()));
-        return new CheckoutResult(
-            orders.Select(o => new CheckoutOrder(o.OrderId, o.SellerId, o.SellerName, o.Status, o.Total, o.Currency, o.Lines)).ToList(),
-            done.Refused, done.Dropped);
+        return new CheckoutResult(orders.Select(Summary).ToList(), done.Refused, done.Dropped);
     }
 
     /// <summary>One store's part: refused when a price rose (the line then shows the new price), else placed as an order.</summary>
@@ -358,9 +356,12 @@ public sealed class CartGrain(
                 "Not enough stock for every line; nothing of this store was reserved.", placed.Short, []), placed.Short);
         }
 
-        return (new CheckoutOrder(order.OrderId, sellerId, order.SellerName, order.Status, order.Total, currency, order.Lines), null,
-            placed.Short);
+        return (Summary(order), null, placed.Short);
     }
+
+    /// <summary>An order as a checkout's answer shows it.</summary>
+    private static CheckoutOrder Summary(OrderView order) =>
+        new(order.OrderId, order.SellerId, order.SellerName, order.Status, order.Total, order.Currency, order.Lines);
 
     private CartLineState? Find(string productId, string sku) => state.State.Lines.FirstOrDefault(l =>
         string.Equals(l.ProductId, productId, StringComparison.Ordinal) && string.Equals(l.Sku, sku, StringComparison.Ordinal));

@@ -52,7 +52,7 @@ public sealed class SearchReadModel : ReadModel<ProductState, SearchRow>
         var position = 0;
         void Add(string? text, char weight)
         {
-            foreach (var word in Words(text))
+            foreach (var word in TextFolding.Words(text))
             {
                 position++;
                 if (!words.TryGetValue(word, out var seen))
@@ -84,31 +84,6 @@ public sealed class SearchReadModel : ReadModel<ProductState, SearchRow>
         }
 
         return document.ToString();
-    }
-
-    /// <summary>Runs of letters and digits of the folded text: the same words a query is split into.</summary>
-    private static IEnumerable<string> Words(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            yield break;
-        }
-
-        var folded = TextFolding.Fold(text);
-        var start = -1;
-        for (var i = 0; i <= folded.Length; i++)
-        {
-            var inWord = i < folded.Length && char.IsLetterOrDigit(folded[i]);
-            if (inWord && start < 0)
-            {
-                start = i;
-            }
-            else if (!inWord && start >= 0)
-            {
-                yield return folded[start..i];
-                start = -1;
-            }
-        }
     }
 
     protected override void AddUpserts(NpgsqlBatch batch, IReadOnlyList<(SearchRow Row, bool IsNew)> rows)

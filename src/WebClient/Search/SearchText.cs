@@ -36,25 +36,18 @@ public static class SearchText
         }
 
         var terms = new List<QueryTerm>();
-        var word = new StringBuilder();
-        foreach (var c in Fold(text).Append(' '))
+        foreach (var word in TextFolding.Words(text))
         {
-            if (char.IsLetterOrDigit(c))
+            if (terms.Count == MaxTerms)
             {
-                word.Append(c);
-                continue;
+                break;
             }
 
-            if (word.Length > 0 && terms.Count < MaxTerms)
+            var term = new QueryTerm(word, word.Length >= 2);
+            if (!terms.Contains(term))
             {
-                var term = new QueryTerm(word.ToString(), word.Length >= 2);
-                if (!terms.Contains(term))
-                {
-                    terms.Add(term);
-                }
+                terms.Add(term);
             }
-
-            word.Clear();
         }
 
         return terms;
