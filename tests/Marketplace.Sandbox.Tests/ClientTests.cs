@@ -60,6 +60,30 @@ public sealed class ClientTests(SandboxFixture fixture)
     }
 
     [Fact]
+    public async Task A_charge_whose_answer_is_lost_is_reported_unavailable_every_time_and_announced_by_its_webhook()
+    {
+        await using var services = Services();
+        var gateway = services.GetRequiredService<IPaymentGateway>();
+        var (inbox, hook) = fixture.Receiver.NewInbox();
+        var orderId = "ord_" + Guid.NewGuid().ToString("N");
+        var card = new CardDetails("4000000000000119", "VISA", "ANA SILVA", "1228");
+
+        for (var ask = 0; ask < 2; ask++)
+        {
+            var lost = await Assert.ThrowsAsync<ExternalServiceException>(() => gateway.ChargeCardAsync(orderId, 990, "BRL", card, hook, "lost-" + orderId));
+            Assert.Equal(ExternalFailure.Unavailable, lost.Failure);
+        }
+
+        // Charged once (one key), and the capture arrives only as a webhook.
+        var delivery = Assert.Single(await fixture.Receiver.WaitForAsync(inbox, 1));
+        Assert.Equal("payment.succeeded", delivery.Type);
+        Assert.Equal(990, delivery.Json.GetProperty("amount").GetInt64());
+        Assert.Equal(orderId, delivery.Json.GetProperty("orderId").GetString());
+        var payment = await gateway.GetPaymentAsync(delivery.Json.GetProperty("paymentId").GetString()!);
+        Assert.Equal(PaymentStatus.Succeeded, payment!.Status);
+    }
+
+    [Fact]
     public async Task The_payment_gateway_opens_sessions_idempotently_and_refunds_within_the_capture()
     {
         await using var services = Services();

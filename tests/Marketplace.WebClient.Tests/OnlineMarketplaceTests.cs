@@ -28,8 +28,17 @@ public sealed class OnlineMarketplaceFixture : WebHostFixture
     protected override async Task<WebHostFactory> StartHostAsync()
     {
         await StartAsync("om-benchmark");
-        var factory = new WebHostFactory(this, new Dictionary<string, string> { ["OnlineMarketplace:Enabled"] = "true" });
-        _ = factory.Server;
+        // Over real HTTP, so the sandbox's webhooks reach it (a capture whose answer was lost arrives only that way).
+        var port = ProcessHost.FreePort();
+        var factory = new WebHostFactory(this, new Dictionary<string, string>
+        {
+            ["OnlineMarketplace:Enabled"] = "true",
+            ["Payments:WebhookSecret"] = TestSecrets.SandboxPaymentsWebhookSecret,
+            ["Shipping:WebhookSecret"] = TestSecrets.SandboxShippingWebhookSecret,
+            ["Marketplace:PublicUrl"] = $"http://127.0.0.1:{port}",
+        });
+        factory.UseKestrel(port);
+        factory.StartServer();
         return factory;
     }
 }
@@ -98,7 +107,7 @@ public sealed class OnlineMarketplaceTests(OnlineMarketplaceFixture fixture)
             Assert.Equal(HttpStatusCode.Accepted, update.StatusCode);
         }
 
-        var outcome = await CheckoutAsync(http, customer, "tx-" + Guid.NewGuid().ToString("N"));
+        var outcome = await CheckoutJsonAsync(http, customer, "tx-" + Guid.NewGuid().ToString("N"));
         Assert.Single(outcome.GetProperty("orderIds").EnumerateArray());
         var bought = Assert.Single(outcome.GetProperty("items").EnumerateArray());
         Assert.Equal(1, bought.GetProperty("productId").GetInt32());
@@ -115,7 +124,7 @@ public sealed class OnlineMarketplaceTests(OnlineMarketplaceFixture fixture)
 
         // With the product's new version the next session buys it.
         await AddAsync(http, customer, seller, 2, quantity: 1, version: "4242");
-        var next = await CheckoutAsync(http, customer, "tx-" + Guid.NewGuid().ToString("N"));
+        var next = await CheckoutJsonAsync(http, customer, "tx-" + Guid.NewGuid().ToString("N"));
         Assert.Single(next.GetProperty("items").EnumerateArray());
         Assert.Equal(Stock - 1, await AvailableAsync(http, seller, 2));
     }
@@ -132,7 +141,7 @@ public sealed class OnlineMarketplaceTests(OnlineMarketplaceFixture fixture)
 
         await AddAsync(http, customer, seller, 3, quantity: 5);
         await AddAsync(http, customer, seller, 4, quantity: 1);
-        var outcome = await CheckoutAsync(http, customer, "tx-" + Guid.NewGuid().ToString("N"));
+        var outcome = await CheckoutJsonAsync(http, customer, "tx-" + Guid.NewGuid().ToString("N"));
 
         // One order of the same store, with the line that could be reserved; the short one held nothing.
         var orderId = Assert.Single(outcome.GetProperty("orderIds").EnumerateArray()).GetString();
@@ -156,12 +165,12 @@ public sealed class OnlineMarketplaceTests(OnlineMarketplaceFixture fixture)
         await AddAsync(http, customer, seller + 1, 3, quantity: 1);
         var instanceId = "tx-" + Guid.NewGuid().ToString("N");
 
-        var first = await CheckoutAsync(http, customer, instanceId);
+        var first = await CheckoutJsonAsync(http, customer, instanceId);
         var orders = first.GetProperty("orderIds").EnumerateArray().Select(o => o.GetString()!).Order().ToList();
         Assert.Equal(2, orders.Count);
         for (var retry = 0; retry < 2; retry++)
         {
-            var again = await CheckoutAsync(http, customer, instanceId);
+            var again = await CheckoutJsonAsync(http, customer, instanceId);
             Assert.Equal(orders, again.GetProperty("orderIds").EnumerateArray().Select(o => o.GetString()!).Order().ToList());
         }
 
@@ -181,8 +190,123 @@ public sealed class OnlineMarketplaceTests(OnlineMarketplaceFixture fixture)
         }
 
         // The cart was emptied: a checkout with a new id buys nothing.
-        var empty = await CheckoutAsync(http, customer, "tx-" + Guid.NewGuid().ToString("N"));
+        var empty = await CheckoutJsonAsync(http, customer, "tx-" + Guid.NewGuid().ToString("N"));
         Assert.Equal(0, empty.GetProperty("orderIds").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_card_number_of_twenty_digits_as_the_driver_generates_is_approved_and_the_items_are_bought()
+    {
+        using var http = fixture.CreateClient();
+        var (seller, customer) = await IngestAsync(http);
+        await AddAsync(http, customer, seller, 1, quantity: 3);
+
+        using var response = await CheckoutAsync(http, customer, "tx-" + Guid.NewGuid().ToString("N"), "6570-6280-6989-0812-8461");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var orderId = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("orderIds").EnumerateArray()).GetString()!;
+        Assert.Equal(Stock - 3, await AvailableAsync(http, seller, 1));
+        using var admin = await AdminAsync();
+        var order = await admin.GetFromJsonAsync<JsonElement>($"/api/orders/{orderId}");
+        Assert.Equal("shipped", order.GetProperty("status").GetString());
+        Assert.Equal("succeeded", order.GetProperty("payment").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_declined_card_answers_402_and_leaves_cart_and_stock_as_they_were_so_a_later_checkout_buys_the_items()
+    {
+        using var http = fixture.CreateClient();
+        var (seller, customer) = await IngestAsync(http, sellers: 2);
+        await AddAsync(http, customer, seller, 1, quantity: 4);
+        await AddAsync(http, customer, seller + 1, 2, quantity: 2);
+        var instanceId = "tx-" + Guid.NewGuid().ToString("N");
+
+        // The driver retries a failed checkout with the same id: each try is a new attempt, declined again.
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            using var declined = await CheckoutAsync(http, customer, instanceId, DeclinedCard);
+            Assert.Equal(HttpStatusCode.PaymentRequired, declined.StatusCode);
+            Assert.Equal("card-declined", (await declined.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+            Assert.Equal(Stock, await AvailableAsync(http, seller, 1));
+            Assert.Equal(Stock, await AvailableAsync(http, seller + 1, 2));
+        }
+
+        // Every order of the attempts is cancelled, none is left awaiting payment with the items.
+        var statuses = await OrderStatusesAsync(customer);
+        Assert.Equal(4, statuses.Count);
+        Assert.All(statuses, s => Assert.Equal("cancelled", s));
+
+        using var bought = await CheckoutAsync(http, customer, "tx-" + Guid.NewGuid().ToString("N"));
+        Assert.Equal(HttpStatusCode.OK, bought.StatusCode);
+        var answer = await bought.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, answer.GetProperty("orderIds").GetArrayLength());
+        Assert.Equal(0, answer.GetProperty("dropped").GetArrayLength());
+        Assert.Equal(Stock - 4, await AvailableAsync(http, seller, 1));
+        Assert.Equal(Stock - 2, await AvailableAsync(http, seller + 1, 2));
+    }
+
+    [Fact]
+    public async Task A_charge_whose_answer_is_lost_answers_503_its_late_capture_is_refunded_and_a_retry_with_the_same_id_buys()
+    {
+        using var http = fixture.CreateClient();
+        var (seller, customer) = await IngestAsync(http);
+        await AddAsync(http, customer, seller, 2, quantity: 5);
+        var instanceId = "tx-" + Guid.NewGuid().ToString("N");
+
+        using (var lost = await CheckoutAsync(http, customer, instanceId, LostAnswerCard))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, lost.StatusCode);
+        }
+
+        Assert.Equal(Stock, await AvailableAsync(http, seller, 2));
+        var cancelled = Assert.Single(await OrderIdsAsync(customer));
+        // The gateway did capture the money; its webhook finds the order cancelled, and the order gives the money back.
+        using var admin = await AdminAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonElement order;
+        while (true)
+        {
+            order = await admin.GetFromJsonAsync<JsonElement>($"/api/orders/{cancelled}");
+            if (order.GetProperty("payment") is { ValueKind: JsonValueKind.Object } payment
+                && payment.GetProperty("refundedAmount").GetInt64() == payment.GetProperty("amount").GetInt64())
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the late capture was not refunded: {order}");
+            await Task.Delay(200);
+        }
+
+        Assert.Equal("cancelled", order.GetProperty("status").GetString());
+
+        // Not a replay of the failed answer: the same transaction id pays again (with a card that answers) and buys.
+        using var retried = await CheckoutAsync(http, customer, instanceId);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        var orderId = Assert.Single((await retried.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("orderIds").EnumerateArray()).GetString();
+        Assert.NotEqual(cancelled, orderId);
+        Assert.Equal(Stock - 5, await AvailableAsync(http, seller, 2));
+    }
+
+    [Fact]
+    public async Task After_a_reset_a_reused_transaction_id_is_a_new_checkout_not_a_replay_of_the_previous_run()
+    {
+        using var http = fixture.CreateClient();
+        var (seller, customer) = await IngestAsync(http);
+        await AddAsync(http, customer, seller, 3, quantity: 1);
+        var first = await CheckoutJsonAsync(http, customer, "1");
+        var firstOrder = Assert.Single(first.GetProperty("orderIds").EnumerateArray()).GetString();
+
+        using (var reset = await http.PatchAsync("/om/reset", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+        }
+
+        await AddAsync(http, customer, seller, 4, quantity: 2);
+        var second = await CheckoutJsonAsync(http, customer, "1");
+        var secondOrder = Assert.Single(second.GetProperty("orderIds").EnumerateArray()).GetString();
+        Assert.NotEqual(firstOrder, secondOrder);
+        Assert.Equal(4, Assert.Single(second.GetProperty("items").EnumerateArray()).GetProperty("productId").GetInt32());
+        Assert.Equal(Stock - 2, await AvailableAsync(http, seller, 4));
     }
 
     [Fact]
@@ -201,7 +325,7 @@ public sealed class OnlineMarketplaceTests(OnlineMarketplaceFixture fixture)
             {
                 await AddAsync(http, customer, seller + session % 2, 1 + (customer + session) % 5, quantity: 1 + session % 3);
                 await AddAsync(http, customer, seller, 1 + (customer + session + 2) % 5, quantity: 1);
-                var outcome = await CheckoutAsync(http, customer, $"tx-{customer}-{session}-{Guid.NewGuid():N}");
+                var outcome = await CheckoutJsonAsync(http, customer, $"tx-{customer}-{session}-{Guid.NewGuid():N}");
                 foreach (var order in outcome.GetProperty("orderIds").EnumerateArray())
                 {
                     orders.Add(order.GetString()!);
@@ -266,7 +390,7 @@ public sealed class OnlineMarketplaceTests(OnlineMarketplaceFixture fixture)
         using var http = fixture.CreateClient();
         var (seller, customer) = await IngestAsync(http);
         await AddAsync(http, customer, seller, 1, quantity: 5);
-        await CheckoutAsync(http, customer, "tx-" + Guid.NewGuid().ToString("N"));
+        await CheckoutJsonAsync(http, customer, "tx-" + Guid.NewGuid().ToString("N"));
         await AddAsync(http, customer, seller, 2, quantity: 1);
         Assert.Equal(Stock - 5, await AvailableAsync(http, seller, 1));
         Assert.NotEqual(0, (await http.GetFromJsonAsync<JsonElement>($"/om/seller/dashboard/{seller}")).GetProperty("orderEntries").GetArrayLength());
@@ -276,7 +400,7 @@ public sealed class OnlineMarketplaceTests(OnlineMarketplaceFixture fixture)
 
         Assert.Equal(Stock, await AvailableAsync(http, seller, 1));
         Assert.Equal(0, (await http.GetFromJsonAsync<JsonElement>($"/om/seller/dashboard/{seller}")).GetProperty("orderEntries").GetArrayLength());
-        var afterReset = await CheckoutAsync(http, customer, "tx-" + Guid.NewGuid().ToString("N"));
+        var afterReset = await CheckoutJsonAsync(http, customer, "tx-" + Guid.NewGuid().ToString("N"));
         Assert.Equal(0, afterReset.GetProperty("orderIds").GetArrayLength());
     }
 
@@ -420,16 +544,45 @@ public sealed class OnlineMarketplaceTests(OnlineMarketplaceFixture fixture)
         Assert.True(response.IsSuccessStatusCode, $"add: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static async Task<JsonElement> CheckoutAsync(HttpClient http, int customer, string instanceId)
+    private static async Task<JsonElement> CheckoutJsonAsync(HttpClient http, int customer, string instanceId)
     {
-        using var response = await SendAsync(http, HttpMethod.Post, $"/om/cart/{customer}/checkout", Json(new
-        {
-            CustomerId = customer, FirstName = "Ana", LastName = "Cliente", Street = "Rua das Flores 12", Complement = "ap 3",
-            City = "São Paulo", State = "SP", ZipCode = "01000-000", PaymentType = "CREDIT_CARD", CardNumber = "4111111111111111",
-            CardHolderName = "ANA", CardExpiration = "1228", CardSecurityNumber = "123", CardBrand = "VISA", Installments = 2, instanceId,
-        }));
+        using var response = await CheckoutAsync(http, customer, instanceId);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"checkout: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private static Task<HttpResponseMessage> CheckoutAsync(HttpClient http, int customer, string instanceId, string card = "4111111111111111") =>
+        SendAsync(http, HttpMethod.Post, $"/om/cart/{customer}/checkout", Json(new
+        {
+            CustomerId = customer, FirstName = "Ana", LastName = "Cliente", Street = "Rua das Flores 12", Complement = "ap 3",
+            City = "São Paulo", State = "SP", ZipCode = "01000-000", PaymentType = "CREDIT_CARD", CardNumber = card,
+            CardHolderName = "ANA", CardExpiration = "1228", CardSecurityNumber = "123", CardBrand = "VISA", Installments = 2, instanceId,
+        }));
+
+    /// <summary>The sandbox's test cards (Sandbox PaymentsApi): always declined, and charged with the answer lost.</summary>
+    private const string DeclinedCard = "4000000000000002";
+
+    private const string LostAnswerCard = "4000000000000119";
+
+    private async Task<List<string>> OrderIdsAsync(int customer) =>
+        [.. (await OrdersOfAsync(customer)).Select(o => o.OrderId)];
+
+    private async Task<List<string>> OrderStatusesAsync(int customer) =>
+        [.. (await OrdersOfAsync(customer)).Select(o => o.Status)];
+
+    private async Task<List<(string OrderId, string Status)>> OrdersOfAsync(int customer)
+    {
+        var orders = new List<(string, string)>();
+        await using var command = fixture.Database.DataSource.CreateCommand(
+            "SELECT order_id, status FROM order_listings WHERE buyer_id = $1 ORDER BY placed_at");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = OmKeys.CustomerUserId(customer) });
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            orders.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return orders;
     }
 
     private static async Task<int> AvailableAsync(HttpClient http, int seller, int product) =>

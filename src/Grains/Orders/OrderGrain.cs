@@ -276,6 +276,12 @@ public sealed partial class OrderGrain(
         {
             charge = await payments.ChargeCardAsync(OrderId, Order.Total, Order.Currency, card, webhookUrl, $"{OrderId}:card:{attempt}");
         }
+        catch (ExternalServiceException e) when (e.Failure == ExternalFailure.Refused)
+        {
+            // The gateway's own rules (e.g. the number's length): nothing was charged, and asking again will not help.
+            throw new DomainException(DomainErrorKind.Validation, "card-refused", $"The payment provider refused the card {card.Masked}: {e.Message}",
+                new Dictionary<string, string[]> { ["card"] = ["The payment provider refused this card."] });
+        }
         catch (ExternalServiceException e)
         {
             throw ProviderUnavailable("payments", e);

@@ -92,6 +92,22 @@ public sealed partial class Ledger
     public Creation NewPayment(Payment payment) =>
         new(StatusCodes.Status201Created, PaymentView.Of(payment), new JournalEntry(Payment: payment), null);
 
+    /// <summary>How much later than its answer an announced charge's webhook is sent (the news travels slower).</summary>
+    public static readonly TimeSpan AnnouncedChargeDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Builds the journal entry of a card charge, decided at once; with <paramref name="announce"/> its outcome is sent
+    /// to the webhook too (a charge's caller normally learns it from the answer). Call inside <see cref="Once"/>.
+    /// </summary>
+    public Creation NewCharge(Payment payment, bool announce)
+    {
+        WebhookEvent[] events = announce && payment.WebhookUrl.Length > 0
+            ? [PaymentEvent(payment, payment.Status == PaymentStatus.Succeeded ? "payment.succeeded" : "payment.failed", payment.CreatedAt, null)
+                with { DueAt = payment.CreatedAt + AnnouncedChargeDelay }]
+            : [];
+        return new(StatusCodes.Status201Created, PaymentView.Of(payment), new JournalEntry(Payment: payment, Events: events), null);
+    }
+
     public Creation NewShipment(Shipment shipment, DateTimeOffset now) =>
         new(StatusCodes.Status201Created, ShipmentView.Of(shipment, now), new JournalEntry(
             Shipment: shipment,

@@ -93,7 +93,8 @@ public static partial class PaymentsApi
     /// <summary>
     /// A card-present (or stored-card) charge: approved or declined in the answer, no hosted page. The card number is
     /// looked at and forgotten; the ledger keeps its brand and last four digits only. The test card
-    /// <see cref="DeclinedTestCard"/> is always declined.
+    /// <see cref="DeclinedTestCard"/> is always declined; <see cref="LostAnswerTestCard"/> is charged, but the caller
+    /// gets a 503 instead of the answer (every time it asks), and learns of the capture only from the webhook.
     /// </summary>
     private static async Task<IResult> CreateChargeAsync(HttpRequest request, Ledger ledger, CancellationToken ct)
     {
@@ -129,11 +130,15 @@ public static partial class PaymentsApi
         // The fingerprint must not keep the card number either: a hash of the request without it.
         var fingerprint = Http.Fingerprint(body with { Card = body.Card! with { Number = digits[^4..] } });
         var approved = digits != DeclinedTestCard;
+        var answerLost = digits == LostAnswerTestCard;
         var card = $"{body.Card!.Brand ?? "card"} {digits[^4..]}";
-        var result = ledger.Once("charge", key, fingerprint, now => ledger.NewPayment(new Payment(
+        var result = ledger.Once("charge", key, fingerprint, now => ledger.NewCharge(new Payment(
             Ledger.NewId("pay"), body.OrderId!, body.Amount!.Value, body.Currency!, "", body.WebhookUrl ?? "", "",
-            approved ? PaymentStatus.Succeeded : PaymentStatus.Failed, 0, now, now, card)));
-        return Http.Answer(request.HttpContext.Response, result);
+            approved ? PaymentStatus.Succeeded : PaymentStatus.Failed, 0, now, now, card), announce: answerLost));
+        return answerLost && result.Answer is not null
+            ? Http.Problem(StatusCodes.Status503ServiceUnavailable, "gateway-timeout",
+                "The card network did not answer in time; the charge may have gone through (the webhook will tell).")
+            : Http.Answer(request.HttpContext.Response, result);
     }
 
     /// <summary>What every way of taking money checks first: the order it is for, a positive amount, a currency code.</summary>
@@ -156,6 +161,12 @@ public static partial class PaymentsApi
 
     /// <summary>The card number a charge always declines (for tests of the decline path).</summary>
     public const string DeclinedTestCard = "4000000000000002";
+
+    /// <summary>
+    /// The card number whose charge succeeds while its answer is lost on the way back: the caller sees a 503 and the
+    /// <c>payment.succeeded</c> webhook is the only news of the capture (for tests of an unreachable gateway).
+    /// </summary>
+    public const string LostAnswerTestCard = "4000000000000119";
 
     private static async Task<IResult> CreateRefundAsync(HttpRequest request, Ledger ledger, CancellationToken ct)
     {

@@ -134,7 +134,13 @@ public static class OnlineMarketplaceApi
                 body.Errors["street"] = ["Required, at most 200 characters with the complement."];
             }
 
-            var card = new CardDetails(Digits(body.Text("card_number", required: true, maxLength: 40)), body.Text("card_brand", maxLength: 40),
+            var digits = Digits(body.Text("card_number", required: true, maxLength: 40));
+            if (!body.Errors.ContainsKey("card_number") && digits.Length is < 8 or > 24)
+            {
+                body.Errors["card_number"] = ["Between 8 and 24 digits."];
+            }
+
+            var card = new CardDetails(digits, body.Text("card_brand", maxLength: 40),
                 body.Text("card_holder_name", maxLength: 200), body.Text("card_expiration", maxLength: 20));
             var checkout = new OmCheckout(instanceId, address, body.Text("payment_type", maxLength: 40) ?? "CREDIT_CARD", card,
                 body.Int("installments", max: 100));
@@ -143,8 +149,18 @@ public static class OnlineMarketplaceApi
                 return body.ValidationProblem();
             }
 
-            var outcome = await grains.GetGrain<IOmCustomerGrain>(customerId).Checkout(checkout,
-                urls.Value.Resolve(request, "/api/webhooks/payments"), urls.Value.Resolve(request, "/api/webhooks/shipping"));
+            OmCheckoutOutcome outcome;
+            try
+            {
+                outcome = await grains.GetGrain<IOmCustomerGrain>(customerId).Checkout(checkout,
+                    urls.Value.Resolve(request, "/api/webhooks/payments"), urls.Value.Resolve(request, "/api/webhooks/shipping"));
+            }
+            catch (DomainException e) when (e.Code == "card-declined")
+            {
+                // An answer, not a failure to retry: the orders are cancelled and the cart is as it was.
+                return ApiProblems.Problem(StatusCodes.Status402PaymentRequired, e.Code, e.Message);
+            }
+
             return TypedResults.Ok(new CheckoutAnswer(outcome.InstanceId, outcome.OrderIds, outcome.Bought.Select(CartItemJson.Of).ToList(),
                 outcome.Dropped.Select(CartItemJson.Of).ToList()));
         });
