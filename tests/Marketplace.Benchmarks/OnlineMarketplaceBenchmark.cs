@@ -12,15 +12,17 @@ namespace Marketplace.Benchmarks;
 /// it: ingestion of sellers, customers, products and stock in one shuffled queue; then a closed loop of
 /// <c>--clients</c> transactions in flight with the driver's default mix (customer session ~31 %, dashboard 5 %, price
 /// update 3 %, product update 2 %, delivery ~59 %), sequential transaction ids, checkouts retried up to three times.
-/// Prints completed transactions, throughput and latency per type, aborts, how many answers took longer than the
-/// driver's 250 ms client timeout, what it cost in CPU, and the invariants afterwards. Silo, web host and load share one
+/// Prints completed transactions, throughput and latency per type, aborts, how many answers took longer than our own
+/// 250 ms latency goal, what it cost in CPU, and the invariants afterwards. As in the driver's data, about one customer
+/// in eighteen pays with a card number of 20 digits. Silo, web host and load share one
 /// process; the sandbox is its own; PostgreSQL runs with fsync on.
 /// </summary>
 public static class OnlineMarketplaceBenchmark
 {
     private const int ProductsPerSeller = 10;
     private const int StockPerProduct = 10_000;
-    private const double DriverTimeoutMs = 250;
+    /// <summary>Our latency goal for one transaction (the driver itself waits up to 100 s, HttpClient's default).</summary>
+    private const double LatencyGoalMs = 250;
 
     private static readonly string[] Types = ["customer session", "dashboard", "price update", "product update", "delivery"];
 
@@ -95,7 +97,7 @@ public static class OnlineMarketplaceBenchmark
             rows.Add(("customer", Json(new
             {
                 id = c, first_name = $"First{c}", last_name = $"Last{c}", address = $"Street {c}", complement = "", birth_date = "1990-01-01",
-                zip_code = "01000000", city = "São Paulo", state = "SP", card_number = "4111111111111111", card_security_number = "123",
+                zip_code = "01000000", city = "São Paulo", state = "SP", card_number = CardOf(c), card_security_number = "123",
                 card_expiration = "1228", card_holder_name = $"First{c} Last{c}", card_type = "VISA", success_payment_count = 0,
                 failed_payment_count = 0, delivery_count = 0, abandoned_cart_count = 0, data = "",
             })));
@@ -122,6 +124,11 @@ public static class OnlineMarketplaceBenchmark
     }
 
     private static string Json(object value) => JsonSerializer.Serialize(value);
+
+    /// <summary>A customer's card: about one in eighteen has 20 digits, as the driver's data generator makes them.</summary>
+    private static string CardOf(int customer) => customer % 18 == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"6570-6280-{customer % 10_000:D4}-0812-8461")
+        : "4111111111111111";
 
     /// <summary>The driver's own copy of a product: price and version as it last sent them.</summary>
     private sealed class ProductCopy(int seller, int product, decimal price, decimal freight)
@@ -196,14 +203,14 @@ public static class OnlineMarketplaceBenchmark
             var completed = results.Sum(r => r.Latencies.Count);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"completed transactions: {completed} in {elapsed:F1} s = {completed / elapsed:F0}/s; aborts {results.Sum(r => r.Aborts)}; " +
-                $"answers over {DriverTimeoutMs:F0} ms {results.Sum(r => r.OverTimeout)}"));
+                $"answers over the {LatencyGoalMs:F0} ms goal {results.Sum(r => r.OverGoal)}"));
             Console.WriteLine("  type              completed      /s     p50 ms    p90 ms    p99 ms   aborts  over 250 ms   items dropped");
             for (var i = 0; i < Types.Length; i++)
             {
                 var r = results[i];
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {Types[i],-17} {r.Latencies.Count,9} {r.Latencies.Count / elapsed,7:F0} {r.Latencies.Percentile(50),10:F1} {r.Latencies.Percentile(90),9:F1} " +
-                    $"{r.Latencies.Percentile(99),9:F1} {r.Aborts,8} {r.OverTimeout,12} {(i == 0 ? r.Dropped.ToString(CultureInfo.InvariantCulture) : ""),15}"));
+                    $"{r.Latencies.Percentile(99),9:F1} {r.Aborts,8} {r.OverGoal,12} {(i == 0 ? r.Dropped.ToString(CultureInfo.InvariantCulture) : ""),15}"));
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -241,7 +248,7 @@ public static class OnlineMarketplaceBenchmark
                 var body = Json(new
                 {
                     CustomerId = customer, FirstName = $"First{customer}", LastName = $"Last{customer}", Street = $"Street {customer}", Complement = "",
-                    City = "São Paulo", State = "SP", ZipCode = "01000000", PaymentType = "CREDIT_CARD", CardNumber = "4111111111111111",
+                    City = "São Paulo", State = "SP", ZipCode = "01000000", PaymentType = "CREDIT_CARD", CardNumber = CardOf(customer),
                     CardHolderName = $"First{customer}", CardExpiration = "1228", CardSecurityNumber = "123", CardBrand = "VISA", Installments = 1,
                     instanceId = id,
                 });
@@ -323,7 +330,7 @@ public static class OnlineMarketplaceBenchmark
 
         public int Aborts { get; private set; }
 
-        public int OverTimeout { get; private set; }
+        public int OverGoal { get; private set; }
 
         public int Dropped { get; private set; }
 
@@ -337,9 +344,9 @@ public static class OnlineMarketplaceBenchmark
 
             Latencies.Add(outcome.Ticks);
             Dropped += outcome.Dropped;
-            if (outcome.Ticks * 1000.0 / Stopwatch.Frequency > DriverTimeoutMs)
+            if (outcome.Ticks * 1000.0 / Stopwatch.Frequency > LatencyGoalMs)
             {
-                OverTimeout++;
+                OverGoal++;
             }
         }
     }

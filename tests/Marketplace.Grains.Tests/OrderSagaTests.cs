@@ -24,6 +24,7 @@ public sealed class SagaClusterFixture : MarketplaceCluster, IAsyncLifetime
         new("Orders:ConfirmationTimeout", Timeout.ToString()),
         new("Orders:PaymentTimeout", Timeout.ToString()),
         new("Orders:RetryDelay", "00:00:01"),
+        new("Orders:NoticeFlushDelay", "00:00:05"),
     ];
 }
 
@@ -194,9 +195,10 @@ public sealed class OrderSagaTests(SagaClusterFixture cluster)
         var expired = await OrderOf(orders[0].OrderId).Get();
         Assert.Null(expired.DecideBy);
         Assert.NotNull(expired.Timeline[^1].Note);
-        // Nothing left for the sweeper: the release is stored as done, and no order keeps a reminder of its own.
-        Assert.Equal(0L, await cluster.Database.ScalarAsync<long>(
-            "SELECT count(*) FROM order_listings WHERE order_id = ANY(@ids) AND needs_attention", ("ids", orders.Select(o => o.OrderId).ToArray())));
+        // Nothing left for the sweeper: the release is stored as done, the expiry notices too (once the flush delay
+        // passed, as nothing else writes these orders), and no order keeps a reminder of its own.
+        await Eventually(async () => await cluster.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM order_listings WHERE order_id = ANY(@ids) AND needs_attention", ("ids", orders.Select(o => o.OrderId).ToArray())) == 0);
         Assert.Equal(0L, await cluster.Database.ScalarAsync<long>("SELECT count(*) FROM orleans_reminders WHERE reminder_name = 'order-saga'"));
     }
 
@@ -262,6 +264,44 @@ public sealed class OrderSagaTests(SagaClusterFixture cluster)
         Assert.Single(order.Timeline, t => t.Status == OrderStatus.Paid);
         Assert.Equal(new StockLevel(19, 0, 1, 0), await LevelAsync(store.ProductId, "CAFE-250"));
         Assert.Equal(DomainErrorKind.Forbidden, (await Assert.ThrowsAsync<DomainException>(() => OrderOf(orderId).ApplyPaymentEvent(succeeded))).Kind);
+    }
+
+    [Fact]
+    public async Task A_delivered_notice_is_stored_as_done_by_the_next_write_of_the_order_or_on_its_own_after_the_flush_delay()
+    {
+        var store = await StoreAsync("Café Ana", requiresConfirmation: false);
+        var (cart, _) = Shopper();
+        await cart.AddItem(store.ProductId, "CAFE-250", 1);
+        var orderId = (await cart.Checkout(Request("k1"))).Orders.Single().OrderId;
+        await PayAsync(orderId);
+
+        // The store is told; no write is made just to say so: the stored state still lists the notice.
+        await Eventually(async () => await cluster.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM notifications WHERE source_key = @key", ("key", $"{orderId}:notice:1:store")) == 1);
+        var (paidVersion, paidNotices) = await StoredAsync(orderId);
+        Assert.Equal([1], paidNotices);
+
+        // The shipment's write carries the removal: one write, and only the shipment's own notice is left stored.
+        Samples.ActAs(store.Owner);
+        await OrderOf(orderId).Ship("http://127.0.0.1:9/unused");
+        var (shippedVersion, shippedNotices) = await StoredAsync(orderId);
+        Assert.Equal(paidVersion + 1, shippedVersion);
+        Assert.Equal([2], shippedNotices);
+
+        // Nothing else writes the order now: the removal of the delivered shipment notice is written on its own.
+        await Eventually(async () => (await StoredAsync(orderId)).Notices.Length == 0);
+        Assert.Equal(shippedVersion + 1, (await StoredAsync(orderId)).Version);
+        Assert.False(await cluster.Database.ScalarAsync<bool>("SELECT needs_attention FROM order_listings WHERE order_id = @id", ("id", orderId)));
+    }
+
+    private async Task<(int Version, int[] Notices)> StoredAsync(string orderId)
+    {
+        var row = await cluster.Database.ScalarAsync<string>(
+            "SELECT version || ':' || coalesce((SELECT string_agg(n->>'Sequence', ',') FROM json_array_elements(payload->'Notices') n), '') " +
+            "FROM grain_states WHERE grain_type = 'order' AND grain_key = @id", ("id", orderId));
+        var parts = row!.Split(':');
+        return (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture),
+            parts[1].Length == 0 ? [] : [.. parts[1].Split(',').Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture))]);
     }
 
     [Fact]

@@ -38,6 +38,15 @@ public sealed partial class OrderGrain(
     private IGrainTimer? deadlineTimer;
     private IGrainTimer? retryTimer;
     private IGrainTimer? noticeTimer;
+    private IGrainTimer? flushTimer;
+
+    /// <summary>
+    /// Notices were delivered and removed in memory, but the stored state still lists them: the removal rides on the
+    /// order's next write, or is written on its own after <see cref="OrderOptions.NoticeFlushDelay"/> (or when the
+    /// grain deactivates). Until then a crash only means delivering them again, which changes nothing.
+    /// </summary>
+    private bool removalUnsaved;
+
     /// <summary>Live events of status changes nobody is notified of, sent once the change is stored.</summary>
     private readonly List<OrderChanged> liveAfterSave = [];
 
@@ -49,6 +58,21 @@ public sealed partial class OrderGrain(
     {
         ArmDeadline();
         return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (removalUnsaved)
+        {
+            try
+            {
+                await SaveAsync();
+            }
+            catch (DomainException)
+            {
+                // The notices are delivered again after the next activation; delivery is idempotent.
+            }
+        }
     }
 
     public async Task<PlaceOrderResult> Place(PlaceOrderRequest request)
@@ -448,6 +472,11 @@ public sealed partial class OrderGrain(
         {
             ScheduleNotices(TimeSpan.Zero);
         }
+        else if (removalUnsaved)
+        {
+            // The sweeper saw notices in the stored state that were delivered since: store that now.
+            await SaveAsync();
+        }
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -705,10 +734,16 @@ public sealed partial class OrderGrain(
         }
         catch (Exception e) when (e is not DomainException)
         {
+            // The grain deactivates and reloads what is stored; nothing of this state may be written on the way out.
             liveAfterSave.Clear();
+            removalUnsaved = false;
             throw new DomainException(DomainErrorKind.Unavailable, "order-unavailable",
                 "The order could not be stored. Nothing changed; retry.");
         }
+
+        removalUnsaved = false;
+        flushTimer?.Dispose();
+        flushTimer = null;
 
         foreach (var live in liveAfterSave)
         {
@@ -756,7 +791,11 @@ public sealed partial class OrderGrain(
         }, new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan });
     }
 
-    /// <summary>Tells the buyer and the store's staff (notification and live event), then stores that it was done.</summary>
+    /// <summary>
+    /// Tells the buyer and the store's staff (notification and live event). That it was done is stored with the
+    /// order's next write, which usually follows anyway (a paid order is shipped, a shipped one delivered), or on its
+    /// own after <see cref="OrderOptions.NoticeFlushDelay"/>.
+    /// </summary>
     private async Task DeliverNoticesAsync()
     {
         if (Order.Notices.Count == 0)
@@ -775,7 +814,24 @@ public sealed partial class OrderGrain(
             };
         }));
         Order.Notices.RemoveAll(notices.Contains);
-        await SaveAsync();
+        removalUnsaved = true;
+        flushTimer ??= this.RegisterGrainTimer(async _ =>
+        {
+            flushTimer?.Dispose();
+            flushTimer = null;
+            if (removalUnsaved)
+            {
+                try
+                {
+                    await SaveAsync();
+                }
+                catch (DomainException e)
+                {
+                    // The sweeper wakes the order later (the stored state still lists the notices).
+                    LogEffectFailed(logger, e, OrderId, Order.Status);
+                }
+            }
+        }, new GrainTimerCreationOptions { DueTime = options.Value.NoticeFlushDelay, Period = Timeout.InfiniteTimeSpan });
     }
 
     private void Remember(string eventId)

@@ -26,4 +26,10 @@ public sealed class OrderOptions
     /// sets it high so that a silo dies with a notice stored and not delivered, which only the sweeper then delivers.
     /// </summary>
     public TimeSpan NoticeDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// How long the removal of delivered notices waits for a write of the order that happens anyway (the shipment
+    /// after a payment, say) before it is written on its own.
+    /// </summary>
+    public TimeSpan NoticeFlushDelay { get; set; } = TimeSpan.FromSeconds(10);
 }
