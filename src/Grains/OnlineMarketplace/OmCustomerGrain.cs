@@ -89,9 +89,7 @@ public sealed class OmCustomerGrain(
             return done;
         }
 
-        var earlier = state.State.Unfinished is { } unfinished && string.Equals(unfinished.InstanceId, checkout.InstanceId, StringComparison.Ordinal)
-            ? unfinished
-            : null;
+        var earlier = UnfinishedOf(checkout.InstanceId);
         var items = state.State.Items.ToList();
         var stale = await DropStaleAsync(items);
         var candidates = items.Except(stale).ToList();
@@ -109,9 +107,10 @@ public sealed class OmCustomerGrain(
         }
 
         var paid = shipped.Select(e => e.OrderId).ToHashSet(StringComparer.Ordinal);
-        var ordered = result.Orders.Where(o => paid.Contains(o.OrderId)).SelectMany(o => o.Lines).Select(l => l.ProductId).ToHashSet(StringComparer.Ordinal);
+        var paidOrders = result.Orders.Where(o => paid.Contains(o.OrderId)).ToList();
+        var ordered = paidOrders.SelectMany(o => o.Lines).Select(l => l.ProductId).ToHashSet(StringComparer.Ordinal);
         var bought = candidates.Where(i => ordered.Contains(OmKeys.ProductId(i.SellerId, i.ProductId))).ToList();
-        var orderIds = (earlier?.OrderIds ?? []).Concat(result.Orders.Where(o => paid.Contains(o.OrderId)).Select(o => o.OrderId)).ToList();
+        var orderIds = (earlier?.OrderIds ?? []).Concat(paidOrders.Select(o => o.OrderId)).ToList();
         var allBought = (earlier?.Bought ?? []).Concat(bought).ToList();
         if (settled.Select(s => s.Failure).FirstOrDefault(f => f is not null) is { } failure)
         {
@@ -158,9 +157,12 @@ public sealed class OmCustomerGrain(
     {
         options.Value.Guard();
         var done = state.State.Checkouts.FirstOrDefault(c => string.Equals(c.InstanceId, instanceId, StringComparison.Ordinal))?.Bought;
-        var unfinished = state.State.Unfinished is { } u && string.Equals(u.InstanceId, instanceId, StringComparison.Ordinal) ? u.Bought : null;
-        return Task.FromResult(done ?? unfinished);
+        return Task.FromResult(done ?? UnfinishedOf(instanceId)?.Bought);
     }
+
+    /// <summary>The unfinished checkout of this transaction id, if the last one that failed was it.</summary>
+    private OmUnfinishedCheckout? UnfinishedOf(string instanceId) =>
+        state.State.Unfinished is { } unfinished && string.Equals(unfinished.InstanceId, instanceId, StringComparison.Ordinal) ? unfinished : null;
 
     public async Task Reset()
     {

@@ -60,20 +60,7 @@ public sealed partial class OrderGrain(
         return Task.CompletedTask;
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (removalUnsaved)
-        {
-            try
-            {
-                await SaveAsync();
-            }
-            catch (DomainException)
-            {
-                // The notices are delivered again after the next activation; delivery is idempotent.
-            }
-        }
-    }
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => FlushRemovalAsync();
 
     public async Task<PlaceOrderResult> Place(PlaceOrderRequest request)
     {
@@ -819,19 +806,27 @@ public sealed partial class OrderGrain(
         {
             flushTimer?.Dispose();
             flushTimer = null;
-            if (removalUnsaved)
-            {
-                try
-                {
-                    await SaveAsync();
-                }
-                catch (DomainException e)
-                {
-                    // The sweeper wakes the order later (the stored state still lists the notices).
-                    LogEffectFailed(logger, e, OrderId, Order.Status);
-                }
-            }
+            await FlushRemovalAsync();
         }, new GrainTimerCreationOptions { DueTime = options.Value.NoticeFlushDelay, Period = Timeout.InfiniteTimeSpan });
+    }
+
+    /// <summary>Stores the removal of delivered notices if no write has carried it yet (on its timer, or on deactivation).</summary>
+    private async Task FlushRemovalAsync()
+    {
+        if (!removalUnsaved)
+        {
+            return;
+        }
+
+        try
+        {
+            await SaveAsync();
+        }
+        catch (DomainException e)
+        {
+            // The stored state still lists the notices: the sweeper wakes the order, and delivering again changes nothing.
+            LogEffectFailed(logger, e, OrderId, Order.Status);
+        }
     }
 
     private void Remember(string eventId)
