@@ -26,6 +26,13 @@ var connectionString = builder.AddMarketplaceOrleansClient();
 builder.AddMarketplaceAuth(connectionString);
 builder.AddMarketplaceWebUi();
 builder.Services.AddMarketplaceProblemDetails();
+builder.Services.AddMarketplaceSecurityHeaders();
+if (SecurityHeadersOptions.ServedOverHttps(builder.Configuration, builder.Environment))
+{
+    // Served over HTTPS: every cookie the site sets (session, form token, language) is Secure.
+    builder.Services.Configure<CookiePolicyOptions>(o => o.Secure = CookieSecurePolicy.Always);
+}
+
 builder.Services.AddMarketplaceRateLimits(builder.Configuration);
 builder.Services.AddPublicApiCors();
 builder.Services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.Section);
@@ -52,6 +59,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
     // Numbers are numbers: "5" for a price is a client bug, not something to guess about.
     o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+    o.SerializerOptions.Converters.Add(StorableInput.Converter);
 });
 builder.Services.AddValidation();
 // Malformed or mistyped bodies raise BadHttpRequestException, which the exception handler turns into problem details.
@@ -69,11 +77,14 @@ builder.Services.AddHealthChecks()
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 // API errors are problem details (ApiExceptionHandler); a page's error re-renders as the friendly /error page.
 app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error" });
+app.UseCookiePolicy();
 app.UseMarketplaceWebUi();
 app.UseRouting();
 app.UseRequestBodyLimit(maxBodyBytes);
+app.UseStorableInput();
 app.UseCors();
 app.UseAuthentication();
 app.UseRateLimiter();

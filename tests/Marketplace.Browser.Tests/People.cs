@@ -5,16 +5,27 @@ namespace Marketplace.Browser.Tests;
 /// <summary>
 /// The people of one test, each with a browser profile of their own (cookies, tabs). They close when the test ends;
 /// when it failed, each page's screenshot and address are saved first under .test-data/screenshots/failures, so a
-/// failure in CI shows what the browser showed.
+/// failure in CI shows what the browser showed. Every page runs under the marketplace's Content-Security-Policy, and
+/// anything the browser refused because of it fails the test.
 /// </summary>
 public sealed class People(BrowserFixture fixture) : IAsyncDisposable
 {
     private readonly List<(IBrowserContext Context, IPage Page, string Name)> people = [];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> violations = new();
 
     /// <summary>A new person on the marketplace, on a desktop unless a viewport is given.</summary>
     public async Task<IPage> ArriveAsync(string name, ViewportSize? viewport = null, string locale = "en-US", bool javaScript = true)
     {
         var context = await fixture.NewVisitorAsync(viewport, locale, javaScript);
+        // Chromium reports each refusal on the console ("Refused to execute inline script because it violates the
+        // following Content Security Policy directive ...").
+        context.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                violations.Enqueue($"{name} at {message.Location}: {message.Text}");
+            }
+        };
         var page = await context.NewPageAsync();
         people.Add((context, page, name));
         return page;
@@ -54,5 +65,7 @@ public sealed class People(BrowserFixture fixture) : IAsyncDisposable
         {
             await context.DisposeAsync();
         }
+
+        Assert.True(violations.IsEmpty, "The browser refused what the pages asked for:\n" + string.Join("\n", violations));
     }
 }

@@ -28,6 +28,8 @@ public sealed class WebHostFactory(MarketplaceCluster cluster, IReadOnlyDictiona
         builder.UseSetting("MARKETPLACE_ADMIN_EMAIL", TestSecrets.AdminEmail);
         builder.UseSetting("MARKETPLACE_ADMIN_PASSWORD", TestSecrets.AdminPassword);
         builder.UseSetting("Blobs:Path", BlobPath);
+        // As under `up`: the web host knows the payment provider's address, whose hosted page the pay button leads to.
+        builder.UseSetting("Payments:BaseUrl", cluster.Sandbox.BaseAddress.ToString());
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

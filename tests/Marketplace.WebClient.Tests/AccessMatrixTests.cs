@@ -65,6 +65,10 @@ public sealed class AccessMatrixTests(WebFixture fixture)
                 {
                     failures.Add($"{endpoint} as {who}: {wrong}");
                 }
+                else if (SecurityHeaderTests.Missing(response, request.RequestUri!.IsAbsoluteUri ? request.RequestUri.AbsolutePath : request.RequestUri.OriginalString) is { } missing)
+                {
+                    failures.Add($"{endpoint} as {who}: {missing}");
+                }
                 // Every refusal of the API is problem details, and so is every 401/403 anywhere; the SignalR transport's
                 // own protocol errors (a GET that is not a WebSocket, say) are its plain text.
                 else if (expected >= 400 && !World.IsPage(request)
@@ -360,7 +364,7 @@ public sealed class AccessMatrixTests(WebFixture fixture)
     }
 
     /// <summary>The callers and the things they act on.</summary>
-    private sealed class World
+    internal sealed class World
     {
         private readonly Dictionary<Who, string> tokens = [];
         private readonly Dictionary<Who, string> emails = [];
@@ -452,6 +456,24 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             Assert.True(synced.IsSuccessStatusCode, await synced.Content.ReadAsStringAsync());
             return w;
         }
+
+        /// <summary>A route value naming something of this world, so a request gets past the lookup to what it does.</summary>
+        public string ValueFor(string routeParameter) => routeParameter switch
+        {
+            "sellerId" => StoreA,
+            "productId" => ProductA,
+            "orderId" => Order,
+            "questionId" => Question,
+            "reviewId" => $"rev_{ProductA[4..]}_00000000",
+            "externalId" => DirectoryExternalId,
+            "notificationId" => "ntf_unknown",
+            "userId" => "usr_nobody",
+            "keyId" => Guid.NewGuid().ToString(),
+            "key" => "none.png",
+            "sku" => "CAFE-250",
+            "documentName" => "v1",
+            _ => "x",
+        };
 
         /// <summary>The web pages, which know people by their sign-in cookie (a bearer token means nothing there).</summary>
         public static bool IsPage(HttpRequestMessage request)

@@ -256,6 +256,10 @@ public sealed class CartGrain(
         {
             errors["note"] = [$"At most {OrderGrain.MaxTextLength} characters."];
         }
+        else if (!StorableText.IsStorable(request.Note))
+        {
+            errors["note"] = [StorableText.Refusal];
+        }
 
         DomainException.ThrowIfInvalid(errors);
         var products = await ProductsAsync(state.State.Lines.Select(l => l.ProductId));

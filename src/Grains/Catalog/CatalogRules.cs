@@ -83,6 +83,10 @@ public static partial class CatalogRules
         {
             errors.Add("attributes", $"Attribute names are 1-{MaxAttributeNameLength} characters and values at most {MaxAttributeValueLength}.");
         }
+        else if (attributes.Any(a => !StorableText.IsStorable(a.Key) || !StorableText.IsStorable(a.Value)))
+        {
+            errors.Add("attributes", StorableText.Refusal);
+        }
 
         if (draft.Variants is null || draft.Variants.Count == 0)
         {
@@ -137,6 +141,12 @@ public static partial class CatalogRules
                 if (string.IsNullOrWhiteSpace(name) || name.Length > MaxOptionLength || value is null || value.Length > MaxOptionLength)
                 {
                     errors.Add($"{path}.options", $"Option names and values are 1-{MaxOptionLength} characters.");
+                    break;
+                }
+
+                if (!StorableText.IsStorable(name) || !StorableText.IsStorable(value))
+                {
+                    errors.Add($"{path}.options", StorableText.Refusal);
                     break;
                 }
             }
@@ -197,6 +207,10 @@ public static partial class CatalogRules
         if (value.Length > maxLength)
         {
             errors.Add(field, $"At most {maxLength} characters.");
+        }
+        else if (!StorableText.IsStorable(value))
+        {
+            errors.Add(field, StorableText.Refusal);
         }
     }
 

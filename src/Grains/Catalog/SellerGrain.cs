@@ -400,9 +400,9 @@ public sealed partial class SellerGrain(
     {
         RequireAdmin();
         EnsureExists();
-        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 500)
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 500 || !StorableText.IsStorable(reason))
         {
-            throw DomainException.Invalid(new Dictionary<string, string[]> { ["reason"] = ["Give a reason of 1-500 characters."] });
+            throw DomainException.Invalid(new Dictionary<string, string[]> { ["reason"] = ["Give a reason of 1-500 characters (no U+0000)."] });
         }
 
         var s = state.State;

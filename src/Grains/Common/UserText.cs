@@ -15,6 +15,11 @@ internal static class UserText
             throw DomainException.Invalid(new Dictionary<string, string[]> { [field] = [$"Between 1 and {maxLength} characters."] });
         }
 
+        if (!StorableText.IsStorable(clean))
+        {
+            throw DomainException.Invalid(new Dictionary<string, string[]> { [field] = [StorableText.Refusal] });
+        }
+
         return clean;
     }
 

@@ -37,6 +37,10 @@ public static class AddressRules
         {
             errors[path] = [$"Required, at most {MaxFieldLength} characters."];
         }
+        else if (!StorableText.IsStorable(value))
+        {
+            errors[path] = [StorableText.Refusal];
+        }
     }
 
     private static void Optional(Dictionary<string, string[]> errors, string path, string? value)
@@ -44,6 +48,10 @@ public static class AddressRules
         if (value?.Length > MaxFieldLength)
         {
             errors[path] = [$"At most {MaxFieldLength} characters."];
+        }
+        else if (!StorableText.IsStorable(value))
+        {
+            errors[path] = [StorableText.Refusal];
         }
     }
 }

@@ -888,6 +888,11 @@ public sealed partial class OrderGrain(
                 [field] = [$"{(required ? "Required, at most" : "At most")} {MaxTextLength} characters."],
             });
         }
+
+        if (!StorableText.IsStorable(value))
+        {
+            throw DomainException.Invalid(new Dictionary<string, string[]> { [field] = [StorableText.Refusal] });
+        }
     }
 
     private void Validate(PlaceOrderRequest request)

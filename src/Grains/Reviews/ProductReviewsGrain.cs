@@ -93,6 +93,10 @@ public sealed partial class ProductReviewsGrain(
         {
             errors["text"] = [$"At most {MaxTextLength} characters."];
         }
+        else if (!StorableText.IsStorable(text))
+        {
+            errors["text"] = [StorableText.Refusal];
+        }
 
         DomainException.ThrowIfInvalid(errors);
         var lines = await DeliveredLinesAsync(caller, draft.CandidateOrderIds);

@@ -19,7 +19,9 @@ public static class ApiProblems
                 context.ProblemDetails.Extensions["traceId"] = traceId.ToString();
             }
 
-            if (context.ProblemDetails is HttpValidationProblemDetails validation)
+            // Fields named from C# members are camel-cased; a field named from what the client sent stays as sent.
+            if (context.ProblemDetails is HttpValidationProblemDetails validation
+                && !(validation.Extensions.TryGetValue("code", out var code) && Equals(code, StorableInput.ProblemCode)))
             {
                 CamelCaseKeys(validation.Errors);
             }
@@ -100,6 +102,16 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
                 },
                 Detail = e.Message,
             },
+            BadHttpRequestException { InnerException: StorableInput.UnstorableTextException text } =>
+                StorableInput.Problem(FieldOf(text.Path)),
+            // A value the body's type cannot take (a string for a number, a lone surrogate): named like a field error.
+            BadHttpRequestException { InnerException: JsonException { Path: { Length: > 1 } path } } => new HttpValidationProblemDetails(
+                new Dictionary<string, string[]> { [FieldOf(path)] = ["Not a valid value for this field."] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = "One or more fields are invalid.",
+                Detail = $"The request body is not valid JSON for this endpoint (at '{path}').",
+            },
             BadHttpRequestException e => new ProblemDetails
             {
                 Status = e.StatusCode,
@@ -150,10 +162,12 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         });
     }
 
+    /// <summary>"$.items[0].title" as the field "items[0].title".</summary>
+    private static string FieldOf(string? jsonPath) =>
+        jsonPath is { Length: > 1 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+
     private static string Describe(BadHttpRequestException e) => e.InnerException switch
     {
-        JsonException json when json.Path is { Length: > 0 } path =>
-            $"The request body is not valid JSON for this endpoint (at '{path}').",
         JsonException => "The request body is not valid JSON for this endpoint.",
         _ => e.StatusCode == StatusCodes.Status413PayloadTooLarge
             ? "The request body exceeds the size this endpoint accepts."

@@ -111,6 +111,12 @@ public sealed class OmBody
             return null;
         }
 
+        if (!StorableText.IsStorable(text))
+        {
+            Errors[name] = [StorableText.Refusal];
+            return null;
+        }
+
         if (required && string.IsNullOrWhiteSpace(text) && !Errors.ContainsKey(name))
         {
             Errors[name] = ["Required."];

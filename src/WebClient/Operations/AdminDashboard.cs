@@ -17,10 +17,48 @@ public static class AdminDashboard
 
     public const string CookieName = "mk_dashboard";
 
-    public static IEndpointRouteBuilder MapAdminDashboard(this IEndpointRouteBuilder app)
+    public static WebApplication MapAdminDashboard(this WebApplication app)
     {
+        // The dashboard's grains parse silo addresses from the route and throw on ones that do not parse (wrapped by
+        // the grain's activation); that is the caller's mistake, so it is answered as one.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(Path), dashboard => dashboard.Use(async (http, next) =>
+        {
+            try
+            {
+                await next(http);
+            }
+            catch (Exception e) when (IsUnreadableRouteValue(e) && !http.Response.HasStarted)
+            {
+                http.Response.Clear();
+                http.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
+                    {
+                        Status = StatusCodes.Status400BadRequest,
+                        Title = "Bad request",
+                        Detail = "The dashboard could not read a silo address or path in this request.",
+                        Type = "https://httpstatuses.io/400",
+                    },
+                });
+            }
+        }));
         app.MapOrleansDashboard(Path).RequireAuthorization(AuthorizationSetup.AdminPolicy);
         return app;
+    }
+
+    private static bool IsUnreadableRouteValue(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is FormatException or OverflowException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Maps the session endpoints under an admin-only group.</summary>

@@ -9,7 +9,10 @@ public static class RealtimeSetup
     {
         services.AddOptions<RealtimeHostOptions>().BindConfiguration(RealtimeHostOptions.Section);
         services.AddSignalR().AddJsonProtocol(o =>
-            o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false)));
+        {
+            o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            o.PayloadSerializerOptions.Converters.Add(Infrastructure.StorableInput.Converter);
+        });
         services.AddSingleton<FeedSubscriptions>();
         services.AddHostedService(sp => sp.GetRequiredService<FeedSubscriptions>());
         return services;

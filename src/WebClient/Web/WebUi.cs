@@ -37,6 +37,9 @@ public static class WebUi
             })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(Text)));
+        // No client-side validation library runs here (forms are checked on the server), and its hooks would put a
+        // style attribute into every page with a validation summary, which the Content-Security-Policy refuses.
+        services.Configure<Microsoft.AspNetCore.Mvc.MvcViewOptions>(o => o.HtmlHelperOptions.ClientValidationEnabled = false);
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         // Spanish text stays readable in the HTML ("Almacén", not "Almac&#xE9;n"); markup characters are still encoded.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
