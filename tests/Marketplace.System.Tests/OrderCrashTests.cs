@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -55,19 +54,11 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
         using var http = new HttpClient { BaseAddress = web.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var (products, tokens) = await ProcessCluster.OpenShopAsync(http, Products, StockPerProduct, Shoppers);
 
-        // Every checkout answered 2xx, by key, with the orders it created.
-        var checkouts = new ConcurrentDictionary<string, (string Token, string Body)>();
-        var counts = new ConcurrentDictionary<string, int>();
-        // Per shopper, how many checkouts its cart decided (answered or refused as a whole: both are remembered), and at
-        // which of those each answered one came: a cart remembers its last 50.
-        var decided = new ConcurrentDictionary<string, int>();
-        using var stop = new CancellationTokenSource();
-        var load = tokens.Select((token, c) => Task.Run(() => ShopAsync(web.BaseAddress, token, c, products, checkouts, counts, decided, stop.Token))).ToList();
-
+        var load = CheckoutLoad.Start(web.BaseAddress, tokens, products);
         await Task.Delay(TimeSpan.FromSeconds(8));
         var victim = silos[1];
         await victim.KillAsync();
-        output.WriteLine($"killed {victim.Name} (SIGKILL) after {counts.GetValueOrDefault("placed")} placed checkouts");
+        output.WriteLine($"killed {victim.Name} (SIGKILL) after {load.Count("placed")} placed checkouts");
         await Task.Delay(TimeSpan.FromSeconds(2));
         var replacement = cluster.StartSilo("silo-4");
         silos.Add(replacement);
@@ -75,36 +66,21 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(6));
         await TestEnvironment.RestartPostgresImmediatelyAsync();
         database.DataSource.Clear(); // this test's own pooled connections died with the server
-        output.WriteLine($"restarted PostgreSQL (-m immediate) after {counts.GetValueOrDefault("placed")} placed checkouts");
+        output.WriteLine($"restarted PostgreSQL (-m immediate) after {load.Count("placed")} placed checkouts");
         await Task.Delay(TimeSpan.FromSeconds(12));
-        await stop.CancelAsync();
-        await Task.WhenAll(load);
-        output.WriteLine("load: " + string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}")));
+        await load.StopAsync();
+        output.WriteLine("load: " + load.Summary);
 
-        var orderIds = checkouts.Values
-            .SelectMany(c => JsonDocument.Parse(c.Body).RootElement.GetProperty("orders").EnumerateArray().Select(o => o.GetProperty("orderId").GetString()!))
-            .ToHashSet(StringComparer.Ordinal);
+        var orderIds = load.OrderIds();
         Assert.True(orderIds.Count > 20, $"only {orderIds.Count} orders were placed");
-        Assert.True(counts.GetValueOrDefault("paid") > 10, $"only {counts.GetValueOrDefault("paid")} payments completed");
+        Assert.True(load.Count("paid") > 10, $"only {load.Count("paid")} payments completed");
 
         // Settle: unpaid orders expire (payment timeout, then the reminder at the latest a minute later).
-        var unsettled = orderIds.Count;
-        var deadline = DateTime.UtcNow + PaymentTimeout + TimeSpan.FromSeconds(150);
-        while (unsettled > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            unsettled = orderIds.Count - (int)await database.ScalarAsync<long>(
-                "SELECT count(*) FROM order_listings WHERE order_id = ANY(@ids) AND status = ANY(@settled)",
-                ("ids", orderIds.ToArray()), ("settled", ProcessCluster.Settled));
-        }
-
-        Assert.True(unsettled == 0, $"{unsettled} of {orderIds.Count} answered orders did not settle: " + await database.ScalarAsync<string>(
-            "SELECT string_agg(order_id || ' ' || status, ', ') FROM order_listings WHERE order_id = ANY(@ids) AND NOT status = ANY(@settled)",
-            ("ids", orderIds.ToArray()), ("settled", ProcessCluster.Settled)));
+        await CheckoutLoad.AssertSettledAsync(database, orderIds, PaymentTimeout);
 
         // §4.2 through the API as well: each buyer sees its orders finished.
         var byApi = 0;
-        foreach (var (_, (token, body)) in checkouts)
+        foreach (var (_, (token, body)) in load.Checkouts)
         {
             foreach (var order in JsonDocument.Parse(body).RootElement.GetProperty("orders").EnumerateArray())
             {
@@ -115,28 +91,7 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
             }
         }
 
-        // §4.1: units conserved; every sold unit belongs to a paid order; nothing held for a finished order.
-        Assert.Equal(0L, await database.ScalarAsync<long>(
-            "SELECT count(*) FROM inventory_skus WHERE on_hand + sold <> initial_stock + adjustments OR on_hand < reserved"));
-        Assert.Equal(0L, await database.ScalarAsync<long>("""
-            SELECT count(*) FROM inventory_skus s
-            WHERE s.sold <> (SELECT coalesce(sum(quantity), 0) FROM inventory_reservations r WHERE r.sku_id = s.sku_id AND r.status = 'committed')
-            """));
-        var committedWithoutPayment = await database.ScalarAsync<string>("""
-            SELECT string_agg(r.order_id, ', ') FROM inventory_reservations r LEFT JOIN order_listings o USING (order_id)
-            WHERE r.status = 'committed' AND o.paid_at IS NULL
-            """);
-        Assert.Null(committedWithoutPayment);
-        var paidWithoutUnits = await database.ScalarAsync<string>("""
-            SELECT string_agg(o.order_id, ', ') FROM order_listings o JOIN order_listing_lines l USING (order_id)
-            LEFT JOIN inventory_reservations r ON r.order_id = o.order_id AND r.sku_id = l.product_id || '/' || l.sku AND r.status = 'committed'
-            WHERE o.paid_at IS NOT NULL AND o.status <> 'refunded' AND (r.quantity IS NULL OR r.quantity <> l.quantity)
-            """);
-        Assert.Null(paidWithoutUnits);
-        Assert.Equal(0L, await database.ScalarAsync<long>("""
-            SELECT count(*) FROM inventory_reservations r JOIN order_listings o USING (order_id)
-            WHERE r.status = 'held' AND o.status = ANY(@settled)
-            """, ("settled", ProcessCluster.Settled)));
+        await CheckoutLoad.AssertUnitsConservedAsync(database);
 
         // §4.3 from the orders' own state and from the provider: one kept payment per order, refunds within captures.
         var payments = await PaymentsAsync(database);
@@ -172,10 +127,10 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
         var replayed = 0;
         // The latest few of each shopper that its cart still remembers (its last 50 decided checkouts, which covers any
         // client's retries; when stock runs out, refused checkouts are remembered too and push answered ones out).
-        var latest = checkouts
+        var latest = load.Checkouts
             .GroupBy(c => c.Key[..c.Key.LastIndexOf('-')])
             .SelectMany(g => g
-                .Where(c => decided[g.Key] - decided[c.Key] < CartGrainMemory)
+                .Where(c => load.Decided[g.Key] - load.Decided[c.Key] < CartGrainMemory)
                 .OrderByDescending(c => int.Parse(c.Key[(c.Key.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture)).Take(3));
         foreach (var (key, (token, body)) in latest)
         {
@@ -191,105 +146,6 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
                          await database.ScalarAsync<string>("""
                              SELECT string_agg(status || ' ' || n, ', ' ORDER BY status) FROM (SELECT status, count(*) n FROM order_listings GROUP BY status) s
                              """) + "; units sold " + await database.ScalarAsync<long>("SELECT sum(sold)::bigint FROM inventory_skus"));
-    }
-
-    /// <summary>
-    /// One shopper: add, check out (retrying the same key through failures), open the payment, then pay (3 in 4),
-    /// decline, or walk away, until told to stop.
-    /// </summary>
-    private static async Task ShopAsync(Uri baseAddress, string token, int shopper, List<string> products,
-        ConcurrentDictionary<string, (string Token, string Body)> checkouts, ConcurrentDictionary<string, int> counts,
-        ConcurrentDictionary<string, int> decided, CancellationToken stop)
-    {
-        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(20) };
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(20) };
-        var random = new Random(shopper);
-        void Count(string what) => counts.AddOrUpdate(what, 1, (_, n) => n + 1);
-        for (var round = 0; round < 5_000 && !stop.IsCancellationRequested; round++)
-        {
-            try
-            {
-                var added = await http.SendAsync(token, HttpMethod.Post, "/api/cart/items",
-                    new { productId = products[random.Next(products.Count)], sku = "A", quantity = 1 + random.Next(2) });
-                if (added.Status != HttpStatusCode.OK)
-                {
-                    Count("add failed");
-                    continue;
-                }
-
-                var key = $"crash-{shopper}-{round}";
-                (HttpStatusCode Status, JsonElement Json) checkout = default;
-                for (var attempt = 0; attempt < 10; attempt++)
-                {
-                    checkout = await TrySendAsync(http, token, HttpMethod.Post, "/api/cart/checkout", new { shippingAddress = ProcessCluster.Address }, key);
-                    if ((int)checkout.Status < 500)
-                    {
-                        break;
-                    }
-
-                    Count("checkout retried");
-                    await Task.Delay(500);
-                }
-
-                if (checkout.Status == HttpStatusCode.Created
-                    || (checkout.Status == HttpStatusCode.Conflict && checkout.Json.TryGetProperty("refused", out _)))
-                {
-                    decided[key] = decided.AddOrUpdate($"crash-{shopper}", 1, (_, n) => n + 1);
-                }
-
-                if (checkout.Status != HttpStatusCode.Created)
-                {
-                    Count($"checkout {(int)checkout.Status}");
-                    // Whatever stayed in the cart goes, so the next round starts clean.
-                    var cart = await http.SendAsync(token, HttpMethod.Get, "/api/cart");
-                    foreach (var line in cart.Json.GetProperty("sellers").EnumerateArray().SelectMany(s => s.GetProperty("lines").EnumerateArray()))
-                    {
-                        await http.SendAsync(token, HttpMethod.Delete,
-                            $"/api/cart/items/{line.GetProperty("productId").GetString()}/{line.GetProperty("sku").GetString()}");
-                    }
-
-                    continue;
-                }
-
-                checkouts[key] = (token, checkout.Json.GetRawText());
-                Count("placed");
-                var orderId = checkout.Json.GetProperty("orders")[0].GetProperty("orderId").GetString();
-                var choice = random.Next(8);
-                if (choice == 0)
-                {
-                    Count("abandoned");
-                    continue;
-                }
-
-                var pay = await http.SendAsync(token, HttpMethod.Post, $"/api/orders/{orderId}/pay");
-                if (pay.Status != HttpStatusCode.OK)
-                {
-                    Count($"pay {(int)pay.Status}");
-                    continue;
-                }
-
-                using var page = await browser.PostAsync(pay.Json.GetProperty("redirectUrl").GetString(),
-                    new FormUrlEncodedContent([new("outcome", choice == 1 ? "declined" : "succeeded")]), stop);
-                Count(choice == 1 ? "declined" : "paid");
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException)
-            {
-                Count("request failed");
-            }
-        }
-    }
-
-    private static async Task<(HttpStatusCode Status, JsonElement Json)> TrySendAsync(
-        HttpClient http, string token, HttpMethod method, string path, object? body, string? key)
-    {
-        try
-        {
-            return await http.SendAsync(token, method, path, body, key);
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return (HttpStatusCode.ServiceUnavailable, default);
-        }
     }
 
     private static string OrderIdsOf(string body) => string.Join(",", JsonDocument.Parse(body).RootElement.GetProperty("orders").EnumerateArray()

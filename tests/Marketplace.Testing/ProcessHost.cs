@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Marketplace.Testing;
@@ -138,7 +137,7 @@ public sealed class ProcessHost : IAsyncDisposable
             return;
         }
 
-        if (kill(process.Id, SIGTERM) != 0)
+        if (!Signals.Send(process.Id, Signals.Term))
         {
             throw new InvalidOperationException($"Could not signal {Name} (pid {process.Id}).");
         }
@@ -230,11 +229,4 @@ public sealed class ProcessHost : IAsyncDisposable
             output.AppendLine(line);
         }
     }
-
-    private const int SIGTERM = 15;
-
-    [DllImport("libc", SetLastError = true)]
-#pragma warning disable SA1300, IDE1006 // the libc name
-    private static extern int kill(int pid, int sig);
-#pragma warning restore SA1300, IDE1006
 }

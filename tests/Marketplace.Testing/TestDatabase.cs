@@ -6,11 +6,14 @@ namespace Marketplace.Testing;
 /// <summary>A database of its own on the test server, migrated to the current schema, dropped on dispose.</summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
-    private TestDatabase(string name, string connectionString)
+    private readonly bool owned;
+
+    private TestDatabase(string name, string connectionString, bool owned = true)
     {
         Name = name;
         ConnectionString = connectionString;
         DataSource = NpgsqlDataSource.Create(connectionString);
+        this.owned = owned;
     }
 
     public string Name { get; }
@@ -36,6 +39,10 @@ public sealed class TestDatabase : IAsyncDisposable
 
         return database;
     }
+
+    /// <summary>A database that exists elsewhere (e.g. the one of a <c>./marketplace up</c> under test), left as it is on dispose.</summary>
+    public static TestDatabase Attach(string connectionString) =>
+        new(new NpgsqlConnectionStringBuilder(connectionString).Database ?? "", connectionString, owned: false);
 
     public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {
@@ -68,6 +75,11 @@ public sealed class TestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync();
+        if (!owned)
+        {
+            return;
+        }
+
         NpgsqlConnection.ClearAllPools();
         try
         {

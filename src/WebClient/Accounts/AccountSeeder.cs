@@ -11,7 +11,8 @@ namespace Marketplace.WebClient.Accounts;
 /// At start-up: makes sure the first admin exists (MARKETPLACE_ADMIN_EMAIL / MARKETPLACE_ADMIN_PASSWORD), and with
 /// Demo:Seed on a database without accounts of its own seeds the demo (stores, products, sellers and a shopper) and a
 /// demo admin. Several web hosts may start at once; a database advisory lock lets one of them do it. The host reports
-/// ready only when this is done.
+/// ready only when this is done. An account the configuration asks for that cannot be created (a password the rules
+/// refuse) stops the process with exit code 1 and one critical line that says why.
 /// </summary>
 public sealed partial class AccountSeeder(
     IServiceScopeFactory scopes,
@@ -19,6 +20,7 @@ public sealed partial class AccountSeeder(
     DemoSeeder demoSeeder,
     IConfiguration configuration,
     IHostEnvironment environment,
+    IHostApplicationLifetime lifetime,
     ILogger<AccountSeeder> logger) : BackgroundService, IHealthCheck
 {
     private const long AdvisoryLockKey = 0x6d6b5f73656564; // "mk_seed"
@@ -45,7 +47,16 @@ public sealed partial class AccountSeeder(
                 done = true;
                 return;
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested && e is not InvalidOperationException { Source: "seed" })
+            catch (InvalidOperationException e) when (e.Source == "seed")
+            {
+                // Retrying cannot help. Throwing would stop the host too, but in the middle of its start, burying the
+                // reason under cancellation errors; stopping once it has started leaves this line as the last word.
+                LogRefused(logger, e.Message);
+                Environment.ExitCode = 1;
+                lifetime.ApplicationStarted.Register(lifetime.StopApplication);
+                return;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 // The cluster or the database may still be starting.
                 LogRetry(logger, e.Message);
@@ -82,13 +93,18 @@ public sealed partial class AccountSeeder(
             var email = string.IsNullOrWhiteSpace(adminEmail) ? (demo.Seed && fresh ? "admin@marketplace.local" : null) : adminEmail.Trim();
             if (email is not null && await users.FindByEmailAsync(email) is null)
             {
-                var password = configuration["MARKETPLACE_ADMIN_PASSWORD"];
-                if (string.IsNullOrEmpty(password))
+                var configured = configuration["MARKETPLACE_ADMIN_PASSWORD"];
+                var password = string.IsNullOrEmpty(configured) ? "mk-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10)) : configured;
+                try
                 {
-                    password = "mk-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
+                    await CreateUserAsync(users, email, "Admin", RoleNames.Admin, null, password);
+                }
+                catch (InvalidOperationException e) when (password == configured && e.Source == "seed")
+                {
+                    throw new InvalidOperationException(
+                        $"MARKETPLACE_ADMIN_PASSWORD is refused for the first admin {email}: {e.Message}") { Source = "seed" };
                 }
 
-                await CreateUserAsync(users, email, "Admin", RoleNames.Admin, null, password);
                 logins.Insert(0, $"  admin    {email}  {password}");
             }
 
@@ -132,6 +148,9 @@ public sealed partial class AccountSeeder(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Accounts seeded ({Environment})")]
     private static partial void LogSeeded(ILogger logger, string environment);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Start-up refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeding waits for the cluster: {Reason}")]
     private static partial void LogRetry(ILogger logger, string reason);

@@ -1,0 +1,210 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Marketplace.Testing;
+
+namespace Marketplace.System.Tests;
+
+/// <summary>
+/// Shoppers buying without pause through the HTTP API while a crash test breaks things: each adds to its cart, checks
+/// out (asking again with the same key through failures), opens the payment, then pays on the sandbox's page (3 in 4),
+/// declines, or walks away. Afterwards <see cref="AssertSettledAsync"/> and <see cref="AssertUnitsConservedAsync"/>
+/// check DESIGN §4.1–2 from the database.
+/// </summary>
+internal sealed class CheckoutLoad
+{
+    private readonly CancellationTokenSource stop = new();
+    private readonly List<Task> shoppers;
+
+    private CheckoutLoad(Uri baseAddress, IReadOnlyList<string> tokens, IReadOnlyList<string> products)
+    {
+        shoppers = [.. tokens.Select((token, shopper) => Task.Run(() => ShopAsync(baseAddress, token, shopper, products)))];
+    }
+
+    /// <summary>Every checkout answered 201, by its Idempotency-Key: the shopper's token and the answer's body.</summary>
+    public ConcurrentDictionary<string, (string Token, string Body)> Checkouts { get; } = new();
+
+    /// <summary>How often each thing happened ("placed", "paid", "checkout 503", "request failed", …).</summary>
+    public ConcurrentDictionary<string, int> Counts { get; } = new();
+
+    /// <summary>
+    /// Per shopper ("crash-{n}"), how many checkouts its cart decided (answered or refused as a whole: both are
+    /// remembered), and per answered key at which of those it came: a cart remembers its last 50.
+    /// </summary>
+    public ConcurrentDictionary<string, int> Decided { get; } = new();
+
+    public string Summary => string.Join(", ", Counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value}"));
+
+    public static CheckoutLoad Start(Uri baseAddress, IReadOnlyList<string> tokens, IReadOnlyList<string> products) => new(baseAddress, tokens, products);
+
+    public int Count(string what) => Counts.GetValueOrDefault(what);
+
+    /// <summary>The ids of the orders of every answered checkout.</summary>
+    public HashSet<string> OrderIds() => Checkouts.Values
+        .SelectMany(c => JsonDocument.Parse(c.Body).RootElement.GetProperty("orders").EnumerateArray().Select(o => o.GetProperty("orderId").GetString()!))
+        .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Tells the shoppers to stop and waits until each finished its round.</summary>
+    public async Task StopAsync()
+    {
+        await stop.CancelAsync();
+        await Task.WhenAll(shoppers);
+        stop.Dispose();
+    }
+
+    /// <summary>
+    /// §4.2: every answered order reaches a status nothing moves on from by itself (unpaid ones expire after
+    /// <paramref name="paymentTimeout"/>, or at the latest when the order sweeper's reminder comes a minute later).
+    /// </summary>
+    public static async Task AssertSettledAsync(TestDatabase database, IReadOnlyCollection<string> orderIds, TimeSpan paymentTimeout)
+    {
+        var unsettled = orderIds.Count;
+        var deadline = DateTime.UtcNow + paymentTimeout + TimeSpan.FromSeconds(150);
+        while (unsettled > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            unsettled = orderIds.Count - (int)await database.ScalarAsync<long>(
+                "SELECT count(*) FROM order_listings WHERE order_id = ANY(@ids) AND status = ANY(@settled)",
+                ("ids", orderIds.ToArray()), ("settled", ProcessCluster.Settled));
+        }
+
+        Assert.True(unsettled == 0, $"{unsettled} of {orderIds.Count} answered orders did not settle: " + await database.ScalarAsync<string>(
+            "SELECT string_agg(order_id || ' ' || status, ', ') FROM order_listings WHERE order_id = ANY(@ids) AND NOT status = ANY(@settled)",
+            ("ids", orderIds.ToArray()), ("settled", ProcessCluster.Settled)));
+    }
+
+    /// <summary>
+    /// §4.1: units conserved; every sold unit belongs to a paid order; nothing held for a finished order (once the
+    /// releases under way are done).
+    /// </summary>
+    public static async Task AssertUnitsConservedAsync(TestDatabase database)
+    {
+        Assert.Equal(0L, await database.ScalarAsync<long>(
+            "SELECT count(*) FROM inventory_skus WHERE on_hand + sold <> initial_stock + adjustments OR on_hand < reserved"));
+        Assert.Equal(0L, await database.ScalarAsync<long>("""
+            SELECT count(*) FROM inventory_skus s
+            WHERE s.sold <> (SELECT coalesce(sum(quantity), 0) FROM inventory_reservations r WHERE r.sku_id = s.sku_id AND r.status = 'committed')
+            """));
+        var committedWithoutPayment = await database.ScalarAsync<string>("""
+            SELECT string_agg(r.order_id, ', ') FROM inventory_reservations r LEFT JOIN order_listings o USING (order_id)
+            WHERE r.status = 'committed' AND o.paid_at IS NULL
+            """);
+        Assert.Null(committedWithoutPayment);
+        var paidWithoutUnits = await database.ScalarAsync<string>("""
+            SELECT string_agg(o.order_id, ', ') FROM order_listings o JOIN order_listing_lines l USING (order_id)
+            LEFT JOIN inventory_reservations r ON r.order_id = o.order_id AND r.sku_id = l.product_id || '/' || l.sku AND r.status = 'committed'
+            WHERE o.paid_at IS NOT NULL AND o.status <> 'refunded' AND (r.quantity IS NULL OR r.quantity <> l.quantity)
+            """);
+        Assert.Null(paidWithoutUnits);
+
+        // A finished order gives its units back as an effect after its status is stored; one whose release was cut off
+        // by a crash finishes it on its retry or from its reminder.
+        const string HeldForFinished = """
+            SELECT string_agg(r.order_id || ' ' || o.status, ', ') FROM inventory_reservations r JOIN order_listings o USING (order_id)
+            WHERE r.status = 'held' AND o.status = ANY(@settled)
+            """;
+        var released = Stopwatch.StartNew();
+        var held = await database.ScalarAsync<string>(HeldForFinished, ("settled", ProcessCluster.Settled));
+        while (held is not null && released.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            held = await database.ScalarAsync<string>(HeldForFinished, ("settled", ProcessCluster.Settled));
+        }
+
+        Assert.True(held is null, "units still held for finished orders: " + held);
+    }
+
+    private async Task ShopAsync(Uri baseAddress, string token, int shopper, IReadOnlyList<string> products)
+    {
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(20) };
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(20) };
+        var random = new Random(shopper);
+        void Count(string what) => Counts.AddOrUpdate(what, 1, (_, n) => n + 1);
+        for (var round = 0; round < 5_000 && !stop.IsCancellationRequested; round++)
+        {
+            try
+            {
+                var added = await http.SendAsync(token, HttpMethod.Post, "/api/cart/items",
+                    new { productId = products[random.Next(products.Count)], sku = "A", quantity = 1 + random.Next(2) });
+                if (added.Status != HttpStatusCode.OK)
+                {
+                    Count("add failed");
+                    continue;
+                }
+
+                var key = $"crash-{shopper}-{round}";
+                (HttpStatusCode Status, JsonElement Json) checkout = default;
+                for (var attempt = 0; attempt < 10; attempt++)
+                {
+                    checkout = await TrySendAsync(http, token, HttpMethod.Post, "/api/cart/checkout", new { shippingAddress = ProcessCluster.Address }, key);
+                    if ((int)checkout.Status < 500)
+                    {
+                        break;
+                    }
+
+                    Count("checkout retried");
+                    await Task.Delay(500);
+                }
+
+                if (checkout.Status == HttpStatusCode.Created
+                    || (checkout.Status == HttpStatusCode.Conflict && checkout.Json.TryGetProperty("refused", out _)))
+                {
+                    Decided[key] = Decided.AddOrUpdate($"crash-{shopper}", 1, (_, n) => n + 1);
+                }
+
+                if (checkout.Status != HttpStatusCode.Created)
+                {
+                    Count($"checkout {(int)checkout.Status}");
+                    // Whatever stayed in the cart goes, so the next round starts clean.
+                    var cart = await http.SendAsync(token, HttpMethod.Get, "/api/cart");
+                    foreach (var line in cart.Json.GetProperty("sellers").EnumerateArray().SelectMany(s => s.GetProperty("lines").EnumerateArray()))
+                    {
+                        await http.SendAsync(token, HttpMethod.Delete,
+                            $"/api/cart/items/{line.GetProperty("productId").GetString()}/{line.GetProperty("sku").GetString()}");
+                    }
+
+                    continue;
+                }
+
+                Checkouts[key] = (token, checkout.Json.GetRawText());
+                Count("placed");
+                var orderId = checkout.Json.GetProperty("orders")[0].GetProperty("orderId").GetString();
+                var choice = random.Next(8);
+                if (choice == 0)
+                {
+                    Count("abandoned");
+                    continue;
+                }
+
+                var pay = await http.SendAsync(token, HttpMethod.Post, $"/api/orders/{orderId}/pay");
+                if (pay.Status != HttpStatusCode.OK)
+                {
+                    Count($"pay {(int)pay.Status}");
+                    continue;
+                }
+
+                using var page = await browser.PostAsync(pay.Json.GetProperty("redirectUrl").GetString(),
+                    new FormUrlEncodedContent([new("outcome", choice == 1 ? "declined" : "succeeded")]), stop.Token);
+                Count(choice == 1 ? "declined" : "paid");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException)
+            {
+                Count("request failed");
+            }
+        }
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Json)> TrySendAsync(
+        HttpClient http, string token, HttpMethod method, string path, object? body, string? key)
+    {
+        try
+        {
+            return await http.SendAsync(token, method, path, body, key);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return (HttpStatusCode.ServiceUnavailable, default);
+        }
+    }
+}
