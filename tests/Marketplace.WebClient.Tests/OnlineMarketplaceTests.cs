@@ -459,9 +459,9 @@ public sealed class OnlineMarketplaceTests(OnlineMarketplaceFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, ingest.StatusCode);
 
         var on = new ConfigurationBuilder().AddInMemoryCollection([new(BenchmarkModule.EnabledKey, "true")]).Build();
-        Assert.Throws<InvalidOperationException>(() => BenchmarkModule.IsEnabled(on, new Environment(Environments.Production)));
-        Assert.True(BenchmarkModule.IsEnabled(on, new Environment(Environments.Development)));
-        Assert.False(BenchmarkModule.IsEnabled(new ConfigurationBuilder().Build(), new Environment(Environments.Production)));
+        Assert.Throws<InvalidOperationException>(() => BenchmarkModule.IsEnabled(on, new TestHostEnvironment(Environments.Production)));
+        Assert.True(BenchmarkModule.IsEnabled(on, new TestHostEnvironment(Environments.Development)));
+        Assert.False(BenchmarkModule.IsEnabled(new ConfigurationBuilder().Build(), new TestHostEnvironment(Environments.Production)));
     }
 
     private static void AssertAddsUp(int seller, JsonElement dashboard)
@@ -601,16 +601,4 @@ public sealed class OnlineMarketplaceTests(OnlineMarketplaceFixture fixture)
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient http, HttpMethod method, string path, string json) =>
         http.SendAsync(new HttpRequestMessage(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
-
-    private sealed class Environment(string name) : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = name;
-
-        public string ApplicationName { get; set; } = "test";
-
-        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
-
-        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } =
-            new Microsoft.Extensions.FileProviders.NullFileProvider();
-    }
 }

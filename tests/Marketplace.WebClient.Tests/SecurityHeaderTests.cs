@@ -93,7 +93,7 @@ public sealed class SecurityHeaderTests(WebFixture fixture)
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Payments:BaseUrl"] = "https://pay.example.com/v1/" })
             .Build();
         var policy = new SecurityHeaders.Policy(Options.Create(new SecurityHeadersOptions()), configuration,
-            new Environment(Environments.Production));
+            new TestHostEnvironment(Environments.Production));
         var http = new DefaultHttpContext();
         http.Request.Path = "/seller/settings";
         policy.Apply(http);
@@ -102,17 +102,5 @@ public sealed class SecurityHeaderTests(WebFixture fixture)
         Assert.Contains("form-action 'self' https://pay.example.com;", http.Response.Headers.ContentSecurityPolicy.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("http:", http.Response.Headers.ContentSecurityPolicy.ToString().Replace("https:", "", StringComparison.Ordinal),
             StringComparison.Ordinal);
-    }
-
-    private sealed class Environment(string name) : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = name;
-
-        public string ApplicationName { get; set; } = "Marketplace.WebClient";
-
-        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
-
-        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } =
-            new Microsoft.Extensions.FileProviders.NullFileProvider();
     }
 }

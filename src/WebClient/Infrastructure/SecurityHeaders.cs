@@ -36,8 +36,9 @@ public sealed class SecurityHeadersOptions
 public static class SecurityHeaders
 {
     /// <summary>
-    /// The third-party user interfaces the web host serves (the API reference and the cluster dashboard) start
-    /// themselves with inline scripts and styles; only their paths may run those.
+    /// The third-party user interfaces the web host serves, whose markup it does not control: the API reference starts
+    /// itself with an inline module script, and the cluster dashboard is admin-only. Only their paths may run inline
+    /// scripts and styles.
     /// </summary>
     private static readonly PathString[] InlineScriptPaths = ["/docs", "/admin/dashboard"];
 
