@@ -7,7 +7,8 @@ namespace Marketplace.WebClient.Infrastructure;
 
 /// <summary>
 /// Text the database cannot keep (<see cref="StorableText"/>) is refused where requests come in, once: query values
-/// and form fields by <see cref="UseStorableInput"/>, JSON strings by <see cref="Converter"/> while the body is read. The answer is a 400 validation problem naming the field; nothing behind the edge sees the text.
+/// and form fields by <see cref="UseStorableInput"/>, JSON strings by <see cref="Converter"/> while the body is read.
+/// The answer is a 400 validation problem naming the field; nothing behind the edge sees the text.
 /// </summary>
 public static class StorableInput
 {
