@@ -140,6 +140,28 @@ public sealed class InventoryGrainTests(InventoryClusterFixture cluster)
         await AssertStoredConservationAsync(skuId, expectedOnHand: 10, expectedSold: 5);
     }
 
+    [Fact]
+    public async Task A_store_sees_its_skus_at_or_below_the_low_stock_threshold_and_other_stores_do_not()
+    {
+        await NewSkuAsync(stock: 1); // another store's, low too
+        var sellerId = Samples.NewStoreOwnedByCaller();
+        await NewSkuAsync(stock: 3, sellerId);
+        await NewSkuAsync(stock: 5, sellerId);
+        await NewSkuAsync(stock: 6, sellerId);
+        var stock = cluster.Client.GetGrain<IStoreStockGrain>(sellerId);
+
+        // The threshold is the inventory's own (Inventory:LowStockThreshold, 5), the one that notifies the store.
+        Assert.Equal([3, 5], (await stock.LowStock(50)).Select(s => s.Available));
+        Assert.Equal([3], (await stock.LowStock(1)).Select(s => s.Available));
+        await Assert.ThrowsAsync<DomainException>(() => stock.LowStock(0));
+
+        Samples.ActAs(Samples.Admin());
+        Assert.Equal(2, (await stock.LowStock(50)).Count);
+        Samples.ActAs(Samples.SellerOf(GrainKeys.NewSellerId()));
+        var refused = await Assert.ThrowsAsync<DomainException>(() => stock.LowStock(50));
+        Assert.Equal(DomainErrorKind.Forbidden, refused.Kind);
+    }
+
     /// <summary>
     /// A new SKU of a new store. The caller context set in here does not flow back to the test: tests that change
     /// stock act as the store's staff themselves and pass its id.

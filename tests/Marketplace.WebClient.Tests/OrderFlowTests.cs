@@ -100,6 +100,9 @@ public sealed class OrderFlowTests(OrdersWebFixture fixture)
         Assert.Equal(2 * 8990 + 1500, dashboard.GetProperty("revenueByDay").EnumerateArray().Sum(d => d.GetProperty("revenue").GetInt64()));
         Assert.Equal((coffee, 2), (dashboard.GetProperty("topProducts")[0].GetProperty("productId").GetString(),
             dashboard.GetProperty("topProducts")[0].GetProperty("unitsSold").GetInt32()));
+        // The 1 kg bag started with 5 units, the inventory's low-stock threshold; the 250 g bag (20) is not low.
+        var low = Assert.Single(dashboard.GetProperty("lowStock").EnumerateArray());
+        Assert.Equal(("CAFE-1K", 5), (low.GetProperty("sku").GetString(), low.GetProperty("available").GetInt32()));
 
         using var stranger = await ShopperAsync();
         Assert.Equal(HttpStatusCode.Forbidden, (await stranger.GetAsync($"/api/orders/{orders[anaId]}")).StatusCode);

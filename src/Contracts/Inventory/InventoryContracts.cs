@@ -93,3 +93,24 @@ public interface IInventoryGrain : IGrainWithStringKey
     [Alias("GetReservation")]
     Task<ReservationResult> GetReservation(string orderId);
 }
+
+/// <summary>A store's SKU whose availability is at or below the inventory's low-stock threshold.</summary>
+[GenerateSerializer, Immutable, Alias("mk.LowStockSku")]
+public sealed record LowStockSku(
+    [property: Id(0)] string ProductId,
+    [property: Id(1)] string Sku,
+    [property: Id(2)] int Available,
+    [property: Id(3)] int OnHand,
+    [property: Id(4)] int Reserved);
+
+/// <summary>
+/// A store's stock seen whole, keyed by the seller id: what the inventory alone may read from its tables, with its own
+/// low-stock threshold (<c>Inventory:LowStockThreshold</c>, the one that also notifies the store).
+/// </summary>
+[Alias("mk.IStoreStockGrain")]
+public interface IStoreStockGrain : IGrainWithStringKey
+{
+    /// <summary>The store's SKUs at or below the threshold, fewest available first; for the store's staff and admins.</summary>
+    [Alias("LowStock")]
+    Task<IReadOnlyList<LowStockSku>> LowStock(int limit);
+}

@@ -19,6 +19,9 @@ public interface IInventoryStore
     Task<Reservation?> FindReservationAsync(string skuId, string orderId, CancellationToken cancellationToken = default);
 
     Task<bool> AdjustmentExistsAsync(string skuId, string adjustmentId, CancellationToken cancellationToken = default);
+
+    /// <summary>A store's SKUs with at most <paramref name="threshold"/> units available, fewest first.</summary>
+    Task<IReadOnlyList<LowStockSku>> LowStockAsync(string sellerId, int threshold, int limit, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -330,6 +333,26 @@ public sealed class PostgresInventoryStore(NpgsqlDataSource dataSource) : IInven
         command.Parameters.Add(new() { Value = skuId });
         command.Parameters.Add(new() { Value = adjustmentId });
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<IReadOnlyList<LowStockSku>> LowStockAsync(string sellerId, int threshold, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT product_id, sku, on_hand - reserved, on_hand, reserved FROM inventory_skus
+            WHERE seller_id = $1 AND on_hand - reserved <= $2
+            ORDER BY on_hand - reserved, product_id, sku LIMIT $3
+            """);
+        command.Parameters.Add(new() { Value = sellerId });
+        command.Parameters.Add(new() { Value = threshold });
+        command.Parameters.Add(new() { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<LowStockSku>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new LowStockSku(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4)));
+        }
+
+        return rows;
     }
 
     private static Reservation ReadReservation(NpgsqlDataReader reader) => new(

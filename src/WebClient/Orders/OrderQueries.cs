@@ -23,8 +23,6 @@ public sealed record DailyRevenue(DateOnly Day, string Currency, long Revenue, i
 
 public sealed record TopProduct(string ProductId, string Title, int UnitsSold, long Revenue, string Currency);
 
-public sealed record LowStockSku(string ProductId, string Sku, int Available, int OnHand, int Reserved);
-
 public sealed record StoreDashboard(
     IReadOnlyList<StatusCount> OrdersByStatus,
     IReadOnlyList<DailyRevenue> RevenueByDay,
@@ -34,13 +32,15 @@ public sealed record StoreDashboard(
 
 /// <summary>
 /// Reads of the order read model (migration 0006), which the database keeps in the same transaction as each order's
-/// state write; revenue counts paid orders net of refunds, in the order's currency.
+/// state write; revenue counts paid orders net of refunds, in the order's currency. The dashboard's low-stock list is
+/// the inventory's answer (<see cref="IStoreStockGrain"/>): its table and its threshold are its own.
 /// </summary>
-public sealed class OrderQueries(NpgsqlDataSource db)
+public sealed class OrderQueries(NpgsqlDataSource db, IGrainFactory grains)
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
-    public const int LowStockThreshold = 5;
+    /// <summary>How many low-stock SKUs the dashboard lists.</summary>
+    public const int LowStockListed = 50;
 
     /// <summary>Order statuses as the read model stores them: the API's camelCase spelling ("awaitingPayment").</summary>
     public static IReadOnlyList<string> StatusNames { get; } =
@@ -80,6 +80,7 @@ public sealed class OrderQueries(NpgsqlDataSource db)
 
     public async Task<StoreDashboard> DashboardAsync(string sellerId, CancellationToken ct)
     {
+        var lowStock = grains.GetGrain<IStoreStockGrain>(sellerId).LowStock(LowStockListed);
         await using var connection = await db.OpenConnectionAsync(ct);
         var byStatus = await ReadAsync(connection, """
             SELECT status, count(*)::integer FROM order_listings WHERE seller_id = $1 GROUP BY status ORDER BY status
@@ -103,12 +104,7 @@ public sealed class OrderQueries(NpgsqlDataSource db)
             """;
         quotations.Parameters.Add(new NpgsqlParameter { Value = sellerId });
         var open = await ReadSummariesAsync(quotations, ct);
-        var lowStock = await ReadAsync(connection, $"""
-            SELECT product_id, sku, on_hand - reserved, on_hand, reserved FROM inventory_skus
-            WHERE seller_id = $1 AND on_hand - reserved <= {LowStockThreshold}
-            ORDER BY on_hand - reserved, product_id, sku LIMIT 50
-            """, sellerId, r => new LowStockSku(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4)), ct);
-        return new StoreDashboard(byStatus, revenue, top, open, lowStock);
+        return new StoreDashboard(byStatus, revenue, top, open, await lowStock);
     }
 
     /// <summary>The buyer's delivered orders that include the product, oldest first (candidates for a review).</summary>
