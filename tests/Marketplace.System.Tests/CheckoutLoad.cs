@@ -98,21 +98,30 @@ internal sealed class CheckoutLoad
             """);
         Assert.Null(paidWithoutUnits);
 
-        // A finished order gives its units back as an effect after its status is stored; one whose release was cut off
-        // by a crash finishes it on its retry or from its reminder.
+        await AssertReleasedAsync(database, within: TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>
+    /// No unit is held for a finished order, once the releases under way are done (waiting at most
+    /// <paramref name="within"/>): a finished order gives its units back as an effect after its status is stored, and
+    /// one whose release was cut off by a crash finishes it on its retry or from its reminder. Answers how long it took.
+    /// </summary>
+    public static async Task<TimeSpan> AssertReleasedAsync(TestDatabase database, TimeSpan within)
+    {
         const string HeldForFinished = """
             SELECT string_agg(r.order_id || ' ' || o.status, ', ') FROM inventory_reservations r JOIN order_listings o USING (order_id)
             WHERE r.status = 'held' AND o.status = ANY(@settled)
             """;
         var released = Stopwatch.StartNew();
         var held = await database.ScalarAsync<string>(HeldForFinished, ("settled", ProcessCluster.Settled));
-        while (held is not null && released.Elapsed < TimeSpan.FromSeconds(90))
+        while (held is not null && released.Elapsed < within)
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
             held = await database.ScalarAsync<string>(HeldForFinished, ("settled", ProcessCluster.Settled));
         }
 
         Assert.True(held is null, "units still held for finished orders: " + held);
+        return released.Elapsed;
     }
 
     private async Task ShopAsync(Uri baseAddress, string token, int shopper, IReadOnlyList<string> products)
