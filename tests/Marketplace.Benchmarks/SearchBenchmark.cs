@@ -4,7 +4,7 @@ using System.Text;
 using Marketplace.Grains.Catalog;
 using Marketplace.Grains.Storage;
 using Marketplace.Testing;
-using Marketplace.WebClient.Search;
+using Marketplace.Web.Search;
 using Npgsql;
 
 namespace Marketplace.Benchmarks;

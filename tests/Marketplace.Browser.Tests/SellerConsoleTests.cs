@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Marketplace.WebClient.Media;
+using Marketplace.Web.Media;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

@@ -12,7 +12,7 @@ namespace Marketplace.Deployment.Tests;
 public sealed partial class DockerfileTests
 {
     /// <summary>Every process the system runs gets an image.</summary>
-    public static readonly TheoryData<string> Processes = new("Silo", "WebClient", "Migrator", "Sandbox");
+    public static readonly TheoryData<string> Processes = new("Silo", "Web", "Migrator", "Sandbox");
 
     private static string Source(string process) => Path.Combine(TestEnvironment.RepositoryRoot, "src", process);
 

@@ -1,6 +1,6 @@
+using Marketplace.Testing;
 using k8s;
 using k8s.Models;
-using Marketplace.Testing;
 
 namespace Marketplace.Deployment.Tests;
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using k8s;
-using k8s.Models;
 using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
+using k8s;
+using k8s.Models;
 
 namespace Marketplace.Deployment.Tests;
 

@@ -1,5 +1,5 @@
-using Marketplace.Contracts.Common;
 using System.Collections.Concurrent;
+using Marketplace.Contracts.Common;
 using Marketplace.Contracts.Orders;
 using Marketplace.Contracts.Realtime;
 

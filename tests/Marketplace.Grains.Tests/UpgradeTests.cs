@@ -5,7 +5,7 @@ using Marketplace.Grains.Orders;
 using Marketplace.Grains.Storage;
 using Marketplace.Migrator;
 using Marketplace.Testing;
-using Marketplace.WebClient.Search;
+using Marketplace.Web.Search;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;

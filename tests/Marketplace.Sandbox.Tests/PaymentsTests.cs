@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using Marketplace.WebClient.Infrastructure;
+using Marketplace.Web.Infrastructure;
 
 namespace Marketplace.Sandbox.Tests;
 

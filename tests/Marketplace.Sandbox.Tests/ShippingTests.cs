@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Marketplace.WebClient.Infrastructure;
+using Marketplace.Web.Infrastructure;
 
 namespace Marketplace.Sandbox.Tests;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Marketplace.WebClient.Infrastructure;
+using Marketplace.Web.Infrastructure;
 
 namespace Marketplace.Sandbox.Tests;
 

@@ -58,7 +58,7 @@ public sealed class ProcessHost : IAsyncDisposable
     /// <remarks>A given <paramref name="httpPort"/> lets a restarted web host come back where its clients look for it.</remarks>
     public static ProcessHost StartWebHost(
         string name, string connectionString, string clusterId, IReadOnlyDictionary<string, string>? settings = null, int? httpPort = null) =>
-        Start(name, "WebClient", httpPort, With(settings, new Dictionary<string, string>
+        Start(name, "Web", httpPort, With(settings, new Dictionary<string, string>
         {
             ["MARKETPLACE_DB"] = connectionString,
             ["Orleans__ClusterId"] = clusterId,

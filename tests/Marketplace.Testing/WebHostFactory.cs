@@ -1,4 +1,4 @@
-using Marketplace.WebClient.Infrastructure;
+using Marketplace.Web.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 

@@ -1,0 +1,54 @@
+using Marketplace.Contracts.Cart;
+using Marketplace.Web.Accounts;
+using Marketplace.Web.Shared;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Marketplace.Web.Cart.Pages;
+
+/// <summary>The cart, one block per store, each checked out on its own; it follows changes made on other devices live.</summary>
+public sealed class CartModel : MarketplacePage
+{
+    public CartView Cart { get; private set; } = CartView.Empty;
+
+    public async Task OnGetAsync()
+    {
+        ViewData["Title"] = T["Your cart"].Value;
+        ViewData["NoIndex"] = true;
+        ViewData["Live"] = true;
+        if (User.Identity?.IsAuthenticated == true)
+        {
+            Cart = await Grains.GetGrain<ICartGrain>(User.UserId()).Get();
+        }
+    }
+
+    public async Task<IActionResult> OnPostQuantityAsync(string productId, string sku, int quantity)
+    {
+        if (User.Identity?.IsAuthenticated != true || !GrainKeys.IsProductId(productId))
+        {
+            return RedirectToPage();
+        }
+
+        try
+        {
+            var cart = Grains.GetGrain<ICartGrain>(User.UserId());
+            _ = quantity <= 0 ? await cart.RemoveItem(productId, sku) : await cart.SetQuantity(productId, sku, Math.Min(quantity, 999));
+        }
+        catch (DomainException e)
+        {
+            FlashError = T[e.Message];
+        }
+
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostRemoveAsync(string productId, string sku)
+    {
+        if (User.Identity?.IsAuthenticated == true && GrainKeys.IsProductId(productId))
+        {
+            await Grains.GetGrain<ICartGrain>(User.UserId()).RemoveItem(productId, sku);
+            Flash = T["Removed from your cart."];
+        }
+
+        return RedirectToPage();
+    }
+}

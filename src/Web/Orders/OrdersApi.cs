@@ -1,0 +1,191 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Marketplace.Contracts.Cart;
+using Marketplace.Contracts.Orders;
+using Marketplace.Web.Accounts;
+using Marketplace.Web.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Web.Orders;
+
+public sealed record AddressRequest
+{
+    [Required, StringLength(200)]
+    public string? Name { get; init; }
+
+    [Required, StringLength(200)]
+    public string? Line1 { get; init; }
+
+    [Required, StringLength(200)]
+    public string? City { get; init; }
+
+    [StringLength(200)]
+    public string? Region { get; init; }
+
+    /// <summary>ISO 3166 alpha-2, e.g. "DE".</summary>
+    [Required, StringLength(2, MinimumLength = 2)]
+    public string? Country { get; init; }
+
+    [StringLength(200)]
+    public string? PostalCode { get; init; }
+
+    [StringLength(200)]
+    public string? Phone { get; init; }
+
+    public PostalAddress ToAddress() => new(Name!, Line1!, City!, Region, Country!, PostalCode, Phone);
+}
+
+public sealed record CheckoutHttpRequest
+{
+    /// <summary>Only this store's part of the cart; all of it when absent.</summary>
+    public string? SellerId { get; init; }
+
+    [Required]
+    public AddressRequest? ShippingAddress { get; init; }
+
+    [StringLength(500)]
+    public string? Note { get; init; }
+}
+
+public sealed record AcceptRequest
+{
+    /// <summary>A shipping cost (minor units) the store adds to the quotation.</summary>
+    [Range(0, 100_000_000)]
+    public long? ShippingCost { get; init; }
+}
+
+public sealed record ReasonRequest
+{
+    [StringLength(500)]
+    public string? Reason { get; init; }
+}
+
+public sealed record CheckoutOrderResponse(string OrderId, string SellerId, string SellerName, OrderStatus Status, long Total, string Currency,
+    IReadOnlyList<OrderLine> Lines);
+
+public sealed record CheckoutResponse(IReadOnlyList<CheckoutOrderResponse> Orders, IReadOnlyList<CheckoutRefusal> Refused)
+{
+    public static CheckoutResponse From(CheckoutResult result) => new(
+        result.Orders.Select(o => new CheckoutOrderResponse(o.OrderId, o.SellerId, o.SellerName, o.Status, o.Total, o.Currency, o.Lines)).ToList(),
+        result.Refused);
+}
+
+public sealed record PaymentStartResponse(string PaymentId, string RedirectUrl);
+
+/// <summary>Checkout, and an order's life as its buyer and its store drive it.</summary>
+public static class OrdersApi
+{
+    public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/cart/checkout", Checkout).IdempotentWithKey().WithTags("Orders").WithName("Checkout")
+            .WithSummary("Turn the cart (or one store's part) into one order per store; needs an Idempotency-Key header");
+        var orders = routes.MapGroup("/orders").WithTags("Orders");
+        orders.MapGet("/", List).WithName("ListMyOrders").WithSummary("The caller's orders as a buyer, newest first");
+        orders.MapGet("/{orderId}", Get).WithName("GetOrder").WithSummary("An order with its timeline, payment and shipment");
+        orders.MapPost("/{orderId}/accept", Accept).WithName("AcceptOrder").WithSummary("The store accepts a quotation, optionally adding shipping");
+        orders.MapPost("/{orderId}/reject", Reject).WithName("RejectOrder").WithSummary("The store rejects a quotation");
+        orders.MapPost("/{orderId}/cancel", Cancel).WithName("CancelOrder")
+            .WithSummary("The buyer cancels before paying; the store before shipping (a paid order is refunded)");
+        orders.MapPost("/{orderId}/pay", Pay).WithName("PayOrder").WithSummary("Open (or reopen) the payment page for the buyer");
+        orders.MapPost("/{orderId}/ship", Ship).WithName("ShipOrder").WithSummary("The store books the shipment of a paid order");
+        var seller = routes.MapGroup("/seller").WithTags("Orders").RequireAuthorization(AuthorizationSetup.SellerPolicy);
+        seller.MapGet("/orders", SellerOrders).WithName("ListStoreOrders").WithSummary("The store's orders, optionally of one status");
+        seller.MapGet("/dashboard", Dashboard).WithName("StoreDashboard")
+            .WithSummary("Orders per status, paid revenue per day, top products, open quotations, low-stock SKUs");
+        return routes;
+    }
+
+    private static async Task<Results<Created<CheckoutResponse>, ProblemHttpResult>> Checkout(
+        CheckoutHttpRequest request, HttpRequest http, ClaimsPrincipal user, IGrainFactory grains, IOptions<JsonOptions> json)
+    {
+        if (!Idempotency.TryGetKey(http, out var key, out var error))
+        {
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "idempotency-key-invalid", error!);
+        }
+
+        if (key is null)
+        {
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "idempotency-key-required",
+                $"A checkout needs an {Idempotency.HeaderName} header, so a retry never buys twice.");
+        }
+
+        if (request.SellerId is not null && !GrainKeys.IsSellerId(request.SellerId))
+        {
+            return ApiProblems.NotFound("The store");
+        }
+
+        var result = await grains.GetGrain<ICartGrain>(user.UserId()).Checkout(new CheckoutRequest(
+            request.SellerId, request.ShippingAddress!.ToAddress(), request.Note, key, Idempotency.Fingerprint(request, json)));
+        if (result.Orders.Count == 0)
+        {
+            var code = result.Refused.All(r => r.Code == "price-changed") ? "price-changed" : "checkout-refused";
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", type: "https://httpstatuses.io/409",
+                detail: code == "price-changed"
+                    ? "Prices rose since the lines were added; the cart shows the new prices. Check out again to accept them."
+                    : "No order could be placed; nothing was reserved. See 'refused' for each store.",
+                extensions: new Dictionary<string, object?> { ["code"] = code, ["refused"] = result.Refused });
+        }
+
+        return TypedResults.Created("/api/orders", CheckoutResponse.From(result));
+    }
+
+    private static async Task<Ok<OrderPage>> List(ClaimsPrincipal user, OrderQueries queries, int? limit, string? cursor, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ListAsync(OrderScope.Buyer, user.UserId(), null, limit, cursor, ct));
+
+    private static async Task<Results<Ok<OrderPage>, ProblemHttpResult>> SellerOrders(
+        ClaimsPrincipal user, OrderQueries queries, string? status, int? limit, string? cursor, CancellationToken ct)
+    {
+        // The read model stores statuses as the API spells them (camelCase), so a filter compares exactly and uses its index.
+        var names = OrderQueries.StatusNames;
+        var stored = status is null ? null : names.FirstOrDefault(n => n.Equals(status, StringComparison.OrdinalIgnoreCase));
+        if (status is not null && stored is null)
+        {
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "status-unknown", "status is one of: " + string.Join(", ", names) + ".");
+        }
+
+        return TypedResults.Ok(await queries.ListAsync(OrderScope.Seller, user.SellerId()!, stored, limit, cursor, ct));
+    }
+
+    private static async Task<Ok<StoreDashboard>> Dashboard(ClaimsPrincipal user, OrderQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.DashboardAsync(user.SellerId()!, ct));
+
+    private static Task<Results<Ok<OrderView>, ProblemHttpResult>> Get(string orderId, IGrainFactory grains) =>
+        OnOrder(orderId, grains, order => order.Get());
+
+    private static Task<Results<Ok<OrderView>, ProblemHttpResult>> Accept(string orderId, AcceptRequest? request, IGrainFactory grains) =>
+        OnOrder(orderId, grains, order => order.Accept(request?.ShippingCost));
+
+    private static Task<Results<Ok<OrderView>, ProblemHttpResult>> Reject(string orderId, ReasonRequest request, IGrainFactory grains) =>
+        OnOrder(orderId, grains, order => order.Reject(request.Reason ?? ""));
+
+    private static Task<Results<Ok<OrderView>, ProblemHttpResult>> Cancel(string orderId, ReasonRequest? request, IGrainFactory grains) =>
+        OnOrder(orderId, grains, order => order.Cancel(request?.Reason));
+
+    private static Task<Results<Ok<OrderView>, ProblemHttpResult>> Ship(string orderId, HttpRequest http, IGrainFactory grains, IOptions<PublicUrlOptions> urls) =>
+        OnOrder(orderId, grains, order => order.Ship(urls.Value.Resolve(http, "/api/webhooks/shipping")));
+
+    private static async Task<Results<Ok<PaymentStartResponse>, ProblemHttpResult>> Pay(
+        string orderId, HttpRequest http, IGrainFactory grains, IOptions<PublicUrlOptions> urls)
+    {
+        if (!GrainKeys.IsOrderId(orderId))
+        {
+            return ApiProblems.NotFound("The order");
+        }
+
+        var start = await grains.GetGrain<IOrderGrain>(orderId).Pay(
+            urls.Value.Resolve(http, $"/orders/{orderId}"), urls.Value.Resolve(http, "/api/webhooks/payments"));
+        return TypedResults.Ok(new PaymentStartResponse(start.PaymentId, start.RedirectUrl));
+    }
+
+    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> OnOrder(string orderId, IGrainFactory grains, Func<IOrderGrain, Task<OrderView>> action)
+    {
+        if (!GrainKeys.IsOrderId(orderId))
+        {
+            return ApiProblems.NotFound("The order");
+        }
+
+        return TypedResults.Ok(await action(grains.GetGrain<IOrderGrain>(orderId)));
+    }
+}

@@ -1,0 +1,32 @@
+using Marketplace.Testing;
+
+namespace Marketplace.Web.Tests;
+
+/// <summary>A silo cluster on its own database and the real web host in front of it; a subclass says how the host starts.</summary>
+public abstract class WebHostFixture : MarketplaceCluster, IAsyncLifetime
+{
+    private WebHostFactory? factory;
+
+    public WebHostFactory Factory => factory ?? throw new InvalidOperationException("Not started.");
+
+    public HttpClient CreateClient() => Factory.CreateClient();
+
+    public async ValueTask InitializeAsync()
+    {
+        factory = await StartHostAsync();
+        await factory.WaitReadyAsync();
+    }
+
+    /// <summary>Starts the cluster and the web host in front of it (not yet ready).</summary>
+    protected abstract Task<WebHostFactory> StartHostAsync();
+
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        if (factory is not null)
+        {
+            await factory.DisposeAsync();
+        }
+
+        await DisposeAsync();
+    }
+}
