@@ -12,8 +12,6 @@ namespace Marketplace.Web.Catalog;
 /// <summary>Products: details with live availability, edits guarded by version, archiving, images and stock.</summary>
 public static class ProductsApi
 {
-    public const long MaxImageBytes = 5 * 1024 * 1024;
-
     public static IEndpointRouteBuilder MapProductsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/products").WithTags("Products");
@@ -46,7 +44,7 @@ public static class ProductsApi
                              "judged from the bytes; the first image is the product's main image.")
             .RequireAuthorization(AuthorizationSetup.SellerPolicy)
             .DisableAntiforgery()
-            .WithMetadata(new RequestSizeLimitAttribute(MaxImageBytes + 64 * 1024));
+            .WithMetadata(new RequestSizeLimitAttribute(ProductEditing.MaxImageBytes + 64 * 1024));
         group.MapDelete("/{productId}/images/{key}", RemoveImage)
             .WithName("RemoveProductImage")
             .WithSummary("Remove an image from a product")
@@ -72,7 +70,8 @@ public static class ProductsApi
     }
 
     private static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> UpdateProduct(
-        string productId, ProductRequest request, HttpRequest http, HttpResponse response, ClaimsPrincipal user, IGrainFactory grains)
+        string productId, ProductRequest request, HttpRequest http, HttpResponse response, ClaimsPrincipal user, IGrainFactory grains,
+        ProductEditing editing)
     {
         if (await ForWriteAsync(productId, user, grains) is { Refusal: { } refused })
         {
@@ -84,8 +83,7 @@ public static class ProductsApi
             return problem!;
         }
 
-        var details = await grains.GetGrain<IProductGrain>(productId).Update(request.ToDraft(), expected);
-        return Ok(response, details);
+        return Ok(response, await editing.UpdateAsync(productId, request.ToDraft(), expected, []));
     }
 
     private static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> ArchiveProduct(
@@ -118,14 +116,14 @@ public static class ProductsApi
     }
 
     private static async Task<Results<Created<ProductResponse>, ProblemHttpResult>> UploadImage(
-        string productId, HttpRequest http, ClaimsPrincipal user, IGrainFactory grains, IBlobStore blobs, CancellationToken ct)
+        string productId, HttpRequest http, ClaimsPrincipal user, IGrainFactory grains, ProductEditing editing, CancellationToken ct)
     {
         if (await ForWriteAsync(productId, user, grains) is { Refusal: { } refused })
         {
             return refused;
         }
 
-        byte[] bytes;
+        ImageUpload upload;
         if (http.HasFormContentType)
         {
             var form = await http.ReadFormAsync(ct);
@@ -134,32 +132,26 @@ public static class ProductsApi
                 return ApiProblems.Problem(StatusCodes.Status400BadRequest, "one-file-expected", "Send exactly one file.");
             }
 
-            if (form.Files[0].Length > MaxImageBytes)
+            if (form.Files[0].Length > ProductEditing.MaxImageBytes)
             {
                 return TooLarge();
             }
 
             await using var file = form.Files[0].OpenReadStream();
-            bytes = await ReadAllAsync(file, ct);
+            upload = await editing.AddImageAsync(productId, file, ct);
         }
         else
         {
-            bytes = await ReadAllAsync(http.Body, ct);
+            upload = await editing.AddImageAsync(productId, http.Body, ct);
         }
 
-        if (bytes.Length > MaxImageBytes)
+        return upload switch
         {
-            return TooLarge();
-        }
-
-        if (await blobs.PutImageAsync(bytes, ct) is not { } image)
-        {
-            return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-image",
-                $"The file is not a readable JPEG, PNG or WebP image of at most {ImageInspector.MaxDimension} pixels a side.");
-        }
-
-        var details = await grains.GetGrain<IProductGrain>(productId).AddImage(image);
-        return TypedResults.Created(MediaApi.UrlOf(image.Key), ProductResponse.From(details));
+            { Refusal: ImageRefusal.TooLarge } => TooLarge(),
+            { Refusal: ImageRefusal.Unreadable } => ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-image",
+                $"The file is not a readable JPEG, PNG or WebP image of at most {ImageInspector.MaxDimension} pixels a side."),
+            _ => TypedResults.Created(MediaApi.UrlOf(upload.Image!.Key), ProductResponse.From(upload.Product!)),
+        };
     }
 
     private static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> RemoveImage(
@@ -237,13 +229,6 @@ public static class ProductsApi
         return TypedResults.Ok(ProductResponse.From(details));
     }
 
-    private static async Task<byte[]> ReadAllAsync(Stream source, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        await source.CopyToAsync(buffer, ct);
-        return buffer.ToArray();
-    }
-
     private static ProblemHttpResult TooLarge() => ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "image-too-large",
-        $"An image is at most {MaxImageBytes / (1024 * 1024)} MB.");
+        $"An image is at most {ProductEditing.MaxImageBytes / (1024 * 1024)} MB.");
 }

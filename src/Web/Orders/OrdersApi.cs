@@ -10,45 +10,6 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Web.Orders;
 
-public sealed record AddressRequest
-{
-    [Required, StringLength(200)]
-    public string? Name { get; init; }
-
-    [Required, StringLength(200)]
-    public string? Line1 { get; init; }
-
-    [Required, StringLength(200)]
-    public string? City { get; init; }
-
-    [StringLength(200)]
-    public string? Region { get; init; }
-
-    /// <summary>ISO 3166 alpha-2, e.g. "DE".</summary>
-    [Required, StringLength(2, MinimumLength = 2)]
-    public string? Country { get; init; }
-
-    [StringLength(200)]
-    public string? PostalCode { get; init; }
-
-    [StringLength(200)]
-    public string? Phone { get; init; }
-
-    public PostalAddress ToAddress() => new(Name!, Line1!, City!, Region, Country!, PostalCode, Phone);
-}
-
-public sealed record CheckoutHttpRequest
-{
-    /// <summary>Only this store's part of the cart; all of it when absent.</summary>
-    public string? SellerId { get; init; }
-
-    [Required]
-    public AddressRequest? ShippingAddress { get; init; }
-
-    [StringLength(500)]
-    public string? Note { get; init; }
-}
-
 public sealed record AcceptRequest
 {
     /// <summary>A shipping cost (minor units) the store adds to the quotation.</summary>
@@ -62,25 +23,13 @@ public sealed record ReasonRequest
     public string? Reason { get; init; }
 }
 
-public sealed record CheckoutOrderResponse(string OrderId, string SellerId, string SellerName, OrderStatus Status, long Total, string Currency,
-    IReadOnlyList<OrderLine> Lines);
-
-public sealed record CheckoutResponse(IReadOnlyList<CheckoutOrderResponse> Orders, IReadOnlyList<CheckoutRefusal> Refused)
-{
-    public static CheckoutResponse From(CheckoutResult result) => new(
-        result.Orders.Select(o => new CheckoutOrderResponse(o.OrderId, o.SellerId, o.SellerName, o.Status, o.Total, o.Currency, o.Lines)).ToList(),
-        result.Refused);
-}
-
 public sealed record PaymentStartResponse(string PaymentId, string RedirectUrl);
 
-/// <summary>Checkout, and an order's life as its buyer and its store drive it.</summary>
+/// <summary>An order's life as its buyer and its store drive it (placing orders is the cart's checkout).</summary>
 public static class OrdersApi
 {
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/cart/checkout", Checkout).IdempotentWithKey().WithTags("Orders").WithName("Checkout")
-            .WithSummary("Turn the cart (or one store's part) into one order per store; needs an Idempotency-Key header");
         var orders = routes.MapGroup("/orders").WithTags("Orders");
         orders.MapGet("/", List).WithName("ListMyOrders").WithSummary("The caller's orders as a buyer, newest first");
         orders.MapGet("/{orderId}", Get).WithName("GetOrder").WithSummary("An order with its timeline, payment and shipment");
@@ -95,40 +44,6 @@ public static class OrdersApi
         seller.MapGet("/dashboard", Dashboard).WithName("StoreDashboard")
             .WithSummary("Orders per status, paid revenue per day, top products, open quotations, low-stock SKUs");
         return routes;
-    }
-
-    private static async Task<Results<Created<CheckoutResponse>, ProblemHttpResult>> Checkout(
-        CheckoutHttpRequest request, HttpRequest http, ClaimsPrincipal user, IGrainFactory grains, IOptions<JsonOptions> json)
-    {
-        if (!Idempotency.TryGetKey(http, out var key, out var error))
-        {
-            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "idempotency-key-invalid", error!);
-        }
-
-        if (key is null)
-        {
-            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "idempotency-key-required",
-                $"A checkout needs an {Idempotency.HeaderName} header, so a retry never buys twice.");
-        }
-
-        if (request.SellerId is not null && !GrainKeys.IsSellerId(request.SellerId))
-        {
-            return ApiProblems.NotFound("The store");
-        }
-
-        var result = await grains.GetGrain<ICartGrain>(user.UserId()).Checkout(new CheckoutRequest(
-            request.SellerId, request.ShippingAddress!.ToAddress(), request.Note, key, Idempotency.Fingerprint(request, json)));
-        if (result.Orders.Count == 0)
-        {
-            var code = result.Refused.All(r => r.Code == "price-changed") ? "price-changed" : "checkout-refused";
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", type: "https://httpstatuses.io/409",
-                detail: code == "price-changed"
-                    ? "Prices rose since the lines were added; the cart shows the new prices. Check out again to accept them."
-                    : "No order could be placed; nothing was reserved. See 'refused' for each store.",
-                extensions: new Dictionary<string, object?> { ["code"] = code, ["refused"] = result.Refused });
-        }
-
-        return TypedResults.Created("/api/orders", CheckoutResponse.From(result));
     }
 
     private static async Task<Ok<OrderPage>> List(ClaimsPrincipal user, OrderQueries queries, int? limit, string? cursor, CancellationToken ct) =>

@@ -104,7 +104,7 @@ public static class SellersApi
     }
 
     private static async Task<Results<Created<ProductResponse>, ProblemHttpResult>> CreateProduct(
-        string sellerId, ProductRequest request, HttpRequest http, ClaimsPrincipal user, IGrainFactory grains, IOptions<JsonOptions> json)
+        string sellerId, ProductRequest request, HttpRequest http, ClaimsPrincipal user, ProductEditing editing)
     {
         if (Access.RequireStoreStaff(user, sellerId) is { } refused)
         {
@@ -116,9 +116,7 @@ public static class SellersApi
             return BadHeader(error!);
         }
 
-        var productId = key is null ? GrainKeys.NewProductId() : GrainKeys.DerivedId(GrainKeys.ProductPrefix, sellerId, key);
-        var details = await grains.GetGrain<ISellerGrain>(sellerId)
-            .CreateProduct(productId, request.ToDraft(), Idempotency.Fingerprint(request, json));
+        var details = await editing.CreateAsync(sellerId, request.ToDraft(), key);
         return TypedResults.Created($"/api/products/{details.ProductId}", ProductResponse.From(details));
     }
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Marketplace.Web.Media;
-using Marketplace.Web.Search;
 
 namespace Marketplace.Web.Shared;
 
@@ -20,7 +19,7 @@ public static class Links
     public static string Slug(string text)
     {
         var slug = new StringBuilder(Math.Min(text.Length, 80));
-        foreach (var c in SearchText.Fold(text))
+        foreach (var c in TextFolding.Fold(text))
         {
             if (slug.Length >= 80)
             {

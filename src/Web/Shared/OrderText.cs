@@ -28,6 +28,3 @@ public static class OrderText
     /// <summary>The CSS class of a status badge: the API's camelCase name.</summary>
     public static string Css(OrderStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
 }
-
-/// <summary>A list of orders for the buyer's or the store's order pages.</summary>
-public sealed record OrderTable(IReadOnlyList<Orders.OrderSummary> Orders, string? NextCursor, bool ForStore, string? Status = null);

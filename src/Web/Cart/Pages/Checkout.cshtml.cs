@@ -1,18 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using Marketplace.Contracts.Cart;
-using Marketplace.Contracts.Orders;
 using Marketplace.Web.Accounts;
-using Marketplace.Web.Infrastructure;
-using Marketplace.Web.Orders;
 using Marketplace.Web.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 
 namespace Marketplace.Web.Cart.Pages;
 
 /// <summary>Checkout of one store's part of the cart (or all of it): the shipping address, then one order per store.</summary>
-public sealed class CheckoutModel(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : MarketplacePage
+public sealed class CheckoutModel(CheckoutService checkout) : MarketplacePage
 {
     [BindProperty(SupportsGet = true, Name = "seller")]
     public string? SellerId { get; set; }
@@ -41,11 +37,6 @@ public sealed class CheckoutModel(IOptions<Microsoft.AspNetCore.Http.Json.JsonOp
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (SellerId is not null && !GrainKeys.IsSellerId(SellerId))
-        {
-            return NotFound();
-        }
-
         if (!ModelState.IsValid)
         {
             return await FormAgainAsync();
@@ -57,11 +48,10 @@ public sealed class CheckoutModel(IOptions<Microsoft.AspNetCore.Http.Json.JsonOp
             ShippingAddress = Address.ToRequest(),
             Note = FormValues.OrNull(Note),
         };
-        CheckoutResult result;
+        CheckoutAnswer answer;
         try
         {
-            result = await Grains.GetGrain<ICartGrain>(User.UserId()).Checkout(new CheckoutRequest(
-                SellerId, request.ShippingAddress.ToAddress(), request.Note, "web-" + CheckoutKey, Idempotency.Fingerprint(request, json)));
+            answer = await checkout.CheckOutAsync(User.UserId(), request, "web-" + CheckoutKey);
         }
         catch (DomainException e)
         {
@@ -69,20 +59,24 @@ public sealed class CheckoutModel(IOptions<Microsoft.AspNetCore.Http.Json.JsonOp
             return await FormAgainAsync();
         }
 
-        if (result.Orders.Count == 0)
+        switch (answer.Outcome)
         {
-            Refused = result.Refused;
-            CheckoutKey = Guid.NewGuid().ToString("N");
-            ModelState.AddModelError("", T[result.Refused.All(r => r.Code == "price-changed")
-                ? "Prices changed since you added these products. Check the new prices and confirm again."
-                : "No order could be placed: some products are no longer available in the quantity you chose."]);
-            return await FormAgainAsync();
+            case CheckoutOutcome.UnknownStore:
+                return NotFound();
+            case CheckoutOutcome.PricesChanged or CheckoutOutcome.Refused:
+                Refused = answer.Result!.Refused;
+                CheckoutKey = Guid.NewGuid().ToString("N");
+                ModelState.AddModelError("", T[answer.Outcome == CheckoutOutcome.PricesChanged
+                    ? "Prices changed since you added these products. Check the new prices and confirm again."
+                    : "No order could be placed: some products are no longer available in the quantity you chose."]);
+                return await FormAgainAsync();
         }
 
-        Flash = result.Refused.Count > 0
+        var orders = answer.Result!.Orders;
+        Flash = answer.Outcome == CheckoutOutcome.PartlyPlaced
             ? T["Some orders were placed; the others could not be (see your cart)."]
             : T["Thank you! Your order was placed."];
-        return result.Orders.Count == 1 ? Redirect(Links.Order(result.Orders[0].OrderId)) : RedirectToPage("/Orders/Pages/Index");
+        return orders.Count == 1 ? Redirect(Links.Order(orders[0].OrderId)) : RedirectToPage("/Orders/Pages/Index");
     }
 
     /// <summary>The form again with its errors, over the cart as it is now (read only when the page is shown again).</summary>

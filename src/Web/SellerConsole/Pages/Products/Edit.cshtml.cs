@@ -1,8 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Marketplace.Web.Accounts;
 using Marketplace.Web.Catalog;
-using Marketplace.Web.Infrastructure;
-using Marketplace.Web.Media;
 using Marketplace.Web.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -13,9 +11,9 @@ namespace Marketplace.Web.SellerConsole.Pages.Products;
 /// Creating and editing a product: details, price, variants with their stock, pictures, publishing and archiving. An
 /// edit names the version it started from, so it never overwrites a change made meanwhile (in another tab, say).
 /// </summary>
-[RequestSizeLimit(ProductsApi.MaxImageBytes + 256 * 1024)]
-[RequestFormLimits(MultipartBodyLengthLimit = ProductsApi.MaxImageBytes + 256 * 1024)]
-public sealed class EditModel(IBlobStore blobs, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : SellerPage
+[RequestSizeLimit(ProductEditing.MaxImageBytes + 256 * 1024)]
+[RequestFormLimits(MultipartBodyLengthLimit = ProductEditing.MaxImageBytes + 256 * 1024)]
+public sealed class EditModel(ProductEditing editing) : SellerPage
 {
     /// <summary>Blank variant rows a form offers beyond the product's own (no script needed to add one).</summary>
     public const int SpareVariantRows = 3;
@@ -63,22 +61,16 @@ public sealed class EditModel(IBlobStore blobs, IOptions<Microsoft.AspNetCore.Ht
             ProductDetails saved;
             if (Product is null)
             {
-                // Derived from the form's key: submitting the same form twice creates one product.
-                var id = GrainKeys.DerivedId(GrainKeys.ProductPrefix, SellerId, "web-" + Form.FormKey);
-                saved = await Store.CreateProduct(id, draft, Idempotency.Fingerprint(draft, json));
+                // Keyed by the form: submitting the same form twice creates one product.
+                saved = await editing.CreateAsync(SellerId, draft, "web-" + Form.FormKey);
             }
             else
             {
-                var product = Grains.GetGrain<IProductGrain>(Product.ProductId);
-                saved = await product.Update(draft, Form.Version);
                 var stock = Form.Variants
                     .Where(v => v.Existing && v.Stock is not null && Product.Variants.Any(p => p.Sku == v.Sku && p.OnHand != v.Stock))
                     .Select(v => new StockSetting(v.Sku!.Trim(), v.Stock!.Value))
                     .ToList();
-                if (stock.Count > 0)
-                {
-                    saved = await product.SetStock(stock);
-                }
+                saved = await editing.UpdateAsync(Product.ProductId, draft, Form.Version, stock);
             }
 
             if (Image is { Length: > 0 } && await AddImageAsync(saved.ProductId, Image, ct) is { } refused)
@@ -131,24 +123,18 @@ public sealed class EditModel(IBlobStore blobs, IOptions<Microsoft.AspNetCore.Ht
 
     private async Task<string?> AddImageAsync(string productId, IFormFile file, CancellationToken ct)
     {
-        if (file.Length > ProductsApi.MaxImageBytes)
+        if (file.Length > ProductEditing.MaxImageBytes)
         {
             return T["The picture is larger than 5 MB."];
         }
 
-        using var buffer = new MemoryStream();
-        await using (var stream = file.OpenReadStream())
+        await using var stream = file.OpenReadStream();
+        return (await editing.AddImageAsync(productId, stream, ct)).Refusal switch
         {
-            await stream.CopyToAsync(buffer, ct);
-        }
-
-        if (await blobs.PutImageAsync(buffer.ToArray(), ct) is not { } image)
-        {
-            return T["The picture is not a JPEG, PNG or WebP image we can read."];
-        }
-
-        await Grains.GetGrain<IProductGrain>(productId).AddImage(image);
-        return null;
+            ImageRefusal.TooLarge => T["The picture is larger than 5 MB."].Value,
+            ImageRefusal.Unreadable => T["The picture is not a JPEG, PNG or WebP image we can read."].Value,
+            _ => null,
+        };
     }
 
     /// <summary>The product being edited (none for a new one); another store's product is as absent as a missing one.</summary>
