@@ -252,9 +252,9 @@ public sealed class CartGrain(
         }
 
         var errors = AddressRules.Check(request.ShippingAddress, "shippingAddress");
-        if (request.Note?.Length > OrderGrain.MaxTextLength)
+        if (request.Note?.Length > OrderPlacement.MaxTextLength)
         {
-            errors["note"] = [$"At most {OrderGrain.MaxTextLength} characters."];
+            errors["note"] = [$"At most {OrderPlacement.MaxTextLength} characters."];
         }
         else if (!StorableText.IsStorable(request.Note))
         {
