@@ -1,75 +1,15 @@
-using System.Text.Json.Serialization;
 using Marketplace.Contracts.Cart;
 using Marketplace.Contracts.Orders;
-using Marketplace.Grains.Common;
 using Marketplace.Contracts.Realtime;
-using Marketplace.Grains.Orders;
+using Marketplace.Grains.Common;
 using Marketplace.Grains.Realtime;
 
 namespace Marketplace.Grains.Cart;
 
-/// <summary>Persisted state of a cart: the lines as the shopper added them.</summary>
-public sealed class CartState
-{
-    public List<CartLineState> Lines { get; set; } = [];
-
-    public DateTimeOffset? UpdatedAt { get; set; }
-
-    /// <summary>Guest carts already merged in, so a retried merge adds nothing twice.</summary>
-    public List<string> MergedGuests { get; set; } = [];
-
-    /// <summary>The latest checkouts by Idempotency-Key (most recent last), answered again on a replay.</summary>
-    public List<CheckoutRecord> Checkouts { get; set; } = [];
-
-    /// <summary>Operation ids of the latest additions (most recent last), so an addition asked again adds nothing.</summary>
-    public List<string> RecentAdds { get; set; } = [];
-}
-
-/// <summary>
-/// A checkout as the cart remembers it for a replay: the key, what the request was, the orders it placed (a replay
-/// reads them again) and what a replay must say again that no order holds (stores refused, lines dropped).
-/// </summary>
-public sealed class CheckoutRecord
-{
-    public string Key { get; set; } = "";
-
-    public string Fingerprint { get; set; } = "";
-
-    public List<string> OrderIds { get; set; } = [];
-
-    public List<CheckoutRefusal> Refused { get; set; } = [];
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public List<ShortLine>? Dropped { get; set; }
-
-    /// <summary>The whole answer, as carts stored it before the record was made compact; only read from such rows.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public CheckoutResult? Result { get; set; }
-
-    public DateTimeOffset At { get; set; }
-}
-
-public sealed class CartLineState
-{
-    public string ProductId { get; set; } = "";
-
-    public string Sku { get; set; } = "";
-
-    public int Quantity { get; set; }
-
-    /// <summary>The unit price when the line was added (or last added to): what the shopper agreed to see.</summary>
-    public long PriceWhenAdded { get; set; }
-
-    public string Currency { get; set; } = "";
-
-    public int ProductVersion { get; set; }
-
-    public DateTimeOffset AddedAt { get; set; }
-}
-
 /// <summary>
 /// A cart keyed by its owner's user id (a guest's too). Lines keep the price seen when added; reads join each line with
-/// its product as it is now, so a price change or a product taken down shows instead of surprising at checkout.
+/// its product as it is now, so a price change or a product taken down shows instead of surprising at checkout. What a
+/// checkout does to the cart is decided by <see cref="CheckoutPlan"/>.
 /// </summary>
 public sealed class CartGrain(
     [PersistentState("cart", StorageNames.Marketplace)] IPersistentState<CartState> state,
@@ -77,7 +17,7 @@ public sealed class CartGrain(
 {
     public const int MaxQuantity = 999;
     public const int MaxLines = 100;
-    public const int CheckoutMemory = 50;
+    public const int CheckoutMemory = CheckoutPlan.Memory;
     public const int AddMemory = 20;
 
     private bool unannounced;
@@ -251,59 +191,17 @@ public sealed class CartGrain(
                     "This Idempotency-Key was used for a different checkout.");
         }
 
-        var errors = AddressRules.Check(request.ShippingAddress, "shippingAddress");
-        if (request.Note?.Length > OrderGrain.MaxTextLength)
-        {
-            errors["note"] = [$"At most {OrderGrain.MaxTextLength} characters."];
-        }
-        else if (!StorableText.IsStorable(request.Note))
-        {
-            errors["note"] = [StorableText.Refusal];
-        }
-
-        DomainException.ThrowIfInvalid(errors);
+        CheckoutPlan.Validate(request);
         var products = await ProductsAsync(state.State.Lines.Select(l => l.ProductId));
-        var parts = state.State.Lines
-            .Select(line => (Line: line, Product: products.GetValueOrDefault(line.ProductId)))
-            .Where(x => x.Product is { Status: ProductStatus.Published, SellerStatus: StoreStatus.Active }
-                && VariantOf(x.Product, x.Line.Sku) is not null
-                && (request.SellerId is null || string.Equals(x.Product.SellerId, request.SellerId, StringComparison.Ordinal)))
-            .GroupBy(x => (x.Product!.SellerId, x.Product.Currency))
-            .ToList();
+        var parts = CheckoutPlan.Parts(state.State.Lines, products, request.SellerId);
         if (parts.Count == 0)
         {
             throw DomainException.Conflict("nothing-to-checkout",
                 request.SellerId is null ? "The cart holds nothing that is for sale." : "The cart holds nothing of that store that is for sale.");
         }
 
-        var placements = await Task.WhenAll(parts.Select(part => PlaceAsync(buyerId, part.Key.SellerId, part.Key.Currency,
-            part.Select(x => (x.Line, x.Product!)).ToList(), request)));
-        var orders = placements.Select(p => p.Order).OfType<CheckoutOrder>().ToList();
-        var partial = request.Mode == CheckoutMode.TakeWhatIsAvailable;
-        if (partial)
-        {
-            // Bought or not to be had: every line this checkout looked at leaves the cart.
-            var considered = parts.SelectMany(part => part).Select(x => x.Line).ToHashSet();
-            state.State.Lines.RemoveAll(considered.Contains);
-        }
-
-        foreach (var order in orders)
-        {
-            state.State.Lines.RemoveAll(l => order.Lines.Any(o =>
-                string.Equals(o.ProductId, l.ProductId, StringComparison.Ordinal) && string.Equals(o.Sku, l.Sku, StringComparison.Ordinal)));
-        }
-
-        var result = new CheckoutResult(orders, placements.Select(p => p.Refusal).OfType<CheckoutRefusal>().ToList(),
-            partial ? placements.SelectMany(p => p.Dropped).ToList() : null);
-        state.State.Checkouts.Add(new CheckoutRecord
-        {
-            Key = request.IdempotencyKey, Fingerprint = request.Fingerprint, OrderIds = orders.Select(o => o.OrderId).ToList(),
-            Refused = [.. result.Refused], Dropped = result.Dropped?.ToList(), At = clock.GetUtcNow(),
-        });
-        if (state.State.Checkouts.Count > CheckoutMemory)
-        {
-            state.State.Checkouts.RemoveRange(0, state.State.Checkouts.Count - CheckoutMemory);
-        }
+        var placements = await Task.WhenAll(parts.Select(part => PlaceAsync(buyerId, part, request)));
+        var result = CheckoutPlan.Settle(state.State, parts, placements, request, clock.GetUtcNow());
 
         // One write for the lines that left, the new prices shown and the answer to replay. If it fails, a retry with
         // the same key finds the same orders (their ids derive from the key) and nothing is placed twice.
@@ -322,50 +220,21 @@ public sealed class CartGrain(
         }
 
         var orders = await Task.WhenAll(done.OrderIds.Select(id => GrainFactory.GetGrain<IOrderGrain>(id).Get()));
-        return new CheckoutResult(orders.Select(Summary).ToList(), done.Refused, done.Dropped);
+        return new CheckoutResult(orders.Select(CheckoutPlan.Summary).ToList(), done.Refused, done.Dropped);
     }
 
     /// <summary>One store's part: refused when a price rose (the line then shows the new price), else placed as an order.</summary>
-    private async Task<(CheckoutOrder? Order, CheckoutRefusal? Refusal, IReadOnlyList<ShortLine> Dropped)> PlaceAsync(
-        string buyerId, string sellerId, string currency, List<(CartLineState Line, ProductDetails Product)> part, CheckoutRequest request)
+    private async Task<CheckoutPlacement> PlaceAsync(string buyerId, CheckoutPart part, CheckoutRequest request)
     {
-        var partial = request.Mode == CheckoutMode.TakeWhatIsAvailable;
-        var risen = part
-            .Select(x => (x.Line, x.Product, Variant: VariantOf(x.Product, x.Line.Sku)!))
-            .Where(x => !partial && x.Variant.Price > x.Line.PriceWhenAdded)
-            .ToList();
-        if (risen.Count > 0)
+        if (CheckoutPlan.PriceRises(part, request) is { } refusal)
         {
-            var changes = risen.Select(x => new PriceChange(x.Line.ProductId, x.Line.Sku, x.Line.PriceWhenAdded, x.Variant.Price)).ToList();
-            foreach (var (line, product, variant) in risen)
-            {
-                line.PriceWhenAdded = variant.Price;
-                line.ProductVersion = product.Version;
-            }
-
-            return (null, new CheckoutRefusal(sellerId, currency, "price-changed",
-                "Prices rose since these lines were added; the cart shows the new prices.", [], changes), []);
+            return new CheckoutPlacement(null, refusal, []);
         }
 
-        var store = await GrainFactory.GetGrain<ISellerGrain>(sellerId).GetProfile();
-        var lines = part.Select(x => new OrderLine(x.Line.ProductId, x.Line.Sku, x.Product.Title, x.Line.Quantity,
-            VariantOf(x.Product, x.Line.Sku)!.Price, request.Freight?.GetValueOrDefault(GrainKeys.Sku(x.Line.ProductId, x.Line.Sku)) ?? 0)).ToList();
-        var orderId = GrainKeys.DerivedId(GrainKeys.OrderPrefix, buyerId + "\n" + sellerId + "\n" + currency, request.IdempotencyKey);
-        var placed = await GrainFactory.GetGrain<IOrderGrain>(orderId).Place(new PlaceOrderRequest(
-            buyerId, sellerId, store?.Name ?? part[0].Product.SellerName, currency, lines, request.ShippingAddress, request.Note,
-            store?.RequiresConfirmation ?? false, request.Fingerprint, partial));
-        if (placed.Order is not { } order)
-        {
-            return (null, new CheckoutRefusal(sellerId, currency, "out-of-stock",
-                "Not enough stock for every line; nothing of this store was reserved.", placed.Short, []), placed.Short);
-        }
-
-        return (Summary(order), null, placed.Short);
+        var store = await GrainFactory.GetGrain<ISellerGrain>(part.SellerId).GetProfile();
+        var (orderId, order) = CheckoutPlan.Order(buyerId, part, store, request);
+        return CheckoutPlan.Placed(part, await GrainFactory.GetGrain<IOrderGrain>(orderId).Place(order));
     }
-
-    /// <summary>An order as a checkout's answer shows it.</summary>
-    private static CheckoutOrder Summary(OrderView order) =>
-        new(order.OrderId, order.SellerId, order.SellerName, order.Status, order.Total, order.Currency, order.Lines);
 
     private CartLineState? Find(string productId, string sku) => state.State.Lines.FirstOrDefault(l =>
         string.Equals(l.ProductId, productId, StringComparison.Ordinal) && string.Equals(l.Sku, sku, StringComparison.Ordinal));
@@ -427,8 +296,7 @@ public sealed class CartGrain(
         return products.OfType<ProductDetails>().ToDictionary(p => p.ProductId, StringComparer.Ordinal);
     }
 
-    private static VariantDetails? VariantOf(ProductDetails? product, string sku) =>
-        product?.Variants.FirstOrDefault(v => string.Equals(v.Sku, sku, StringComparison.Ordinal));
+    private static VariantDetails? VariantOf(ProductDetails? product, string sku) => CheckoutPlan.VariantOf(product, sku);
 
     private void RequireOwner()
     {

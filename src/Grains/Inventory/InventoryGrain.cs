@@ -12,11 +12,12 @@ namespace Marketplace.Grains.Inventory;
 /// <summary>
 /// The stock of one SKU, keyed by "productId/sku".
 /// <para>
-/// Group commit: the grain is reentrant, so calls arriving while a write is in flight are applied to memory at once (each
-/// decides on the state the previous ones left, so availability can never be promised twice) and stored together by the
-/// next write. A call is answered only after the write holding its change succeeded. If a write fails, every change not
-/// yet stored is refused with a retryable error and the activation is retired; retries land on a fresh activation that
-/// reloads storage, where idempotency by order id turns a write that did commit into the same answer.
+/// Group commit (<see cref="CoalescedWrites"/>): the grain is reentrant, so calls arriving while a write is in flight are
+/// applied to memory at once (each decides on the state the previous ones left, so availability can never be promised
+/// twice) and stored together by the next write. A call is answered only after the write holding its change succeeded.
+/// If a write fails, every change not yet stored is refused with a retryable error and the activation is retired;
+/// retries land on a fresh activation that reloads storage, where idempotency by order id turns a write that did commit
+/// into the same answer.
 /// </para>
 /// </summary>
 [Reentrant]
@@ -30,14 +31,13 @@ public sealed partial class InventoryGrain(
 
     private SkuLedger? ledger;
     private StockLevel durable = StockLevel.None;
-    private TaskCompletionSource? nextWrite;
-    private TaskCompletionSource? currentWrite;
-    private Exception? broken;
-    private bool writing;
+    private CoalescedWrites? writes;
     private IGrainTimer? sweepTimer;
     private bool reminderRegistered;
 
     private string SkuId => this.GetPrimaryKeyString();
+
+    private CoalescedWrites Writes => writes ??= new CoalescedWrites(WriteBatchAsync, Unavailable);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -47,7 +47,7 @@ public sealed partial class InventoryGrain(
             durable = snapshot.Counters.ToLevel();
             // Tell watchers the stored level once per activation: a change stored by a write that reported failure
             // (it may still have committed) was never announced. Feeds drop it if they already had this version.
-            PublishLevel(snapshot.Counters);
+            GrainFactory.Publish(FeedTopics.Product(snapshot.Counters.ProductId), StockNews.Level(snapshot.Counters));
             if (ledger.HeldCount > 0)
             {
                 StartSweeping();
@@ -65,7 +65,7 @@ public sealed partial class InventoryGrain(
                 throw DomainException.Conflict("sku-taken", "The SKU belongs to another store.");
             }
 
-            await WhenStored();
+            await Writes.WhenStoredAsync();
             return durable;
         }
 
@@ -83,7 +83,7 @@ public sealed partial class InventoryGrain(
 
         ledger = SkuLedger.Create(SkuId, SkuId[..separator], SkuId[(separator + 1)..], sellerId, initialStock, clock.GetUtcNow(),
             options.Value.SettledMemory);
-        await Store();
+        await Writes.StoreAsync();
         return durable;
     }
 
@@ -101,11 +101,11 @@ public sealed partial class InventoryGrain(
         if (sku.SetOnHand(onHand, "set-" + Guid.NewGuid().ToString("N"), clock.GetUtcNow()))
         {
             LogStockSet(logger, SkuId, onHand);
-            await Store();
+            await Writes.StoreAsync();
         }
         else
         {
-            await WhenStored();
+            await Writes.WhenStoredAsync();
         }
 
         return durable;
@@ -132,11 +132,11 @@ public sealed partial class InventoryGrain(
 
         if (sku.Restock(adjustmentId, delta, CatalogRules.MaxStockPerSku, clock.GetUtcNow()))
         {
-            await Store();
+            await Writes.StoreAsync();
         }
         else
         {
-            await WhenStored();
+            await Writes.WhenStoredAsync();
         }
 
         return durable;
@@ -159,7 +159,7 @@ public sealed partial class InventoryGrain(
         var sku = RequireLedger();
         var asked = sku.Find(orderId) is null;
         var result = sku.Reserve(orderId, quantity, expiresAt, now, out var changed);
-        await (changed ? Store() : WhenStored());
+        await (changed ? Writes.StoreAsync() : Writes.WhenStoredAsync());
         if (asked)
         {
             GrainMetrics.Reservation(result.Status == ReservationStatus.Held);
@@ -181,7 +181,7 @@ public sealed partial class InventoryGrain(
             await RecallAsync(orderId);
         }
 
-        await WhenStored();
+        await Writes.WhenStoredAsync();
         return sku.Find(orderId) is { } r
             ? new ReservationResult(r.OrderId, r.Status, r.Quantity, sku.Available, r.ExpiresAt)
             : Unknown(orderId);
@@ -220,7 +220,7 @@ public sealed partial class InventoryGrain(
             LogCommitted(logger, SkuId, orderId, result!.Quantity);
         }
 
-        await (changed ? Store() : WhenStored());
+        await (changed ? Writes.StoreAsync() : Writes.WhenStoredAsync());
         return result ?? Unknown(orderId);
     }
 
@@ -238,7 +238,7 @@ public sealed partial class InventoryGrain(
 
     private async Task SweepAsync()
     {
-        if (ledger is null || broken is not null)
+        if (ledger is null || Writes.IsBroken)
         {
             return;
         }
@@ -247,7 +247,7 @@ public sealed partial class InventoryGrain(
         if (expired > 0)
         {
             LogExpired(logger, SkuId, expired);
-            await Store();
+            await Writes.StoreAsync();
         }
     }
 
@@ -269,119 +269,59 @@ public sealed partial class InventoryGrain(
         reminderRegistered = false;
     }
 
-    /// <summary>Queues the changes made so far for the next write and waits until they are stored.</summary>
-    private Task Store()
+    /// <summary>
+    /// Stores what changed since the previous write, never a state that breaks conservation (checked once per batch, not
+    /// per call). Once stored, watchers and the store are told and the sweep's reminder is kept, after the callers have
+    /// their answer.
+    /// </summary>
+    private async Task<Func<Task>> WriteBatchAsync()
     {
-        if (broken is not null)
-        {
-            throw Unavailable();
-        }
-
-        nextWrite ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stored = nextWrite.Task;
-        if (!writing)
-        {
-            _ = WriteLoopAsync();
-        }
-
-        return stored;
-    }
-
-    /// <summary>Waits until everything applied so far is stored (a repeated request must not be answered sooner).</summary>
-    private Task WhenStored()
-    {
-        if (broken is not null)
-        {
-            throw Unavailable();
-        }
-
-        return nextWrite?.Task ?? currentWrite?.Task ?? Task.CompletedTask;
-    }
-
-    /// <summary>The only writer: one write in flight at a time, until nothing is left to store.</summary>
-    private async Task WriteLoopAsync()
-    {
-        writing = true;
+        var batch = ledger!.TakeBatch();
         try
         {
-            await WriteBatchesAsync();
-        }
-        finally
-        {
-            writing = false;
-        }
-    }
-
-    private async Task WriteBatchesAsync()
-    {
-        while (nextWrite is { } write)
-        {
-            nextWrite = null;
-            currentWrite = write;
-            var batch = ledger!.TakeBatch();
-            try
+            if (!ledger.IsConsistent())
             {
-                // Never store a state that breaks conservation (checked once per batch, not per call).
-                if (!ledger.IsConsistent())
-                {
-                    throw new InvalidOperationException($"Inventory {SkuId} would become inconsistent.");
-                }
-
-                await store.WriteAsync(batch);
-            }
-            catch (Exception e)
-            {
-                LogWriteFailed(logger, e, SkuId, batch.Operations);
-                broken = e;
-                DeactivateOnIdle();
-                currentWrite = null;
-                write.SetException(Unavailable());
-                nextWrite?.SetException(Unavailable());
-                nextWrite = null;
-                return;
+                throw new InvalidOperationException($"Inventory {SkuId} would become inconsistent.");
             }
 
-            var before = durable;
-            durable = batch.Counters.ToLevel();
-            currentWrite = null;
-            write.SetResult();
+            await store.WriteAsync(batch);
+        }
+        catch (Exception e)
+        {
+            LogWriteFailed(logger, e, SkuId, batch.Operations);
+            DeactivateOnIdle();
+            throw;
+        }
+
+        var before = durable;
+        durable = batch.Counters.ToLevel();
+        return () =>
+        {
             Announce(before, batch.Counters);
-            await KeepReminderAsync();
-        }
+            return KeepReminderAsync();
+        };
     }
 
-    /// <summary>
-    /// Tells the product's watchers the new availability, and the store when it fell to the low-stock threshold. Both
-    /// go out after the write, so nobody hears of stock a crash would take back.
-    /// </summary>
+    /// <summary>Tells the product's watchers and the store what a stored change means for them (<see cref="StockNews"/>).</summary>
     private void Announce(StockLevel before, SkuCounters after)
     {
-        var available = after.OnHand - after.Reserved;
-        if (before.Available == available && before.Version != 0)
+        if (StockNews.ForWatchers(before, after) is { } changed)
         {
-            return;
+            GrainFactory.Publish(FeedTopics.Product(after.ProductId), changed);
         }
 
-        PublishLevel(after);
-        var threshold = options.Value.LowStockThreshold;
-        if (before.Version != 0 && before.Available > threshold && available <= threshold)
+        if (StockNews.ForStore(before, after, options.Value.LowStockThreshold) is { } lowStock)
         {
-            _ = NotifyLowStockAsync(after, available);
+            _ = NotifyLowStockAsync(after.SellerId, lowStock);
         }
     }
 
-    private void PublishLevel(SkuCounters sku) => GrainFactory.Publish(FeedTopics.Product(sku.ProductId),
-        new StockChanged(sku.ProductId, sku.Sku, sku.OnHand - sku.Reserved, sku.Version, sku.UpdatedAt));
-
-    private async Task NotifyLowStockAsync(SkuCounters sku, int available)
+    /// <summary>Best effort: a crash now loses it, and the store's low-stock list stays the authority.</summary>
+    private async Task NotifyLowStockAsync(string sellerId, NotificationDraft notice)
     {
         try
         {
-            await GrainFactory.NotifyStore(sku.SellerId, new NotificationDraft(
-                $"low-stock:{sku.SkuId}:{sku.Version}", NotificationKind.LowStock,
-                $"Low stock: {sku.Sku}",
-                available == 0 ? $"{sku.Sku} is sold out." : $"Only {available} unit(s) of {sku.Sku} left.",
-                $"/products/{sku.ProductId}"), null);
+            await GrainFactory.NotifyStore(sellerId, notice, null);
         }
         catch (Exception e)
         {
@@ -412,11 +352,7 @@ public sealed partial class InventoryGrain(
 
     private SkuLedger RequireLedger()
     {
-        if (broken is not null)
-        {
-            throw Unavailable();
-        }
-
+        Writes.ThrowIfBroken();
         return ledger ?? throw DomainException.NotFound("The SKU");
     }
 

@@ -1,15 +1,17 @@
 using System.Globalization;
 using Marketplace.Contracts.Notifications;
 using Marketplace.Contracts.Orders;
+using Marketplace.Contracts.Realtime;
 using Marketplace.Grains.Common;
+using Marketplace.Grains.Realtime;
 
 namespace Marketplace.Grains.Orders;
 
 /// <summary>
-/// A notification the order's buyer or store must get, stored with the decision that caused it and delivered after
-/// the write (then removed). A status change that notifies nobody is not stored: its live event is simply sent after
-/// the write. Delivery is idempotent (notification ids derive from <see cref="Key"/>), so a crash between
-/// delivering and removing only delivers the same notices again.
+/// A notification the order's buyer or store must get: an entry of the order's outbox, stored with the decision that
+/// caused it and delivered after the write (then removed). A status change that notifies nobody is not stored: its live
+/// event is simply sent after the write. Delivery is idempotent (notification ids derive from <see cref="Key"/>), so a
+/// crash between delivering and removing only delivers the same notices again.
 /// </summary>
 public sealed class OrderNotice
 {
@@ -36,6 +38,32 @@ public sealed class OrderNotice
 /// <summary>Who hears what when an order moves: the notification kinds of DESIGN.md §5 and issue #7, as one table.</summary>
 public static class OrderNotices
 {
+    /// <summary>Adds a notice to the order's outbox with the order's next sequence number.</summary>
+    public static void Add(OrderState order, OrderNotice notice)
+    {
+        notice.Sequence = ++order.NoticeSequence;
+        order.Notices.Add(notice);
+    }
+
+    /// <summary>Sends the live events of stored status changes that notify nobody to the buyer's and the store's devices.</summary>
+    public static void Announce(IGrainFactory grains, OrderState order, IEnumerable<OrderChanged> changes)
+    {
+        foreach (var change in changes)
+        {
+            grains.Publish(FeedTopics.User(order.BuyerId), change);
+            grains.PublishToStore(order.SellerId, change);
+        }
+    }
+
+    /// <summary>Tells the buyer and the store's staff: the notification each side gets, and the live event of a status change.</summary>
+    public static Task DeliverAsync(IGrainFactory grains, string orderId, OrderState order, OrderNotice notice)
+    {
+        FeedEvent? live = notice.StatusChanged ? new OrderChanged(orderId, notice.Status, notice.At) : null;
+        return Task.WhenAll(
+            grains.NotifyUser(order.BuyerId, Draft(order, orderId, notice, forStore: false), live),
+            grains.NotifyStore(order.SellerId, Draft(order, orderId, notice, forStore: true), live));
+    }
+
     /// <summary>The notification for the buyer and for the store when an order moved from one status to another.</summary>
     public static (NotificationKind? Buyer, NotificationKind? Store) For(OrderStatus from, OrderStatus to, OrderEffects effects)
     {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Marketplace.Grains.Questions;
 
-public sealed class QuestionsState : IHasOutbox
+public sealed class QuestionsState
 {
     /// <summary>The product's store, read once from the product (a product never changes store).</summary>
     public string SellerId { get; set; } = "";
@@ -16,6 +16,7 @@ public sealed class QuestionsState : IHasOutbox
     /// <summary>Oldest first.</summary>
     public List<QuestionState> Questions { get; set; } = [];
 
+    /// <summary>Notices stored with the question or answer that causes them, not yet delivered.</summary>
     public List<PendingNotice> Outbox { get; set; } = [];
 }
 
@@ -42,12 +43,13 @@ public sealed class QuestionState
 
 /// <summary>
 /// Questions and answers of one product. The store hears of a question the moment it is stored
-/// (<see cref="NotificationKind.QuestionAsked"/>), the asker of its first answer (<see cref="NotificationKind.QuestionAnswered"/>).
+/// (<see cref="NotificationKind.QuestionAsked"/>), the asker of its first answer (<see cref="NotificationKind.QuestionAnswered"/>),
+/// through the grain's <see cref="Outbox{TEntry}"/>: the notice is stored with the change and delivered after the write.
 /// </summary>
 public sealed class ProductQuestionsGrain(
     [PersistentState("questions", StorageNames.Marketplace)] IPersistentState<QuestionsState> state,
     TimeProvider clock,
-    ILogger<ProductQuestionsGrain> logger) : OutboxGrain<QuestionsState>(state, logger), IProductQuestionsGrain
+    ILogger<ProductQuestionsGrain> logger) : Grain, IProductQuestionsGrain
 {
     public const int MaxTextLength = 1_000;
     public const int MaxAnswerLength = 2_000;
@@ -55,7 +57,17 @@ public sealed class ProductQuestionsGrain(
     public const int MaxOpenPerAsker = 5;
     public const int MaxQuestions = 5_000;
 
+    private Outbox<PendingNotice>? notices;
+
     private string ProductId => this.GetPrimaryKeyString();
+
+    private QuestionsState Data => state.State;
+
+    private Outbox<PendingNotice> Notices =>
+        notices ??= PendingNotices.Outbox(this, GrainFactory, () => state.State.Outbox, SaveAsync, clock, logger);
+
+    /// <summary>Notices a crash left stored and undelivered go out now.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => Notices.ResumeAsync();
 
     public async Task<QuestionView> Ask(string text, string askerName, string? idempotencyKey)
     {
@@ -160,6 +172,22 @@ public sealed class ProductQuestionsGrain(
         }
 
         return (question, caller);
+    }
+
+    private void Notify(string? userId, string? sellerId, NotificationDraft draft) =>
+        Data.Outbox.Add(new PendingNotice { UserId = userId, SellerId = sellerId, Draft = draft });
+
+    /// <summary>Stores the state (decision and notices together), then delivers the notices.</summary>
+    private async Task SaveAndNotifyAsync()
+    {
+        await SaveAsync();
+        await Notices.DeliverAsync();
+    }
+
+    private async Task SaveAsync()
+    {
+        await state.WriteOrReloadAsync(this);
+        Notices.Written();
     }
 
     private string Link(QuestionState question) => $"/products/{ProductId}#{question.QuestionId}";

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Marketplace.Grains.Reviews;
 
-public sealed class ReviewsState : IHasOutbox
+public sealed class ReviewsState
 {
     public string SellerId { get; set; } = "";
 
@@ -21,6 +21,7 @@ public sealed class ReviewsState : IHasOutbox
     /// <summary>False while the product grain has not yet been told the current rating.</summary>
     public bool RatingPublished { get; set; } = true;
 
+    /// <summary>Notices stored with the review that causes them, not yet delivered.</summary>
     public List<PendingNotice> Outbox { get; set; } = [];
 }
 
@@ -52,26 +53,40 @@ public sealed class ReviewState
 /// delivered: the grain asks each candidate order itself (as the buyer) rather than trusting the read model. The
 /// rating is kept here and pushed to the product grain, whose state feeds the product page and search.
 /// </summary>
-public sealed partial class ProductReviewsGrain(
+public sealed class ProductReviewsGrain(
     [PersistentState("reviews", StorageNames.Marketplace)] IPersistentState<ReviewsState> state,
     TimeProvider clock,
-    ILogger<ProductReviewsGrain> logger) : OutboxGrain<ReviewsState>(state, logger), IProductReviewsGrain
+    ILogger<ProductReviewsGrain> logger) : Grain, IProductReviewsGrain
 {
     public const int MaxTextLength = 2_000;
     public const int MaxReplyLength = 1_000;
     public const int MaxCandidates = 20;
 
-    private IGrainTimer? ratingRetry;
+    private Outbox<PendingNotice>? notices;
+    private Outbox<UntoldRating>? rating;
 
     private string ProductId => this.GetPrimaryKeyString();
 
+    private ReviewsState Data => state.State;
+
+    private Outbox<PendingNotice> Notices =>
+        notices ??= PendingNotices.Outbox(this, GrainFactory, () => state.State.Outbox, SaveAsync, clock, logger);
+
+    /// <summary>
+    /// The product is told its rating after the write that changed it (<see cref="ReviewsState.RatingPublished"/> says
+    /// whether it was), and again until it has been.
+    /// </summary>
+    private Outbox<UntoldRating> Rating => rating ??= new Outbox<UntoldRating>(
+        () => Data.RatingPublished ? [] : [new UntoldRating(Data.RatingSum, Data.Reviews.Count)],
+        told => GrainFactory.GetGrain<IProductGrain>(ProductId).SetRating(told.Sum, told.Count)
+            .Then(() => Data.RatingPublished = Data.RatingSum == told.Sum && Data.Reviews.Count == told.Count),
+        SaveAsync, PendingNotices.Timing, Outboxes.TimersOf(this), clock, logger, this.GetGrainId().ToString());
+
+    /// <summary>What a crash left undone goes out now: notices stored and not delivered, a rating the product was not told.</summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await base.OnActivateAsync(cancellationToken);
-        if (!Data.RatingPublished)
-        {
-            ScheduleRatingRetry(TimeSpan.Zero);
-        }
+        await Notices.ResumeAsync();
+        await Rating.ResumeAsync();
     }
 
     public async Task<ReviewView> Post(ReviewDraft draft)
@@ -122,11 +137,12 @@ public sealed partial class ProductReviewsGrain(
         Data.Reviews.Add(review);
         Data.RatingSum += review.Rating;
         Data.RatingPublished = false;
-        Notify(null, Data.SellerId, new NotificationDraft($"review:{review.ReviewId}:posted", NotificationKind.ReviewPosted,
+        var notice = new NotificationDraft($"review:{review.ReviewId}:posted", NotificationKind.ReviewPosted,
             $"{new string('★', review.Rating)}{new string('☆', 5 - review.Rating)} for {Data.ProductTitle}",
-            text.Length == 0 ? $"{review.AuthorName} rated it {review.Rating} of 5." : UserText.Excerpt(text), Link(review)));
+            text.Length == 0 ? $"{review.AuthorName} rated it {review.Rating} of 5." : UserText.Excerpt(text), Link(review));
+        Data.Outbox.Add(new PendingNotice { SellerId = Data.SellerId, Draft = notice });
         await SaveAndNotifyAsync();
-        await PublishRatingAsync();
+        await Rating.DeliverAsync();
         return View(review, caller);
     }
 
@@ -181,34 +197,18 @@ public sealed partial class ProductReviewsGrain(
             .ToList();
     }
 
-    /// <summary>Tells the product its rating; retried on a timer (and after a crash, on activation) until it is told.</summary>
-    private async Task PublishRatingAsync()
+    /// <summary>Stores the state (decision and notices together), then delivers the notices.</summary>
+    private async Task SaveAndNotifyAsync()
     {
-        try
-        {
-            await GrainFactory.GetGrain<IProductGrain>(ProductId).SetRating(Data.RatingSum, Data.Reviews.Count);
-            Data.RatingPublished = true;
-            await SaveAsync();
-        }
-        catch (Exception e)
-        {
-            LogRatingFailed(logger, e, ProductId);
-            ScheduleRatingRetry(TimeSpan.FromSeconds(5));
-        }
+        await SaveAsync();
+        await Notices.DeliverAsync();
     }
 
-    private void ScheduleRatingRetry(TimeSpan due)
+    private async Task SaveAsync()
     {
-        ratingRetry?.Dispose();
-        ratingRetry = this.RegisterGrainTimer(async _ =>
-        {
-            ratingRetry?.Dispose();
-            ratingRetry = null;
-            if (!Data.RatingPublished)
-            {
-                await PublishRatingAsync();
-            }
-        }, new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan });
+        await state.WriteOrReloadAsync(this);
+        Notices.Written();
+        Rating.Written();
     }
 
     private string Link(ReviewState review) => $"/products/{ProductId}#{review.ReviewId}";
@@ -216,6 +216,6 @@ public sealed partial class ProductReviewsGrain(
     private ReviewView View(ReviewState r, Caller? caller) => new(r.ReviewId, ProductId, r.Sku, r.AuthorName, r.Rating, r.Text, r.CreatedAt,
         r.Reply, r.RepliedAt, caller is not null && r.AuthorId == caller.UserId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Telling product {ProductId} its rating failed; retrying")]
-    private static partial void LogRatingFailed(ILogger logger, Exception exception, string productId);
+    /// <summary>The rating the product has yet to be told.</summary>
+    private sealed record UntoldRating(long Sum, int Count);
 }
