@@ -11,7 +11,6 @@ using Marketplace.Web.Infrastructure;
 using Marketplace.Web.Integrations;
 using Marketplace.Web.Media;
 using Marketplace.Web.Notifications;
-using Marketplace.Web.OnlineMarketplace;
 using Marketplace.Web.Orders;
 using Marketplace.Web.Realtime;
 using Marketplace.Web.Search;
@@ -25,7 +24,7 @@ HealthProbe.ExitIfAsked(args);
 var builder = WebApplication.CreateBuilder(args);
 
 DemoSeeder.RefuseInProduction(builder.Configuration, builder.Environment);
-var benchmarkModule = BenchmarkModule.IsEnabled(builder.Configuration, builder.Environment);
+var benchmarkModule = builder.AddBenchmarkModule();
 builder.AddMarketplaceTelemetry("marketplace-web");
 var connectionString = builder.AddMarketplaceOrleansClient();
 builder.AddMarketplaceAuth(connectionString);
@@ -45,7 +44,6 @@ builder.Services.AddSingleton<SearchIndexFeed>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexFeed>());
 builder.Services.AddSingleton<ProductSearch>();
 builder.Services.AddSingleton<OrderQueries>();
-builder.Services.AddSingleton<OmDashboard>();
 builder.Services.AddScoped<AdminQueries>();
 builder.Services.AddScoped<TwoFactor>();
 builder.Services.AddMarketplaceRealtime();
@@ -118,7 +116,7 @@ app.MapGroup("/api").MapIntegrationsApi();
 app.MapGroup("/api").RetryTransientFailures().MapCartApi();
 
 // The Online Marketplace benchmark's contract: unauthenticated by design, so off unless configured (404 then).
-app.MapOnlineMarketplaceApi(benchmarkModule);
+app.MapBenchmarkModule(benchmarkModule);
 
 app.MapMarketHub();
 app.MapMediaApi();
