@@ -6,7 +6,6 @@ using Marketplace.Web.Admin;
 using Marketplace.Web.Cart;
 using Marketplace.Web.Catalog;
 using Marketplace.Web.Community;
-using Marketplace.Web.Demo;
 using Marketplace.Web.Infrastructure;
 using Marketplace.Web.Integrations;
 using Marketplace.Web.Media;
@@ -23,7 +22,7 @@ using Scalar.AspNetCore;
 HealthProbe.ExitIfAsked(args);
 var builder = WebApplication.CreateBuilder(args);
 
-DemoSeeder.RefuseInProduction(builder.Configuration, builder.Environment);
+builder.AddDemoSeeding();
 var benchmarkModule = builder.AddBenchmarkModule();
 builder.AddMarketplaceTelemetry("marketplace-web");
 var connectionString = builder.AddMarketplaceOrleansClient();
@@ -70,7 +69,6 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 var maxBodyBytes = builder.Configuration.GetValue<long>("Marketplace:MaxRequestBodyBytes", 1024 * 1024);
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBodyBytes);
 builder.Services.AddOpenApi();
-builder.Services.AddSingleton<DemoSeeder>();
 builder.Services.AddSingleton<AccountSeeder>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<AccountSeeder>());
 builder.Services.AddHealthChecks()
