@@ -6,12 +6,10 @@ using Marketplace.Web.Admin;
 using Marketplace.Web.Cart;
 using Marketplace.Web.Catalog;
 using Marketplace.Web.Community;
-using Marketplace.Web.Demo;
 using Marketplace.Web.Infrastructure;
 using Marketplace.Web.Integrations;
 using Marketplace.Web.Media;
 using Marketplace.Web.Notifications;
-using Marketplace.Web.OnlineMarketplace;
 using Marketplace.Web.Orders;
 using Marketplace.Web.Realtime;
 using Marketplace.Web.Search;
@@ -24,8 +22,8 @@ using Scalar.AspNetCore;
 HealthProbe.ExitIfAsked(args);
 var builder = WebApplication.CreateBuilder(args);
 
-DemoSeeder.RefuseInProduction(builder.Configuration, builder.Environment);
-var benchmarkModule = BenchmarkModule.IsEnabled(builder.Configuration, builder.Environment);
+builder.AddDemoSeeding();
+var benchmarkModule = builder.AddBenchmarkModule();
 builder.AddMarketplaceTelemetry("marketplace-web");
 var connectionString = builder.AddMarketplaceOrleansClient();
 builder.AddMarketplaceAuth(connectionString);
@@ -47,7 +45,6 @@ builder.Services.AddSingleton<ProductSearch>();
 builder.Services.AddSingleton<OrderQueries>();
 builder.Services.AddSingleton<CheckoutService>();
 builder.Services.AddSingleton<ProductEditing>();
-builder.Services.AddSingleton<OmDashboard>();
 builder.Services.AddScoped<AdminQueries>();
 builder.Services.AddScoped<TwoFactor>();
 builder.Services.AddMarketplaceRealtime();
@@ -74,7 +71,6 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 var maxBodyBytes = builder.Configuration.GetValue<long>("Marketplace:MaxRequestBodyBytes", 1024 * 1024);
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBodyBytes);
 builder.Services.AddOpenApi();
-builder.Services.AddSingleton<DemoSeeder>();
 builder.Services.AddSingleton<AccountSeeder>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<AccountSeeder>());
 builder.Services.AddHealthChecks()
@@ -121,7 +117,7 @@ app.MapGroup("/api").MapIntegrationsApi();
 app.MapGroup("/api").RetryTransientFailures().MapCartApi();
 
 // The Online Marketplace benchmark's contract: unauthenticated by design, so off unless configured (404 then).
-app.MapOnlineMarketplaceApi(benchmarkModule);
+app.MapBenchmarkModule(benchmarkModule);
 
 app.MapMarketHub();
 app.MapMediaApi();

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Marketplace.Web.Media;
+using Marketplace.Demo.Imaging;
 using Microsoft.Playwright;
 
 namespace Marketplace.Browser.Tests;

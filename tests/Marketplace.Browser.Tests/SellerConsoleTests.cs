@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Marketplace.Web.Media;
+using Marketplace.Demo.Imaging;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

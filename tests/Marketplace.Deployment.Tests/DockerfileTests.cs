@@ -99,10 +99,33 @@ public sealed partial class DockerfileTests
             Assert.Contains(file, copied);
         }
 
-        foreach (var project in ProjectClosure(Path.Combine(Source(process), $"Marketplace.{process}.csproj")))
+        foreach (var project in ProjectClosure(Path.Combine(Source(process), $"Marketplace.{process}.csproj"), asTheImageBuildsIt: true))
         {
             Assert.Contains(Path.GetRelativePath(TestEnvironment.RepositoryRoot, project).Replace('\\', '/'), copied);
         }
+    }
+
+    /// <summary>
+    /// The Online Marketplace benchmark module is never in an image: a host builds it next to itself only while the
+    /// MSBuild property BenchmarkModule is not false, and every image restores and publishes with it false.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Processes))]
+    public void The_image_leaves_the_benchmark_module_out(string process)
+    {
+        var host = Path.Combine(Source(process), $"Marketplace.{process}.csproj");
+        Assert.DoesNotContain(ProjectClosure(host, asTheImageBuildsIt: true), IsBenchmarkModule);
+        if (!ProjectClosure(host, asTheImageBuildsIt: false).Any(IsBenchmarkModule))
+        {
+            return;
+        }
+
+        var builds = Parse(File.ReadAllText(Path.Combine(Source(process), "Dockerfile")))
+            .Where(i => i.Verb == "RUN" && (i.Arguments.Contains("dotnet restore", StringComparison.Ordinal)
+                                            || i.Arguments.Contains("dotnet publish", StringComparison.Ordinal)))
+            .ToList();
+        Assert.Equal(2, builds.Count);
+        Assert.All(builds, run => Assert.Matches(@"[/-]p:BenchmarkModule=false(\s|$)", run.Arguments));
     }
 
     [Fact]
@@ -119,7 +142,14 @@ public sealed partial class DockerfileTests
             || xml.Descendants("OutputType").Any(e => e.Value == "Exe");
     }
 
-    private static IEnumerable<string> ProjectClosure(string project)
+    private static bool IsBenchmarkModule(string project) =>
+        project.Contains($"{Path.DirectorySeparatorChar}OnlineMarketplace{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Every project <paramref name="project"/> builds. As the image builds it, references under the condition
+    /// <c>'$(BenchmarkModule)' != 'false'</c> (on themselves or their item group) are left out.
+    /// </summary>
+    private static IEnumerable<string> ProjectClosure(string project, bool asTheImageBuildsIt)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Stack<string>([Path.GetFullPath(project)]);
@@ -130,7 +160,8 @@ public sealed partial class DockerfileTests
                 continue;
             }
 
-            foreach (var reference in XDocument.Load(next).Descendants("ProjectReference"))
+            foreach (var reference in XDocument.Load(next).Descendants("ProjectReference")
+                         .Where(r => !asTheImageBuildsIt || !OnlyWithBenchmarkModule(r)))
             {
                 pending.Push(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(next)!, reference.Attribute("Include")!.Value.Replace('\\', '/'))));
             }
@@ -138,6 +169,10 @@ public sealed partial class DockerfileTests
 
         return seen;
     }
+
+    private static bool OnlyWithBenchmarkModule(XElement reference) =>
+        new[] { reference, reference.Parent! }.Any(e => e.Attribute("Condition")?.Value.Replace(" ", "", StringComparison.Ordinal)
+            == "'$(BenchmarkModule)'!='false'");
 
     private sealed record Instruction(string Verb, string Arguments);
 

@@ -1,6 +1,6 @@
 using Marketplace.Contracts.Common;
 using Marketplace.Contracts.Orders;
-using Marketplace.Grains.OnlineMarketplace;
+using Marketplace.OnlineMarketplace.Grains;
 
 namespace Marketplace.Grains.Tests;
 

@@ -1,6 +1,6 @@
 using Marketplace.Contracts.Catalog;
+using Marketplace.Demo;
 using Marketplace.Grains.Catalog;
-using Marketplace.Web.Demo;
 using Marketplace.Web.Media;
 
 namespace Marketplace.Web.Tests;

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Marketplace.Contracts.Catalog;
-using Marketplace.Web.Demo;
+using Marketplace.Demo;
 using Marketplace.Web.Media;
 
 namespace Marketplace.Web.Tests;

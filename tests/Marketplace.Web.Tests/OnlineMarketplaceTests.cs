@@ -2,10 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Marketplace.Contracts.OnlineMarketplace;
+using Marketplace.OnlineMarketplace.Contracts;
 using Marketplace.ServiceDefaults;
+using Marketplace.ServiceDefaults.Modules;
 using Marketplace.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Marketplace.Web.Tests;
@@ -462,6 +464,16 @@ public sealed class OnlineMarketplaceTests(OnlineMarketplaceFixture fixture)
         Assert.Throws<InvalidOperationException>(() => BenchmarkModule.IsEnabled(on, new TestHostEnvironment(Environments.Production)));
         Assert.True(BenchmarkModule.IsEnabled(on, new TestHostEnvironment(Environments.Development)));
         Assert.False(BenchmarkModule.IsEnabled(new ConfigurationBuilder().Build(), new TestHostEnvironment(Environments.Production)));
+    }
+
+    [Fact]
+    public void A_host_switched_on_whose_build_left_the_module_out_refuses_to_start_and_says_why()
+    {
+        var refusal = Assert.Throws<InvalidOperationException>(() =>
+            ModuleLoader.Load<IWebModule>(new ServiceCollection(), "Marketplace.OnlineMarketplace.Absent", BenchmarkModule.EnabledKey));
+
+        Assert.Contains("Marketplace.OnlineMarketplace.Absent.dll", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains(BenchmarkModule.EnabledKey, refusal.Message, StringComparison.Ordinal);
     }
 
     private static void AssertAddsUp(int seller, JsonElement dashboard)

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using Marketplace.Web.Media;
+using Marketplace.Demo.Imaging;
 
 namespace Marketplace.Web.Tests;
 

@@ -1,7 +1,7 @@
 namespace Marketplace.Grains.Common;
 
 /// <summary>How every grain persists its state.</summary>
-internal static class StateWrites
+public static class StateWrites
 {
     /// <summary>
     /// Writes the state; when the write fails, memory may be ahead of (or, if it did commit, behind) the database, so

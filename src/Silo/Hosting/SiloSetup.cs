@@ -2,11 +2,11 @@ using Marketplace.Contracts.Orders;
 using Marketplace.Grains.Common;
 using Marketplace.Grains.Inventory;
 using Marketplace.Grains.Notifications;
-using Marketplace.Grains.OnlineMarketplace;
 using Marketplace.Grains.Orders;
 using Marketplace.Grains.Realtime;
 using Marketplace.Grains.Storage;
 using Marketplace.ServiceDefaults;
+using Marketplace.ServiceDefaults.Modules;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -91,10 +91,17 @@ public static class SiloSetup
         silo.Services.AddOptions<InventoryOptions>().BindConfiguration("Inventory");
         silo.Services.AddOptions<OrderOptions>().BindConfiguration("Orders");
         silo.Services.AddOptions<RealtimeOptions>().BindConfiguration("Realtime");
-        // The benchmark module's grains refuse every call unless OnlineMarketplace:Enabled (off by default).
-        silo.Services.AddOptions<OnlineMarketplaceOptions>().BindConfiguration(OnlineMarketplaceOptions.Section);
-        silo.Services.TryAddSingleton<OmStore>();
         silo.Services.TryAddSingleton<INotificationStore, PostgresNotificationStore>();
+        // The benchmark module's grains exist only on silos that switch it on (off by default): its assembly is loaded
+        // then, never referenced, so a build without it (the container images) runs the same silo.
+        if (silo.Configuration.GetValue<bool>(BenchmarkModule.EnabledKey))
+        {
+            foreach (var module in ModuleLoader.Load<ISiloModule>(silo.Services, BenchmarkModule.SiloAssembly, BenchmarkModule.EnabledKey))
+            {
+                module.AddServices(silo.Services);
+            }
+        }
+
         // The order sweeper's reminder: registered by whichever silo starts first, kept by the cluster afterwards.
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IOrderSweeperGrain>(0).Start());
         return silo;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Marketplace.Web.Demo;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -17,11 +16,11 @@ namespace Marketplace.Web.Accounts;
 public sealed partial class AccountSeeder(
     IServiceScopeFactory scopes,
     NpgsqlDataSource db,
-    DemoSeeder demoSeeder,
     IConfiguration configuration,
     IHostEnvironment environment,
     IHostApplicationLifetime lifetime,
-    ILogger<AccountSeeder> logger) : BackgroundService, IHealthCheck
+    ILogger<AccountSeeder> logger,
+    DemoSeeding? demoSeeding = null) : BackgroundService, IHealthCheck
 {
     private const long AdvisoryLockKey = 0x6d6b5f73656564; // "mk_seed"
     private volatile bool done;
@@ -78,19 +77,21 @@ public sealed partial class AccountSeeder(
         {
             await using var scope = scopes.CreateAsyncScope();
             var users = scope.ServiceProvider.GetRequiredService<UserManager<MarketplaceUser>>();
+            // Demo:Seed registers the demo's seeding (DemoSeedingSetup); without it, the demo is not even loaded.
+            var seeding = demo.Seed ? demoSeeding : null;
             // Accounts of the demo itself do not count: they exist when a demo seeding was cut short.
-            var demoEmails = DemoCatalog.AccountEmails.ToArray();
+            var demoEmails = seeding?.AccountEmails.ToArray() ?? [];
             var fresh = !await users.Users.AnyAsync(u => !demoEmails.Contains(u.Email!), ct);
             var logins = new List<string>();
 
             // The demo first and the demo admin after it, so an interrupted start finds no account of its own and
             // finishes the demo on the next try.
-            if (demo.Seed && fresh)
+            if (seeding is not null && fresh)
             {
-                logins.AddRange(await demoSeeder.SeedAsync(users, demo, ct));
+                logins.AddRange(await seeding.SeedAsync(users, ct));
             }
 
-            var email = string.IsNullOrWhiteSpace(adminEmail) ? (demo.Seed && fresh ? "admin@marketplace.local" : null) : adminEmail.Trim();
+            var email = string.IsNullOrWhiteSpace(adminEmail) ? (seeding is not null && fresh ? "admin@marketplace.local" : null) : adminEmail.Trim();
             if (email is not null && await users.FindByEmailAsync(email) is null)
             {
                 var configured = configuration["MARKETPLACE_ADMIN_PASSWORD"];

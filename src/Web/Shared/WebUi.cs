@@ -1,4 +1,5 @@
 using System.Globalization;
+using Marketplace.ServiceDefaults;
 using Marketplace.Web.Accounts;
 using Marketplace.Web.Infrastructure;
 using Microsoft.AspNetCore.Antiforgery;
@@ -84,7 +85,7 @@ public static class WebUi
         return !(path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/health")
                  || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/docs")
                  || path.StartsWithSegments("/media") || path.StartsWithSegments("/embed") || path.StartsWithSegments("/admin/dashboard")
-                 || path.StartsWithSegments(OnlineMarketplace.OnlineMarketplaceApi.Prefix)
+                 || path.StartsWithSegments(BenchmarkModule.RoutePrefix)
                  || path.StartsWithSegments(AssetsPath));
     }
 

@@ -1,6 +1,6 @@
-using Marketplace.Web.Media;
+using Marketplace.Demo.Imaging;
 
-namespace Marketplace.Web.Demo;
+namespace Marketplace.Demo;
 
 /// <summary>What a demo picture shows.</summary>
 public enum Motif

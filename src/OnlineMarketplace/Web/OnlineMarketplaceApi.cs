@@ -1,35 +1,29 @@
 using System.Text.Json;
-using Marketplace.Contracts.OnlineMarketplace;
+using Marketplace.Contracts.Common;
 using Marketplace.Contracts.Orders;
-using Marketplace.Web.Infrastructure;
-using Marketplace.Web.Orders;
+using Marketplace.OnlineMarketplace.Contracts;
+using Marketplace.ServiceDefaults;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
-namespace Marketplace.Web.OnlineMarketplace;
+namespace Marketplace.OnlineMarketplace.Web;
 
 /// <summary>
 /// The HTTP contract of the Online Marketplace benchmark (SIGMOD 2025) under <c>/om</c>, so its driver runs unchanged
 /// against this system: ingestion, customer sessions, seller transactions, delivery, reset and clean-up. Only shapes
 /// are checked here; the module's grains map the benchmark onto the marketplace's own stores, products, carts and
-/// orders. Unauthenticated by design (the driver sends no credentials): mapped only when <c>OnlineMarketplace:Enabled</c>,
-/// which a Production host refuses, and otherwise answering 404.
+/// orders. Unauthenticated by design (the driver sends no credentials): a web host maps it only when
+/// <c>OnlineMarketplace:Enabled</c>, which a Production host refuses, and otherwise answers 404.
 /// </summary>
 public static class OnlineMarketplaceApi
 {
-    public const string Prefix = "/om";
-
     private static readonly JsonSerializerOptions PascalCase = new() { PropertyNamingPolicy = null };
 
-    public static IEndpointRouteBuilder MapOnlineMarketplaceApi(this IEndpointRouteBuilder routes, bool enabled)
+    public static IEndpointRouteBuilder MapOnlineMarketplaceApi(this IEndpointRouteBuilder routes)
     {
-        if (!enabled)
-        {
-            routes.Map(Prefix + "/{**rest}", () => ApiProblems.Problem(StatusCodes.Status404NotFound, "module-off",
-                "The Online Marketplace benchmark module is off (OnlineMarketplace:Enabled).")).ExcludeFromDescription();
-            return routes;
-        }
-
-        var om = routes.MapGroup(Prefix).WithTags("Online Marketplace benchmark").AllowAnonymous().DisableRateLimiting()
+        var om = routes.MapGroup(BenchmarkModule.RoutePrefix).WithTags("Online Marketplace benchmark").AllowAnonymous().DisableRateLimiting()
             .AddEndpointFilter(async (context, next) =>
             {
                 // Anonymous by design: every grain call of this module carries the module's own identity.
@@ -119,7 +113,7 @@ public static class OnlineMarketplaceApi
         });
 
     private static Task<IResult> Checkout(
-        int customerId, HttpRequest request, IGrainFactory grains, IOptions<PublicUrlOptions> urls, CancellationToken ct) =>
+        int customerId, HttpRequest request, IGrainFactory grains, IOptions<OmWebhookUrls> urls, CancellationToken ct) =>
         WithBodyAsync(request, ct, async body =>
         {
             var instanceId = body.Text("instance_id", required: true, maxLength: 100) ?? "";
@@ -157,7 +151,7 @@ public static class OnlineMarketplaceApi
             catch (DomainException e) when (e.Code == "card-declined")
             {
                 // An answer, not a failure to retry: the orders are cancelled and the cart is as it was.
-                return ApiProblems.Problem(StatusCodes.Status402PaymentRequired, e.Code, e.Message);
+                return OmProblems.Problem(StatusCodes.Status402PaymentRequired, e.Code, e.Message);
             }
 
             return TypedResults.Ok(new CheckoutAnswer(outcome.InstanceId, outcome.OrderIds, outcome.Bought.Select(CartItemJson.Of).ToList(),

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Marketplace.Contracts.Common;
 
-namespace Marketplace.Contracts.OnlineMarketplace;
+namespace Marketplace.OnlineMarketplace.Contracts;
 
 /// <summary>
 /// How the benchmark's integer keys map to marketplace ids. Derived, so every web host, silo and retry agrees

@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using Marketplace.Contracts.Common;
+using Marketplace.OnlineMarketplace.Contracts;
+using Microsoft.AspNetCore.Http;
 
-namespace Marketplace.Web.OnlineMarketplace;
+namespace Marketplace.OnlineMarketplace.Web;
 
 /// <summary>
 /// A benchmark request body. The benchmark's driver sends snake_case for ingested rows and whole products, PascalCase
@@ -27,7 +30,7 @@ public sealed class OmBody
     {
         if (!request.HasJsonContentType())
         {
-            return (null, Infrastructure.ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",
+            return (null, OmProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",
                 "Send the body as application/json."));
         }
 
@@ -87,7 +90,7 @@ public sealed class OmBody
             return 0;
         }
 
-        return Marketplace.Contracts.OnlineMarketplace.OmKeys.MinorUnits(value.Value);
+        return OmKeys.MinorUnits(value.Value);
     }
 
     /// <summary>Text, or null when absent; numbers are taken as their digits (ids and versions arrive either way).</summary>
@@ -180,5 +183,5 @@ public sealed class OmBody
     private static string Normalize(string name) => name.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant();
 
     private static IResult Malformed(string detail) =>
-        Infrastructure.ApiProblems.Problem(StatusCodes.Status400BadRequest, "malformed-body", detail);
+        OmProblems.Problem(StatusCodes.Status400BadRequest, "malformed-body", detail);
 }

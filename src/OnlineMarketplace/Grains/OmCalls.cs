@@ -1,4 +1,4 @@
-namespace Marketplace.Grains.OnlineMarketplace;
+namespace Marketplace.OnlineMarketplace.Grains;
 
 /// <summary>
 /// Grain calls made on behalf of one of the benchmark's stores or customers. The caller is set in this async flow

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Marketplace.Web.Media;
+namespace Marketplace.Demo.Imaging;
 
 /// <summary>An opaque colour.</summary>
 public readonly record struct Rgb(byte R, byte G, byte B)

@@ -1,6 +1,6 @@
-using Marketplace.Web.Media;
+using Marketplace.Demo.Imaging;
 
-namespace Marketplace.Web.Demo;
+namespace Marketplace.Demo;
 
 // The stores and the word lists their products are combined from. Names, places, people and addresses are made up;
 // web sites and emails use the reserved .example domain, US phone numbers the 555-01xx range kept for fiction.

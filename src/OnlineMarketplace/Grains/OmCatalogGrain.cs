@@ -1,10 +1,10 @@
 using System.Text;
-using Marketplace.Contracts.OnlineMarketplace;
 using Marketplace.Grains.Catalog;
+using Marketplace.OnlineMarketplace.Contracts;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
-namespace Marketplace.Grains.OnlineMarketplace;
+namespace Marketplace.OnlineMarketplace.Grains;
 
 /// <summary>
 /// The benchmark's catalog side over the marketplace's own grains: a benchmark seller is a store whose only staff is

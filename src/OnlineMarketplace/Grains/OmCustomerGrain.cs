@@ -1,11 +1,11 @@
 using System.Globalization;
 using Marketplace.Contracts.Cart;
-using Marketplace.Contracts.OnlineMarketplace;
 using Marketplace.Contracts.Orders;
 using Marketplace.Grains.Common;
+using Marketplace.OnlineMarketplace.Contracts;
 using Microsoft.Extensions.Options;
 
-namespace Marketplace.Grains.OnlineMarketplace;
+namespace Marketplace.OnlineMarketplace.Grains;
 
 /// <summary>Persisted state of a benchmark customer: its profile, the benchmark's view of its cart, its checkouts.</summary>
 public sealed class OmCustomerState

@@ -1,9 +1,9 @@
-using Marketplace.Contracts.OnlineMarketplace;
 using Marketplace.Contracts.Orders;
+using Marketplace.OnlineMarketplace.Contracts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Marketplace.Grains.OnlineMarketplace;
+namespace Marketplace.OnlineMarketplace.Grains;
 
 /// <summary>
 /// The benchmark's run-wide steps (key 0). Delivery steps interleave: each claims the orders it picked in the database,

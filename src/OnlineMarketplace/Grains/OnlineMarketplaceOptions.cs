@@ -1,6 +1,6 @@
-using Marketplace.Contracts.OnlineMarketplace;
+using Marketplace.OnlineMarketplace.Contracts;
 
-namespace Marketplace.Grains.OnlineMarketplace;
+namespace Marketplace.OnlineMarketplace.Grains;
 
 /// <summary>
 /// The Online Marketplace benchmark's compatibility module (configuration section <c>OnlineMarketplace</c>). Off unless

@@ -1,6 +1,6 @@
 using Marketplace.Contracts.Orders;
 
-namespace Marketplace.Grains.OnlineMarketplace;
+namespace Marketplace.OnlineMarketplace.Grains;
 
 /// <summary>
 /// How the benchmark pays. Its reference implementation approves every payment; its data generator makes card numbers

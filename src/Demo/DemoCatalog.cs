@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Marketplace.Web.Media;
+using Marketplace.Demo.Imaging;
 
-namespace Marketplace.Web.Demo;
+namespace Marketplace.Demo;
 
 /// <summary>A demo store: its owner's login, its public profile, its logo and its products.</summary>
 public sealed record DemoStore(
@@ -22,6 +22,9 @@ public sealed record DemoStore(
 
 /// <summary>A demo product as its store creates it, and the picture to add to it.</summary>
 public sealed record DemoProduct(string ProductId, ProductDraft Draft, Picture Picture);
+
+/// <summary>A demo account with its fixed id: a store's owner (<see cref="SellerId"/> names the store) or the shopper.</summary>
+public sealed record DemoAccount(string Id, string Email, string Name, string Password, string? SellerId);
 
 /// <summary>
 /// The demo catalog: a handful of stores (Chilean ones selling in CLP with Spanish listings, US ones in USD with
@@ -49,6 +52,20 @@ public static partial class DemoCatalog
 
     /// <summary>The email of every account the demo creates.</summary>
     public static IReadOnlyList<string> AccountEmails => [.. Specs.Select(s => s.OwnerEmail), ShopperEmail];
+
+    /// <summary>The demo's accounts in the order they are created: the stores' owners, then the shopper.</summary>
+    public static IReadOnlyList<DemoAccount> Accounts =>
+    [
+        .. Stores.Select(s => new DemoAccount(s.OwnerId, s.OwnerEmail, s.OwnerName, SellerPassword, s.SellerId)),
+        new DemoAccount(ShopperId, ShopperEmail, ShopperName, ShopperPassword, null),
+    ];
+
+    /// <summary>The demo's logins as the run script prints them.</summary>
+    public static IReadOnlyList<string> Logins =>
+    [
+        .. Stores.Select(s => $"  seller   {s.OwnerEmail}  {SellerPassword}  ({s.Profile.Name}, {s.Profile.Currency})"),
+        $"  shopper  {ShopperEmail}  {ShopperPassword}",
+    ];
 
     private static List<DemoStore> Generate() => Specs.Select((spec, i) => Generate(spec, new Random(Seed + i))).ToList();
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Marketplace.Contracts.OnlineMarketplace;
+using Marketplace.OnlineMarketplace.Contracts;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Marketplace.Grains.OnlineMarketplace;
+namespace Marketplace.OnlineMarketplace.Grains;
 
 /// <summary>One order of a benchmark checkout, as the delivery queue records it.</summary>
 public sealed record OmOrderEntry(string OrderId, string SellerId, int CustomerId, string CheckoutId, string ShipmentId);

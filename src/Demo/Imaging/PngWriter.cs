@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace Marketplace.Web.Media;
+namespace Marketplace.Demo.Imaging;
 
 /// <summary>
 /// Writes small RGB PNG images (for generated demo pictures) with nothing but the platform's zlib: the signature,

@@ -1,6 +1,7 @@
 using Marketplace.Contracts.Orders;
+using Orleans.Concurrency;
 
-namespace Marketplace.Contracts.OnlineMarketplace;
+namespace Marketplace.OnlineMarketplace.Contracts;
 
 // The Online Marketplace benchmark's vocabulary (sellers, customers, products and carts keyed by integers), as its
 // compatibility module hands it to the grains that map it onto the marketplace's own stores, products, carts and

@@ -1,8 +1,8 @@
 using System.Text.Json.Serialization;
-using Marketplace.Contracts.OnlineMarketplace;
+using Marketplace.OnlineMarketplace.Contracts;
 using Npgsql;
 
-namespace Marketplace.Web.OnlineMarketplace;
+namespace Marketplace.OnlineMarketplace.Web;
 
 /// <summary>One item of a store's order that is not delivered yet, in the benchmark's names and money.</summary>
 public sealed record OmDashboardEntry(

@@ -1,0 +1,2 @@
+global using Marketplace.Contracts.Catalog;
+global using Marketplace.Contracts.Common;
