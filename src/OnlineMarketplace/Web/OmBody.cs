@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Marketplace.Contracts.Common;
 using Marketplace.OnlineMarketplace.Contracts;
+using Marketplace.ServiceDefaults;
 using Microsoft.AspNetCore.Http;
 
 namespace Marketplace.OnlineMarketplace.Web;
@@ -30,7 +31,7 @@ public sealed class OmBody
     {
         if (!request.HasJsonContentType())
         {
-            return (null, OmProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",
+            return (null, ProblemResults.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",
                 "Send the body as application/json."));
         }
 
@@ -183,5 +184,5 @@ public sealed class OmBody
     private static string Normalize(string name) => name.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant();
 
     private static IResult Malformed(string detail) =>
-        OmProblems.Problem(StatusCodes.Status400BadRequest, "malformed-body", detail);
+        ProblemResults.Problem(StatusCodes.Status400BadRequest, "malformed-body", detail);
 }

@@ -1,16 +1,6 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Marketplace.OnlineMarketplace.Web;
-
-/// <summary>Refusals shaped like the web host's own (problem details with a stable <c>code</c>).</summary>
-internal static class OmProblems
-{
-    public static ProblemHttpResult Problem(int status, string code, string detail) =>
-        TypedResults.Problem(statusCode: status, detail: detail, type: $"https://httpstatuses.io/{status}",
-            title: ReasonPhrases.GetReasonPhrase(status), extensions: new Dictionary<string, object?> { ["code"] = code });
-}
 
 /// <summary>
 /// Where the payment provider and the carrier send their webhooks for the module's orders: the web host's public

@@ -151,7 +151,7 @@ public static class OnlineMarketplaceApi
             catch (DomainException e) when (e.Code == "card-declined")
             {
                 // An answer, not a failure to retry: the orders are cancelled and the cart is as it was.
-                return OmProblems.Problem(StatusCodes.Status402PaymentRequired, e.Code, e.Message);
+                return ProblemResults.Problem(StatusCodes.Status402PaymentRequired, e.Code, e.Message);
             }
 
             return TypedResults.Ok(new CheckoutAnswer(outcome.InstanceId, outcome.OrderIds, outcome.Bought.Select(CartItemJson.Of).ToList(),

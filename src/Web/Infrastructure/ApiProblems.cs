@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Marketplace.ServiceDefaults;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -46,10 +47,7 @@ public static class ApiProblems
     }
 
     /// <summary>A refusal with a stable <c>code</c> clients can branch on, shaped like the domain refusals.</summary>
-    public static ProblemHttpResult Problem(int status, string code, string detail) =>
-        TypedResults.Problem(statusCode: status, detail: detail, type: $"https://httpstatuses.io/{status}",
-            title: Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
-            extensions: new Dictionary<string, object?> { ["code"] = code });
+    public static ProblemHttpResult Problem(int status, string code, string detail) => ProblemResults.Problem(status, code, detail);
 
     /// <summary>A 404 for an id that is malformed or names nothing, without saying which.</summary>
     public static ProblemHttpResult NotFound(string what) =>
