@@ -28,6 +28,7 @@ builder.AddMarketplaceTelemetry("marketplace-web");
 var connectionString = builder.AddMarketplaceOrleansClient();
 builder.AddMarketplaceAuth(connectionString);
 builder.AddMarketplaceWebUi();
+builder.AddMarketplaceEmail();
 builder.Services.AddMarketplaceProblemDetails();
 builder.Services.AddMarketplaceSecurityHeaders();
 if (SecurityHeadersOptions.ServedOverHttps(builder.Configuration, builder.Environment))
@@ -45,6 +46,7 @@ builder.Services.AddSingleton<ProductSearch>();
 builder.Services.AddSingleton<OrderQueries>();
 builder.Services.AddSingleton<CheckoutService>();
 builder.Services.AddSingleton<ProductEditing>();
+builder.Services.AddSingleton<VerifiedSellers>();
 builder.Services.AddScoped<AdminQueries>();
 builder.Services.AddScoped<TwoFactor>();
 builder.Services.AddMarketplaceRealtime();
@@ -100,6 +102,7 @@ app.MapScalarApiReference("/docs", o => o.WithTitle("Marketplace API")).AllowAno
 // Secure by default: an API endpoint that says nothing else needs a signed-in account (public reads opt out).
 var api = app.MapGroup("/api").RequireAuthorization(AuthorizationSetup.UserPolicy).RetryTransientFailures();
 api.MapAccountsApi();
+api.MapAccountEmailApi();
 api.MapSellersApi();
 api.MapProductsApi();
 api.MapSearchApi();

@@ -196,7 +196,7 @@ public sealed class OnlineMarketplaceTests(OnlineMarketplaceFixture fixture) : O
     [Fact]
     public async Task The_module_is_not_there_when_off_and_refuses_to_run_in_production()
     {
-        await using var off = new WebHostFactory(fixture);
+        await using var off = new WebHostFactory(Fixture);
         using var http = off.CreateClient();
         using var response = await http.GetAsync("/om/seller/dashboard/1");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);

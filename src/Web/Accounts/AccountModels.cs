@@ -93,7 +93,9 @@ public sealed record MeResponse(
     string? SellerId,
     bool TwoFactorEnabled,
     DateTimeOffset CreatedAt,
-    int UnreadNotifications);
+    int UnreadNotifications,
+    bool EmailVerified,
+    string Culture);
 
 public sealed record TwoFactorSetupResponse(string SharedKey, string AuthenticatorUri);
 

@@ -27,6 +27,7 @@ public sealed partial class AccountService(
     AccountsDbContext accounts,
     SessionStore sessions,
     TokenService tokens,
+    AccountEmails emails,
     NpgsqlDataSource db,
     IGrainFactory grains,
     TimeProvider clock,
@@ -62,6 +63,7 @@ public sealed partial class AccountService(
     {
         var seller = request.Role == RegistrationRole.Seller;
         var user = NewUser(request.Email!, request.DisplayName!, sellerId: null, clock.GetUtcNow());
+        user.Culture = AccountEmails.CultureOf(CultureInfo.CurrentUICulture);
 
         string? claimSecret = null;
         if (seller)
@@ -96,7 +98,10 @@ public sealed partial class AccountService(
                 throw new InvalidOperationException("Could not assign the role: " + string.Join("; ", role.Errors.Select(e => e.Description)));
             }
 
+            // The verification email commits with the account, so every new account has one on its way.
+            await emails.QueueVerificationAsync(user, ct);
             await tx.CommitAsync(ct);
+            emails.Committed();
         }
 
         if (seller)

@@ -149,7 +149,7 @@ public static class AccountsApi
         var roles = await users.GetRolesAsync(user);
         var unread = await grains.GetGrain<INotificationInboxGrain>(user.Id).GetUnreadCount();
         return TypedResults.Ok(new MeResponse(user.Id, user.Email!, user.DisplayName, roles.Order(StringComparer.Ordinal).ToList(),
-            user.SellerId, user.TwoFactorEnabled, user.CreatedAt, unread));
+            user.SellerId, user.TwoFactorEnabled, user.CreatedAt, unread, user.EmailConfirmed, user.Culture));
     }
 
     private static async Task<Results<Ok<TwoFactorSetupResponse>, ProblemHttpResult>> SetUpTwoFactor(ClaimsPrincipal principal, TwoFactor twoFactor)

@@ -23,6 +23,7 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
             user.ToTable("users");
             user.Property(u => u.DisplayName).HasMaxLength(100);
             user.Property(u => u.SellerId).HasMaxLength(64);
+            user.Property(u => u.Culture).HasMaxLength(10);
             user.HasIndex(u => u.SellerId);
         });
         builder.Entity<IdentityRole>().ToTable("roles");

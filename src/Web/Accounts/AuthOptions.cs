@@ -30,4 +30,19 @@ public sealed class AuthOptions
     public int MaxFailedLogins { get; set; } = 5;
 
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A seller's account must have confirmed its email address before its store publishes products.</summary>
+    public bool SellersMustVerifyEmail { get; set; } = true;
+
+    /// <summary>How long the link of a verification or email-change email works.</summary>
+    public TimeSpan EmailLinkLifetime { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>How long a password-reset link works.</summary>
+    public TimeSpan PasswordResetLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Password-reset emails one address may be sent per hour (more requests are answered alike, and send nothing).</summary>
+    public int PasswordResetsPerHour { get; set; } = 3;
+
+    /// <summary>Verification emails one account may ask for per hour.</summary>
+    public int VerificationEmailsPerHour { get; set; } = 3;
 }

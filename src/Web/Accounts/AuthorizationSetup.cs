@@ -59,18 +59,25 @@ public static class AuthorizationSetup
                 o.Lockout.MaxFailedAccessAttempts = auth.MaxFailedLogins;
                 o.Lockout.DefaultLockoutTimeSpan = auth.LockoutDuration;
                 o.Tokens.AuthenticatorTokenProvider = TokenOptions.DefaultAuthenticatorProvider;
+                o.Tokens.PasswordResetTokenProvider = PasswordResetTokenProviderOptions.ProviderName;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AccountsDbContext>()
             .AddTokenProvider<AuthenticatorTokenProvider<MarketplaceUser>>(TokenOptions.DefaultAuthenticatorProvider)
+            // Email verification and email change (Identity's default provider), and password resets with a shorter life.
+            .AddTokenProvider<DataProtectorTokenProvider<MarketplaceUser>>(TokenOptions.DefaultProvider)
+            .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetTokenProviderOptions.ProviderName)
             .AddPasswordValidator<PasswordRules>();
 
+        services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = auth.EmailLinkLifetime);
+        services.Configure<PasswordResetTokenProviderOptions>(o => o.TokenLifespan = auth.PasswordResetLifetime);
         services.AddMemoryCache();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TokenService>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddScoped<AccountService>();
+        services.AddScoped<AccountEmails>();
 
         services.AddAuthentication(WebSession.SelectorScheme)
             .AddWebSessionCookie()

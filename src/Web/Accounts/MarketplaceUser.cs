@@ -11,6 +11,9 @@ public sealed class MarketplaceUser : IdentityUser
     public string? SellerId { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The language emails are written in ("en" or "es"): the page's language at registration, changeable later.</summary>
+    public string Culture { get; set; } = "en";
 }
 
 /// <summary>The role names, as they appear in tokens and in the API.</summary>

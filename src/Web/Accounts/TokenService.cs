@@ -11,6 +11,9 @@ public static class MarketplaceClaims
 {
     public const string Subject = "sub";
     public const string Email = "email";
+
+    /// <summary>"true" once the account confirmed its address (OpenID Connect's claim name).</summary>
+    public const string EmailVerified = "email_verified";
     public const string Name = "name";
     public const string Role = "role";
     public const string SellerId = "seller_id";
@@ -75,6 +78,7 @@ public sealed class TokenService
         {
             new(MarketplaceClaims.Subject, user.Id),
             new(MarketplaceClaims.Email, user.Email ?? ""),
+            new(MarketplaceClaims.EmailVerified, user.EmailConfirmed ? "true" : "false"),
             new(MarketplaceClaims.Name, user.DisplayName),
             new(MarketplaceClaims.Session, sessionId.ToString("N")),
         };

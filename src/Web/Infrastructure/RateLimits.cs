@@ -25,6 +25,9 @@ public sealed class RateLimitOptions
 
     /// <summary>Questions one user may ask per hour, across all products (a person types them; a script does not).</summary>
     public int QuestionsPerHour { get; set; } = 30;
+
+    /// <summary>Requests that send an email (password reset, verification again) per client address per hour.</summary>
+    public int EmailRequestsPerHour { get; set; } = 20;
 }
 
 /// <summary>
@@ -42,6 +45,11 @@ public static class RateLimits
     public static readonly QuestionRateLimitCategory QuestionCategory = new();
 
     public sealed class QuestionRateLimitCategory;
+
+    /// <summary>Endpoint metadata that puts an endpoint in the per-address bucket of requests that send an email.</summary>
+    public static readonly EmailRateLimitCategory EmailCategory = new();
+
+    public sealed class EmailRateLimitCategory;
 
     public static IServiceCollection AddMarketplaceRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
@@ -68,6 +76,11 @@ public static class RateLimits
 
         // Signing in and registering count alike whether through the API or the pages' forms.
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (context.GetEndpoint()?.Metadata.GetMetadata<EmailRateLimitCategory>() is not null)
+        {
+            return RateLimitPartition.GetFixedWindowLimiter("email:" + address, _ => Window(options.EmailRequestsPerHour, TimeSpan.FromHours(1)));
+        }
+
         if (context.GetEndpoint()?.Metadata.GetMetadata<AuthRateLimitCategory>() is not null)
         {
             return RateLimitPartition.GetFixedWindowLimiter("auth:" + address, _ => Window(options.AuthPerMinute, TimeSpan.FromMinutes(1)));

@@ -42,6 +42,12 @@ public static class SecurityHeaders
     /// </summary>
     private static readonly PathString[] InlineScriptPaths = ["/docs", "/admin/dashboard"];
 
+    /// <summary>
+    /// An email's HTML as a mail client shows it (inline styles, remote images), framed by the admins' preview page: no
+    /// script at all, sandboxed, framed only by this site.
+    /// </summary>
+    public static readonly PathString EmailPreviewPath = "/admin/email/preview/html";
+
     public static IServiceCollection AddMarketplaceSecurityHeaders(this IServiceCollection services)
     {
         services.AddOptions<SecurityHeadersOptions>().BindConfiguration(SecurityHeadersOptions.Section);
@@ -70,6 +76,7 @@ public static class SecurityHeaders
     {
         private readonly string pages;
         private readonly string inlineUi;
+        private readonly string emailPreview;
         private readonly string? hsts;
 
         public Policy(IOptions<SecurityHeadersOptions> options, IConfiguration configuration, IHostEnvironment environment)
@@ -84,6 +91,7 @@ public static class SecurityHeaders
                          $"base-uri 'self'; form-action {formAction}; frame-ancestors 'none'";
             pages = $"{common}; script-src 'self'; style-src 'self'";
             inlineUi = $"{common}; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'";
+            emailPreview = $"default-src 'none'; img-src {images}; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox";
             if (SecurityHeadersOptions.ServedOverHttps(configuration, environment))
             {
                 hsts = $"max-age={(long)options.Value.HstsMaxAge.TotalSeconds}; includeSubDomains";
@@ -91,13 +99,14 @@ public static class SecurityHeaders
         }
 
         public string ContentSecurityPolicy(PathString path) =>
-            Array.Exists(InlineScriptPaths, p => path.StartsWithSegments(p)) ? inlineUi : pages;
+            path.Equals(EmailPreviewPath, StringComparison.OrdinalIgnoreCase) ? emailPreview
+            : Array.Exists(InlineScriptPaths, p => path.StartsWithSegments(p)) ? inlineUi : pages;
 
         public void Apply(HttpContext http)
         {
             var headers = http.Response.Headers;
             headers.ContentSecurityPolicy = ContentSecurityPolicy(http.Request.Path);
-            headers.XFrameOptions = "DENY";
+            headers.XFrameOptions = http.Request.Path.Equals(EmailPreviewPath, StringComparison.OrdinalIgnoreCase) ? "SAMEORIGIN" : "DENY";
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";

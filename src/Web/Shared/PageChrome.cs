@@ -26,6 +26,9 @@ public sealed partial class PageChrome(IHttpContextAccessor accessor, IGrainFact
 
     public bool IsAdminAccount => User.IsInRole(RoleNames.Admin);
 
+    /// <summary>A signed-in account whose address is not confirmed yet: every page reminds it (cookies from before say nothing).</summary>
+    public bool EmailUnverified => SignedIn && User.FindFirstValue(MarketplaceClaims.EmailVerified) == "false";
+
     public int CartItems { get; private set; }
 
     public int Unread { get; private set; }
