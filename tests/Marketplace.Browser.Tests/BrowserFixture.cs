@@ -20,6 +20,7 @@ public sealed class BrowserFixture : MarketplaceCluster, IAsyncLifetime
 {
     private readonly ConcurrentDictionary<string, string> pages = new(StringComparer.Ordinal);
     private WebHostFactory? marketplace;
+    private MailServer? mail;
     private WebApplication? site;
     private IPlaywright? playwright;
     private IBrowser? browser;
@@ -31,6 +32,9 @@ public sealed class BrowserFixture : MarketplaceCluster, IAsyncLifetime
     public string SiteOrigin { get; private set; } = "";
 
     public IBrowser Browser => browser ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>The SMTP server the marketplace sends its emails to, with the inbox a test reads them from.</summary>
+    public MailServer Mail => mail ?? throw new InvalidOperationException("Not started.");
 
     /// <summary>
     /// The browser to drive: MARKETPLACE_CHROMIUM, else Debian's chromium (./marketplace test installs it). Its absence
@@ -123,15 +127,23 @@ public sealed class BrowserFixture : MarketplaceCluster, IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var chromium = ChromiumPath;
+        mail = await MailServer.StartAsync();
         await StartAsync("browser");
 
-        // The sandbox signs its payment and shipping callbacks; the web host checks them with the same secrets.
+        // The sandbox signs its payment and shipping callbacks; the web host checks them with the same secrets. Links in
+        // emails name the host's own address, so it listens on a port chosen first.
+        var port = ProcessHost.FreePort();
         marketplace = new WebHostFactory(this, new Dictionary<string, string>
         {
             ["Payments:WebhookSecret"] = TestSecrets.SandboxPaymentsWebhookSecret,
             ["Shipping:WebhookSecret"] = TestSecrets.SandboxShippingWebhookSecret,
+            ["Marketplace:PublicUrl"] = $"http://127.0.0.1:{port}",
+            ["Email:Smtp:Host"] = mail.SmtpHost,
+            ["Email:Smtp:Port"] = mail.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Email:Smtp:Security"] = "None",
+            ["Email:PollInterval"] = "00:00:00.200",
         });
-        marketplace.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        marketplace.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         marketplace.StartServer();
         MarketplaceOrigin = AddressOf(marketplace.Services.GetRequiredService<IServer>());
         await WaitReadyAsync();
@@ -168,6 +180,10 @@ public sealed class BrowserFixture : MarketplaceCluster, IAsyncLifetime
         }
 
         await DisposeAsync();
+        if (mail is not null)
+        {
+            await mail.DisposeAsync();
+        }
     }
 
     private static string AddressOf(IServer server) =>

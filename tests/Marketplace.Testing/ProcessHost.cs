@@ -65,6 +65,7 @@ public sealed class ProcessHost : IAsyncDisposable
             ["Orleans__ServiceId"] = clusterId,
             ["Auth__SigningKey"] = TestSecrets.SigningKey,
             ["RateLimits__Enabled"] = "false",
+            ["Auth__SellersMustVerifyEmail"] = "false",
             ["Blobs__Path"] = Path.Combine(Path.GetTempPath(), "marketplace-blobs-" + Guid.NewGuid().ToString("N")),
         }));
 

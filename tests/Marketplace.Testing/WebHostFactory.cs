@@ -6,7 +6,8 @@ namespace Marketplace.Testing;
 
 /// <summary>
 /// The real web host (its whole ASP.NET Core pipeline) connected as an Orleans client to a test cluster. Rate limits
-/// are off and admins need no second factor unless <paramref name="settings"/> says otherwise; the seeded admin is
+/// are off, admins need no second factor and sellers need no confirmed address to publish unless
+/// <paramref name="settings"/> says otherwise; the seeded admin is
 /// <see cref="TestSecrets.AdminEmail"/>.
 /// (The type argument only names the web host's assembly; its generated Program class clashes with the silo's.)
 /// </summary>
@@ -25,6 +26,8 @@ public sealed class WebHostFactory(MarketplaceCluster cluster, IReadOnlyDictiona
         builder.UseSetting("Auth:SigningKey", TestSecrets.SigningKey);
         builder.UseSetting("Auth:RequireTwoFactorForAdmins", "false");
         builder.UseSetting("RateLimits:Enabled", "false");
+        // Sellers of tests that are not about email act as if they had confirmed their address (EmailFixture turns it on).
+        builder.UseSetting("Auth:SellersMustVerifyEmail", "false");
         builder.UseSetting("MARKETPLACE_ADMIN_EMAIL", TestSecrets.AdminEmail);
         builder.UseSetting("MARKETPLACE_ADMIN_PASSWORD", TestSecrets.AdminPassword);
         builder.UseSetting("Blobs:Path", BlobPath);

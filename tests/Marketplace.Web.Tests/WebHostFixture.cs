@@ -28,5 +28,9 @@ public abstract class WebHostFixture : MarketplaceCluster, IAsyncLifetime
         }
 
         await DisposeAsync();
+        await DisposeOthersAsync();
     }
+
+    /// <summary>Stops what a subclass started beside the cluster and the host (e.g. a mail server).</summary>
+    protected virtual ValueTask DisposeOthersAsync() => ValueTask.CompletedTask;
 }

@@ -1,10 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using Marketplace.Web.Infrastructure;
 
 namespace Marketplace.Web.Accounts;
 
 public sealed record ForgotPasswordRequest
 {
-    [Required, EmailAddress, StringLength(254)]
+    [Required, MailAddress, StringLength(254)]
     public string? Email { get; init; }
 }
 
@@ -25,7 +26,7 @@ public sealed record EmailTokenRequest
 
 public sealed record ChangeEmailRequest
 {
-    [Required, EmailAddress, StringLength(254)]
+    [Required, MailAddress, StringLength(254)]
     public string? NewEmail { get; init; }
 
     [Required, StringLength(256)]

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Marketplace.Web.Catalog;
+using Marketplace.Web.Infrastructure;
 
 namespace Marketplace.Web.Accounts;
 
@@ -11,7 +12,7 @@ public enum RegistrationRole
 
 public sealed record RegisterRequest
 {
-    [Required, EmailAddress, StringLength(254)]
+    [Required, MailAddress, StringLength(254)]
     public string? Email { get; init; }
 
     /// <summary>At least 10 characters; common passwords are refused.</summary>
@@ -69,7 +70,7 @@ public sealed record TwoFactorCodeRequest
 
 public sealed record InvitationRequest
 {
-    [Required, EmailAddress, StringLength(254)]
+    [Required, MailAddress, StringLength(254)]
     public string? Email { get; init; }
 }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Marketplace.Email;
+using Marketplace.Web.Infrastructure;
 using Marketplace.Web.Shared;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ namespace Marketplace.Web.Accounts.Pages;
 public sealed class EmailModel(UserManager<MarketplaceUser> users, AccountEmails emails) : MarketplacePage
 {
     [BindProperty]
-    [EmailAddress(ErrorMessage = "Enter an email address."), StringLength(254)]
+    [MailAddress, StringLength(254)]
     public string? NewEmail { get; set; }
 
     [BindProperty]

@@ -9,7 +9,7 @@ namespace Marketplace.Web.Accounts.Pages;
 public sealed class ForgotPasswordModel(AccountEmails emails) : MarketplacePage
 {
     [BindProperty]
-    [Required(ErrorMessage = "Enter your email."), EmailAddress(ErrorMessage = "Enter an email address."), StringLength(254)]
+    [Required(ErrorMessage = "Enter your email."), MailAddress, StringLength(254)]
     public string? Email { get; set; }
 
     public bool Sent { get; private set; }

@@ -81,7 +81,7 @@ public sealed class RegisterModel(AccountService accounts, IOptions<Microsoft.As
         [Required(ErrorMessage = "Tell us your name."), StringLength(100, ErrorMessage = "At most 100 characters.")]
         public string? DisplayName { get; set; }
 
-        [Required(ErrorMessage = "Enter your email."), EmailAddress(ErrorMessage = "That is not an email address."), StringLength(254)]
+        [Required(ErrorMessage = "Enter your email."), MailAddress(ErrorMessage = "That is not an email address."), StringLength(254)]
         public string? Email { get; set; }
 
         [Required(ErrorMessage = "Choose a password."), StringLength(256, MinimumLength = PasswordRules.MinimumLength, ErrorMessage = "Use at least 10 characters.")]
