@@ -7,7 +7,7 @@ namespace Marketplace.Testing;
 
 /// <summary>
 /// A real silo, web host or sandbox process started from the build output (as ./marketplace up does), for tests that stop,
-/// kill and restart processes.
+/// kill and restart processes; also the outside programs tests talk to, such as the mail server.
 /// </summary>
 public sealed class ProcessHost : IAsyncDisposable
 {
@@ -99,8 +99,8 @@ public sealed class ProcessHost : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Waits until GET /health/ready answers 200.</summary>
-    public async Task WaitReadyAsync(TimeSpan timeout)
+    /// <summary>Waits until GET <paramref name="path"/> answers 200.</summary>
+    public async Task WaitReadyAsync(TimeSpan timeout, string path = "/health/ready")
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + timeout;
@@ -113,7 +113,7 @@ public sealed class ProcessHost : IAsyncDisposable
 
             try
             {
-                using var response = await http.GetAsync("/health/ready");
+                using var response = await http.GetAsync(path);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
@@ -185,15 +185,21 @@ public sealed class ProcessHost : IAsyncDisposable
         return environment;
     }
 
+    /// <summary>
+    /// Starts a program that is not one of ours (e.g. the mail server) with its own settings only: no environment name,
+    /// no logging settings of ours. <paramref name="httpPort"/> is where it answers HTTP.
+    /// </summary>
+    internal static ProcessHost StartProgram(string name, ProcessStartInfo info, int httpPort)
+    {
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        return Launch(name, info, httpPort);
+    }
+
     private static ProcessHost Start(string name, string project, int? port, Dictionary<string, string> environment)
     {
         var httpPort = port ?? FreePort();
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo("dotnet");
         var assembly = TestEnvironment.ProcessAssembly(project);
         info.ArgumentList.Add(assembly);
         info.WorkingDirectory = Path.GetDirectoryName(assembly)!; // where its appsettings files are
@@ -208,6 +214,14 @@ public sealed class ProcessHost : IAsyncDisposable
             info.Environment[key] = value;
         }
 
+        return Launch(name, info, httpPort);
+    }
+
+    private static ProcessHost Launch(string name, ProcessStartInfo info, int httpPort)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var host = new ProcessHost(name, process, httpPort);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
