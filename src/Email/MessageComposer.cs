@@ -45,7 +45,6 @@ public sealed class MessageComposer(EmailTemplates templates, IOptions<EmailOpti
         var sender = email.StoreName is { Length: > 0 } store ? $"{store} via {settings.FromName}" : settings.FromName;
         message.From.Add(new MailboxAddress(EmailTemplates.HeaderText(sender), settings.FromAddress));
         message.To.Add(new MailboxAddress(EmailTemplates.HeaderText(email.ToName ?? ""), email.To));
-        message.Headers.Add("Content-Language", culture);
         message.Headers.Add("Auto-Submitted", "auto-generated");
         if (unsubscribe is not null)
         {
@@ -54,6 +53,8 @@ public sealed class MessageComposer(EmailTemplates templates, IOptions<EmailOpti
         }
 
         message.Body = new BodyBuilder { TextBody = rendered.Text, HtmlBody = rendered.Html }.ToMessageBody();
+        // A content header: it belongs to the body entity (a mail client reads it from the message's top either way).
+        message.Body.Headers.Add(HeaderId.ContentLanguage, culture);
         return message;
     }
 }

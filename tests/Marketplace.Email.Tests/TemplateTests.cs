@@ -34,7 +34,7 @@ public sealed class TemplateTests
         Assert.DoesNotContain("{{", message.TextBody, StringComparison.Ordinal);
         Assert.Contains("https://shop.example", message.TextBody, StringComparison.Ordinal);
         Assert.StartsWith("<!DOCTYPE html>", message.HtmlBody, StringComparison.Ordinal);
-        Assert.Equal(culture, message.Headers["Content-Language"]);
+        Assert.Equal(culture, message.Body?.Headers["Content-Language"]);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class TemplateTests
         Assert.Contains("contraseña", spanish.Subject, StringComparison.Ordinal);
         Assert.Contains("Hola", spanish.TextBody, StringComparison.Ordinal);
         Assert.Contains("password", english.Subject, StringComparison.Ordinal);
-        Assert.Equal("en", english.Headers["Content-Language"]);
+        Assert.Equal("en", english.Body?.Headers["Content-Language"]);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class AccountEmailTests(EmailFixture fixture)
         http.UseToken(seller.AccessToken);
 
         var message = await fixture.ReceiveAsync(seller.Email, "Confirma tu correo");
-        Assert.Equal("es", message.Headers["Content-Language"]);
+        Assert.Equal("es", message.Body?.Headers["Content-Language"]);
         Assert.Null(message.Headers["List-Unsubscribe"]);
         Assert.EndsWith("@shop.test", message.MessageId, StringComparison.Ordinal);
         Assert.Contains(seller.Email, message.TextBody, StringComparison.Ordinal);
