@@ -306,8 +306,9 @@ public sealed partial class MarketplaceUp : IAsyncDisposable
         PostgresLine().Matches(Output).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Distinct();
 
     /// <summary>
-    /// A MARKETPLACE_PORT whose derived ports (web host, sandbox at +50, silo health at +100+i, silo and gateway ports and
-    /// PostgreSQL shifted by its distance from 8080) are all free, and not handed to another installation of this run.
+    /// A MARKETPLACE_PORT whose derived ports (web host, sandbox at +50, mail inbox and SMTP at +51 and +52, silo health at
+    /// +100+i, silo and gateway ports and PostgreSQL shifted by its distance from 8080) are all free, and not handed to
+    /// another installation of this run.
     /// </summary>
     private static int ClaimPort(int silos)
     {
@@ -316,7 +317,7 @@ public sealed partial class MarketplaceUp : IAsyncDisposable
             foreach (var port in Bases.OrderBy(_ => Random.Shared.Next()))
             {
                 var offset = port - 8080;
-                int[] ports = [port, port + 50, 55432 + offset, .. Enumerable.Range(1, silos)
+                int[] ports = [port, port + 50, port + 51, port + 52, 55432 + offset, .. Enumerable.Range(1, silos)
                     .SelectMany(i => new[] { port + 100 + i, 11110 + i + offset, 30000 + i + offset })];
                 if (!BasesInUse.Contains(port) && ports.All(IsFree))
                 {
