@@ -6,6 +6,7 @@ namespace Marketplace.Testing;
 /// <remarks>Its content: <see cref="MailInbox.LoadAsync"/>.</remarks>
 public sealed record ReceivedMail(Guid Id, string From, IReadOnlyList<string> To, string Subject, DateTimeOffset ReceivedAt);
 
+/// <summary>Reading a received message as its sender wrote it.</summary>
 public static class ReceivedMessageHeaders
 {
     /// <summary>
