@@ -110,6 +110,7 @@ api.MapAdminApi();
 api.MapCheckoutApi();
 api.MapOrdersApi();
 api.MapNotificationsApi();
+api.MapEmailPreferencesApi();
 api.MapQuestionsApi();
 api.MapReviewsApi();
 // Providers sign their callbacks instead of holding tokens.

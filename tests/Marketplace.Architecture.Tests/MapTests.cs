@@ -28,11 +28,13 @@ public sealed class MapTests
         { "Marketplace.Contracts", [] },
         { "Marketplace.ServiceDefaults", [] },
         { "Marketplace.Sandbox", [] },
+        // Email (outbox, templates, sender) knows nothing of the product: the web host gives it links and recipients.
+        { "Marketplace.Email", [] },
         { "Marketplace.Grains", ["Marketplace.Contracts"] },
         { "Marketplace.Migrator", ["Marketplace.Contracts", "Marketplace.Grains"] },
         { "Marketplace.Silo", ["Marketplace.Contracts", "Marketplace.Grains", "Marketplace.ServiceDefaults"] },
         // The web host names the demo only where it seeds, which runs only when Demo:Seed is on.
-        { Web, ["Marketplace.Contracts", "Marketplace.ServiceDefaults", "Marketplace.Demo"] },
+        { Web, ["Marketplace.Contracts", "Marketplace.ServiceDefaults", "Marketplace.Email", "Marketplace.Demo"] },
         { "Marketplace.Demo", ["Marketplace.Contracts"] },
         // The benchmark module: the hosts load it by name when it is switched on and never name it (see below).
         { "Marketplace.OnlineMarketplace.Contracts", ["Marketplace.Contracts"] },
@@ -70,7 +72,8 @@ public sealed class MapTests
     [Theory]
     [InlineData("Marketplace.Contracts")]
     [InlineData("Marketplace.Grains")]
-    public void State_owners_and_their_contracts_know_nothing_of_HTTP_hosting(string project)
+    [InlineData("Marketplace.Email")]
+    public void State_owners_their_contracts_and_the_email_sender_know_nothing_of_HTTP_hosting(string project)
     {
         var web = Assembly.Load(project).GetReferencedAssemblies()
             .Select(a => a.Name!)

@@ -177,6 +177,10 @@ public sealed class KubernetesPolicyTests
             Assert.True(network.AllowsEgress(Pod(component), 5432), $"{component} reaches Postgres");
         }
 
+        Assert.True(network.AllowsEgress(web, 587) && network.AllowsEgress(web, 465), "web hosts hand emails to the SMTP relay");
+        Assert.False(network.AllowsEgress(silo, 587), "silos send no email");
+        Assert.False(network.AllowsEgress(Pod("migrator"), 587), "the migrator sends no email");
+
         if (overlay == "dev")
         {
             var postgres = Pod("postgres");
@@ -184,6 +188,21 @@ public sealed class KubernetesPolicyTests
             Assert.False(network.Allows(Pod("sandbox"), postgres, 5432), "the sandbox has no business in the database");
             Assert.False(network.Allows(stranger, postgres, 5432));
         }
+    }
+
+    [Fact]
+    public void Production_web_hosts_know_their_public_address_and_their_smtp_relay_whose_account_is_a_secret()
+    {
+        var objects = Render("production");
+        var container = Assert.Single(Single<V1Deployment>(objects, "web").Spec.Template.Spec.Containers);
+        var config = Single<V1ConfigMap>(objects, Assert.Single(container.EnvFrom).ConfigMapRef.Name);
+
+        // A production web host refuses to start without either: emails carry absolute links and need a relay.
+        Assert.StartsWith("https://", config.Data["Marketplace__PublicUrl"], StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(config.Data["Email__Smtp__Host"]));
+        Assert.Equal("587", config.Data["Email__Smtp__Port"]);
+        Assert.Equal("StartTls", config.Data["Email__Smtp__Security"]);
+        Assert.Equal("marketplace-email", Env(container, "Email__Smtp__Password").ValueFrom.SecretKeyRef.Name);
     }
 
     [Fact]

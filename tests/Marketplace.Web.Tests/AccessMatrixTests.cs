@@ -151,6 +151,20 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["POST /api/auth/guest"] = Open(_ => Send(HttpMethod.Post, "/api/auth/guest"), 200),
 
             ["GET /api/me/"] = new(_ => Get("/api/me"), Users(200)),
+            // Email: the same answer for any address; links that are not ours are refused; the caller's own address.
+            ["POST /api/auth/password/forgot"] = Open(_ => Send(HttpMethod.Post, "/api/auth/password/forgot", new { email = ApiClient.NewEmail("nobody") }), 202),
+            ["POST /api/auth/password/reset"] = Open(_ => Send(HttpMethod.Post, "/api/auth/password/reset",
+                new { token = "bm90LWEtdG9rZW4", password = "a long enough passphrase" }), 400),
+            ["POST /api/auth/email/verify"] = Open(_ => Send(HttpMethod.Post, "/api/auth/email/verify", new { token = "bm90LWEtdG9rZW4" }), 400),
+            // Accounts registered through the API have not confirmed their address; the seeded admin has.
+            ["POST /api/me/email/verification"] = new(_ => Send(HttpMethod.Post, "/api/me/email/verification"),
+                caller => caller == Who.Admin ? 409 : Users(202)(caller)),
+            ["POST /api/me/email"] = new(_ => Send(HttpMethod.Post, "/api/me/email", new { newEmail = ApiClient.NewEmail("moved"), password = "not the password" }),
+                Users(403)),
+            ["PUT /api/me/culture"] = new(_ => Send(HttpMethod.Put, "/api/me/culture", new { culture = "en" }), Users(204)),
+            ["GET /api/me/notification-preferences/"] = new(_ => Get("/api/me/notification-preferences"), Users(200)),
+            ["PUT /api/me/notification-preferences/"] = new(_ => Send(HttpMethod.Put, "/api/me/notification-preferences",
+                new { kinds = new { reviews = "digest" } }), Users(200)),
             ["POST /api/me/two-factor/setup"] = new(_ => Send(HttpMethod.Post, "/api/me/two-factor/setup"), Users(200)),
             // Cases run in key order, so no one has started enrolment yet.
             ["POST /api/me/two-factor/enable"] = new(_ => Send(HttpMethod.Post, "/api/me/two-factor/enable", new { code = "000000" }), Users(409)),
@@ -303,6 +317,14 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET error/{code:int?}"] = Open(_ => Get("/error/404"), 404),
             ["GET /culture"] = new(_ => Get("/culture?lang=es&returnUrl=/search"), _ => 302, Location: _ => "/search"),
             ["GET account/security"] = new(_ => Get("/account/security"), who => Pages.SignedIn(who) ? 200 : 302, Location: Pages.LoginUnless(Pages.SignedIn)),
+            ["GET account/email"] = new(_ => Get("/account/email"), who => Pages.SignedIn(who) ? 200 : 302, Location: Pages.LoginUnless(Pages.SignedIn)),
+            ["GET account/notifications"] = new(_ => Get("/account/notifications"), who => Pages.SignedIn(who) ? 200 : 302,
+                Location: Pages.LoginUnless(Pages.SignedIn)),
+            ["GET account/forgot-password"] = Open(_ => Get("/account/forgot-password"), 200),
+            // Pages that links in emails open: a link that is not ours says so on the page.
+            ["GET account/reset-password"] = Open(_ => Get("/account/reset-password?token=bogus"), 200),
+            ["GET account/verify-email"] = Open(_ => Get("/account/verify-email?token=bogus"), 200),
+            ["GET unsubscribe"] = Open(_ => Get("/unsubscribe?token=bogus"), 400),
             ["GET account/invitation"] = new(_ => Get("/account/invitation?token=bogus"), who => Pages.SignedIn(who) ? 404 : 302,
                 Location: Pages.LoginUnless(Pages.SignedIn)),
             // The seller console: sellers see their own store's; other accounts are turned away, others asked to sign in.
@@ -320,6 +342,8 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET admin/users"] = Pages.Console("/admin/users?q=test", who => who == Who.Admin),
             ["GET admin/stores"] = Pages.Console("/admin/stores", who => who == Who.Admin),
             ["GET admin/api-keys"] = Pages.Console("/admin/api-keys", who => who == Who.Admin),
+            ["GET admin/email"] = Pages.Console("/admin/email?status=queued", who => who == Who.Admin),
+            ["GET admin/email/preview/html"] = Pages.Console("/admin/email/preview/html?kind=verify-email&lang=es", who => who == Who.Admin),
             // The live script's token needs the page's form token: without one nobody gets it.
             ["POST /live/token"] = Open(_ => Send(HttpMethod.Post, "/live/token"), 400),
             // Operations: the dashboard cookie is traded for an admin's bearer token; the dashboard itself is admin-only.

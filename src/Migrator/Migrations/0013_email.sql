@@ -1,5 +1,6 @@
--- Email: the language each account reads, the queue of emails decided and not yet sent, and the addresses that must
--- not be written to again. Accounts that exist before email verification count as verified.
+-- Email: the language each account reads, the queue of emails decided and not yet sent, the addresses that must
+-- not be written to again, and what each person chose to receive. Accounts that exist before email verification
+-- count as verified.
 
 ALTER TABLE users ADD COLUMN culture varchar(10) NOT NULL DEFAULT 'en';
 UPDATE users SET email_confirmed = true WHERE NOT email_confirmed;
@@ -40,4 +41,24 @@ CREATE TABLE email_suppressions
     address    text        NOT NULL PRIMARY KEY,
     reason     text        NOT NULL,
     created_at timestamptz NOT NULL
+);
+
+-- A person's channel per kind of business email (Marketplace.Email.EmailPreferences); a kind without a row has its
+-- default.
+CREATE TABLE email_preferences
+(
+    user_id    text        NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    kind       text        NOT NULL,
+    channel    text        NOT NULL CHECK (channel IN ('email', 'digest', 'inApp')),
+    updated_at timestamptz NOT NULL,
+    PRIMARY KEY (user_id, kind)
+);
+
+-- Kinds someone without an account (an invited address) asked not to receive again, by one-click unsubscribe.
+CREATE TABLE email_unsubscribes
+(
+    address    text        NOT NULL,
+    kind       text        NOT NULL,
+    created_at timestamptz NOT NULL,
+    PRIMARY KEY (address, kind)
 );

@@ -14,6 +14,7 @@ public static class EmailDelivery
         builder.Services.AddMarketplaceEmail(builder.Configuration, builder.Environment);
         builder.Services.AddSingleton<EmailLinks>();
         builder.Services.AddSingleton<IEmailLinks>(sp => sp.GetRequiredService<EmailLinks>());
+        builder.Services.AddSingleton<EmailPreferenceStore>();
         if (builder.Environment.IsProduction() && string.IsNullOrWhiteSpace(builder.Configuration[$"{PublicUrlOptions.Section}:PublicUrl"]))
         {
             throw new InvalidOperationException(

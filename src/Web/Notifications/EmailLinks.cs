@@ -23,9 +23,12 @@ public sealed class EmailLinks(IOptions<PublicUrlOptions> urls, IDataProtectionP
     public Uri PublicUrl => new(urls.Value.PublicUrl is { Length: > 0 } configured ? configured.TrimEnd('/') + "/" : DevelopmentUrl + "/");
 
     public Uri Unsubscribe(OutgoingEmail email) =>
-        new(PublicUrl, $"{UnsubscribePath.TrimStart('/')}?token={UnsubscribeToken(email.UserId ?? email.To, email.Kind.Name)}");
+        new(PublicUrl, $"{UnsubscribePath.TrimStart('/')}?token={UnsubscribeToken(email.UserId ?? email.To, email.Kind.Preference ?? email.Kind.Name)}");
 
-    /// <summary>A signed token naming the recipient (account id, or address for someone without an account) and the kind.</summary>
+    /// <summary>
+    /// A signed token naming the recipient (account id, or address for someone without an account) and the preference
+    /// kind; it does not expire, as an unsubscribe link in an old email must still work.
+    /// </summary>
     public string UnsubscribeToken(string recipient, string kind) =>
         System.Buffers.Text.Base64Url.EncodeToString(protector.Protect(Encoding.UTF8.GetBytes(recipient + "\n" + kind)));
 

@@ -38,6 +38,7 @@ public static class WebUi
                 o.Conventions.AuthorizePage("/Notifications/Pages/Notifications", AuthorizationSetup.UserPolicy);
                 o.Conventions.AuthorizePage("/Accounts/Pages/Security", AuthorizationSetup.UserPolicy);
                 o.Conventions.AuthorizePage("/Accounts/Pages/Email", AuthorizationSetup.UserPolicy);
+                o.Conventions.AuthorizePage("/Notifications/Pages/Preferences", AuthorizationSetup.UserPolicy);
                 o.Conventions.AuthorizePage("/Accounts/Pages/Invitation", AuthorizationSetup.UserPolicy);
                 // Signing in and registering are limited like the API's auth endpoints (per client address).
                 o.Conventions.AddPageApplicationModelConvention("/Accounts/Pages/Login", m => m.EndpointMetadata.Add(RateLimits.AuthCategory));
