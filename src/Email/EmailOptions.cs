@@ -72,6 +72,12 @@ public sealed class EmailOptions
     /// <summary>After this many failed attempts an email is dead: listed at /admin/email for an operator to retry.</summary>
     public int MaxAttempts { get; set; } = 8;
 
+    /// <summary>
+    /// How long a notification someone chose to receive as a digest waits: their digest is sent once the oldest
+    /// gathered notification is this old, with everything gathered since (a day: one digest a day at most).
+    /// </summary>
+    public TimeSpan DigestAfter { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>A folder whose templates replace the built-in ones of the same name (an operator's own wording).</summary>
     public string? TemplatesPath { get; set; }
 }

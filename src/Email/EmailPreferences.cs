@@ -40,6 +40,15 @@ public static class EmailPreferences
     /// <summary>Announcements from the marketplace and from stores one bought from.</summary>
     public const string Announcements = "announcements";
 
+    /// <summary>
+    /// Not a kind a person chooses: the unsubscribe link of an invitation, for an address that may have no account
+    /// (the address is then not invited again by email).
+    /// </summary>
+    public const string Invitations = "invitations";
+
+    /// <summary>Not a kind either: the digest's unsubscribe link, which moves every kind now gathered in it to the inbox only.</summary>
+    public const string DigestKinds = "digest";
+
     public static IReadOnlyDictionary<string, EmailChannel> Defaults { get; } = new Dictionary<string, EmailChannel>(StringComparer.Ordinal)
     {
         [Orders] = EmailChannel.Email,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Fluid;
@@ -23,6 +24,9 @@ public sealed class EmailTemplates
     public static IReadOnlyList<string> Cultures { get; } = ["en", "es"];
 
     private static readonly FluidParser Parser = new();
+
+    /// <summary>Markup characters are escaped; letters of every language stay as they are (the message is UTF-8).</summary>
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
     private readonly TemplateOptions options = new();
     private readonly Dictionary<string, IFluidTemplate> templates;
 
@@ -66,7 +70,7 @@ public sealed class EmailTemplates
     public static string CultureOf(string? culture) =>
         culture is not null && Cultures.Contains(culture.Split('-')[0].ToLowerInvariant()) ? culture.Split('-')[0].ToLowerInvariant() : FallbackCulture;
 
-    public bool Has(EmailKind kind) => templates.ContainsKey($"{kind.Name}.{FallbackCulture}");
+    public bool Has(EmailKind kind) => templates.ContainsKey($"{kind.TemplateName}.{FallbackCulture}");
 
     /// <summary>Renders a kind in a culture (English when that culture has no template) with the given values.</summary>
     public async Task<RenderedEmail> RenderAsync(string kind, string culture, JsonObject model)
@@ -77,14 +81,18 @@ public sealed class EmailTemplates
         var layout = Find($"layout.{culture}") ?? Find($"layout.{FallbackCulture}");
 
         var plain = await CaptureAsync(body, model, NullEncoder.Default, [], "subject", "text");
-        var html = await CaptureAsync(body, model, HtmlEncoder.Default, [], "html");
+        var html = await CaptureAsync(body, model, Html, [], "html");
         var subject = HeaderText(plain["subject"]);
         var text = plain["text"].Trim();
         var markup = html["html"].Trim();
         if (layout is not null)
         {
-            text = (await CaptureAsync(layout, model, NullEncoder.Default, new() { ["subject"] = subject, ["body"] = text }, "text"))["text"].Trim();
-            markup = (await CaptureAsync(layout, model, HtmlEncoder.Default, new() { ["subject"] = subject, ["body"] = markup }, "html"))["html"].Trim();
+            // The subject is plain text (it may name a store or a product): the layout shows it encoded like any value;
+            // only the body, encoded already, is shown raw.
+            var framed = (JsonObject)model.DeepClone();
+            framed["subject"] = subject;
+            text = (await CaptureAsync(layout, framed, NullEncoder.Default, new() { ["body"] = text }, "text"))["text"].Trim();
+            markup = (await CaptureAsync(layout, framed, Html, new() { ["body"] = markup }, "html"))["html"].Trim();
         }
 
         return new RenderedEmail(subject, text, markup);

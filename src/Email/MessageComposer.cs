@@ -35,7 +35,7 @@ public sealed class MessageComposer(EmailTemplates templates, IOptions<EmailOpti
         Uri? unsubscribe = email.Kind.IsSecurity ? null : links.Unsubscribe(email);
         model["unsubscribe_url"] = unsubscribe?.ToString();
 
-        var rendered = await templates.RenderAsync(email.Kind.Name, culture, model);
+        var rendered = await templates.RenderAsync(email.Kind.TemplateName, culture, model);
         var message = new MimeMessage
         {
             Subject = rendered.Subject,

@@ -27,7 +27,8 @@ public sealed class TemplateTests
     [MemberData(nameof(KindsAndCultures))]
     public async Task Every_kind_has_a_subject_a_text_and_an_html_part_in_every_language(string kind, string culture)
     {
-        Assert.True(File.Exists(Path.Combine(EmailTemplates.BuiltInFolder, $"{kind}.{culture}.liquid")), $"{kind}.{culture}.liquid");
+        var template = EmailKind.Find(kind)!.TemplateName;
+        Assert.True(File.Exists(Path.Combine(EmailTemplates.BuiltInFolder, $"{template}.{culture}.liquid")), $"{template}.{culture}.liquid");
         var message = await ComposeAsync(EmailSamples.For(EmailKind.Find(kind)!, culture, "https://shop.example"));
 
         Assert.False(string.IsNullOrWhiteSpace(message.Subject));
@@ -64,6 +65,22 @@ public sealed class TemplateTests
         Assert.Empty(message.Bcc);
         Assert.DoesNotContain("\n", message.To.Mailboxes.Single().Name ?? "", StringComparison.Ordinal);
         Assert.Equal("Subject with a Bcc: line", EmailTemplates.HeaderText("Subject with a\r\nBcc:\tline"));
+    }
+
+    [Fact]
+    public async Task An_order_email_shows_what_people_wrote_escaped_once_in_html_and_as_written_in_text()
+    {
+        var email = EmailSamples.For(EmailKind.OrderUpdate, "en", "https://shop.example");
+        email.Model["store_name"] = "Café & Té <b>";
+        email.Model["order"]!["lines"]![0]!["title"] = "Tea \"Sur\" & co";
+        var message = await ComposeAsync(email);
+
+        Assert.Contains("Your order #1A2B3C4D at Café & Té <b>", message.Subject, StringComparison.Ordinal);
+        Assert.Contains("2 × Tea \"Sur\" & co (CAFE-250) — 17,980 CLP", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Café &amp; Té &lt;b&gt;", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("Tea &quot;Sur&quot; &amp; co", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("&amp;amp;", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>", message.HtmlBody, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,8 +10,8 @@ public sealed class OrderNoticesTests
 {
     private static readonly Dictionary<(OrderStatus, OrderEvent), (NotificationKind? Buyer, NotificationKind? Store)> Expected = new()
     {
-        [(OrderStatus.Placed, OrderEvent.PlacedNeedingConfirmation)] = (null, OrderAwaitingConfirmation),
-        [(OrderStatus.Placed, OrderEvent.PlacedReadyToPay)] = (null, null),
+        [(OrderStatus.Placed, OrderEvent.PlacedNeedingConfirmation)] = (OrderPlaced, OrderAwaitingConfirmation),
+        [(OrderStatus.Placed, OrderEvent.PlacedReadyToPay)] = (OrderPlaced, null),
         [(OrderStatus.Placed, OrderEvent.BuyerCancelled)] = (null, null),
         [(OrderStatus.Placed, OrderEvent.SellerCancelled)] = (null, null),
         [(OrderStatus.AwaitingSellerConfirmation, OrderEvent.SellerAccepted)] = (OrderAccepted, null),
@@ -19,7 +19,7 @@ public sealed class OrderNoticesTests
         [(OrderStatus.AwaitingSellerConfirmation, OrderEvent.ConfirmationTimedOut)] = (OrderExpired, null),
         [(OrderStatus.AwaitingSellerConfirmation, OrderEvent.BuyerCancelled)] = (null, OrderCancelled),
         [(OrderStatus.AwaitingSellerConfirmation, OrderEvent.SellerCancelled)] = (OrderCancelled, null),
-        [(OrderStatus.AwaitingPayment, OrderEvent.PaymentSucceeded)] = (null, OrderPaid),
+        [(OrderStatus.AwaitingPayment, OrderEvent.PaymentSucceeded)] = (OrderPaid, OrderPaid),
         [(OrderStatus.AwaitingPayment, OrderEvent.PaymentTimedOut)] = (OrderExpired, null),
         [(OrderStatus.AwaitingPayment, OrderEvent.BuyerCancelled)] = (null, OrderCancelled),
         [(OrderStatus.AwaitingPayment, OrderEvent.SellerCancelled)] = (OrderCancelled, null),

@@ -275,18 +275,19 @@ public sealed class OrderSagaTests(SagaClusterFixture cluster)
         var orderId = (await cart.Checkout(Request("k1"))).Orders.Single().OrderId;
         await PayAsync(orderId);
 
-        // The store is told; no write is made just to say so: the stored state still lists the notice.
+        // The store is told; no write is made just to say so: the stored state still lists the notice. (Notice 1, the
+        // buyer's receipt, was delivered before the payment's write, which carried its removal.)
         await Eventually(async () => await cluster.Database.ScalarAsync<long>(
-            "SELECT count(*) FROM notifications WHERE source_key = @key", ("key", $"{orderId}:notice:1:store")) == 1);
+            "SELECT count(*) FROM notifications WHERE source_key = @key", ("key", $"{orderId}:notice:2:store")) == 1);
         var (paidVersion, paidNotices) = await StoredAsync(orderId);
-        Assert.Equal([1], paidNotices);
+        Assert.Equal([2], paidNotices);
 
         // The shipment's write carries the removal: one write, and only the shipment's own notice is left stored.
         Samples.ActAs(store.Owner);
         await OrderOf(orderId).Ship("http://127.0.0.1:9/unused");
         var (shippedVersion, shippedNotices) = await StoredAsync(orderId);
         Assert.Equal(paidVersion + 1, shippedVersion);
-        Assert.Equal([2], shippedNotices);
+        Assert.Equal([3], shippedNotices);
 
         // Nothing else writes the order now: the removal of the delivered shipment notice is written on its own.
         await Eventually(async () => (await StoredAsync(orderId)).Notices.Length == 0);

@@ -12,8 +12,8 @@ public sealed class OrderStateMachineTests
     /// <summary>Every pair that is not refused, with what it must do. Everything else must be refused.</summary>
     private static readonly Dictionary<(OrderStatus, OrderEvent), Transition> Allowed = new()
     {
-        [(OrderStatus.Placed, OrderEvent.PlacedNeedingConfirmation)] = Move(OrderStatus.AwaitingSellerConfirmation, Seller),
-        [(OrderStatus.Placed, OrderEvent.PlacedReadyToPay)] = Move(OrderStatus.AwaitingPayment),
+        [(OrderStatus.Placed, OrderEvent.PlacedNeedingConfirmation)] = Move(OrderStatus.AwaitingSellerConfirmation, Seller | Buyer),
+        [(OrderStatus.Placed, OrderEvent.PlacedReadyToPay)] = Move(OrderStatus.AwaitingPayment, Buyer),
         [(OrderStatus.Placed, OrderEvent.BuyerCancelled)] = Move(OrderStatus.Cancelled, ReleaseStock),
         [(OrderStatus.Placed, OrderEvent.SellerCancelled)] = Move(OrderStatus.Cancelled, ReleaseStock),
 

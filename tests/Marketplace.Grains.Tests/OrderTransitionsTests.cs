@@ -25,7 +25,7 @@ public sealed class OrderTransitionsTests
         Assert.Equal(Now + Timeouts.PaymentTimeout, order.DecideBy);
         Assert.Equal(new (OrderStatus, string?)[] { (OrderStatus.AwaitingSellerConfirmation, null), (OrderStatus.AwaitingPayment, "Shipping cost 500.") },
             order.Timeline.Select(t => (t.Status, t.Note)));
-        Assert.Equal(new (int, NotificationKind?, NotificationKind?)[] { (1, null, NotificationKind.OrderAwaitingConfirmation), (2, NotificationKind.OrderAccepted, null) },
+        Assert.Equal(new (int, NotificationKind?, NotificationKind?)[] { (1, NotificationKind.OrderPlaced, NotificationKind.OrderAwaitingConfirmation), (2, NotificationKind.OrderAccepted, null) },
             order.Notices.Select(n => (n.Sequence, n.BuyerKind, n.StoreKind)));
         Assert.All(order.Notices, n => Assert.True(n.StatusChanged));
         Assert.Equal(2, order.NoticeSequence);
@@ -37,10 +37,23 @@ public sealed class OrderTransitionsTests
     {
         var (order, turn) = Placed();
 
-        OrderTransitions.Record(order, turn, OrderTransitions.Decide(order, OrderEvent.PlacedReadyToPay), null);
+        OrderTransitions.Record(order, turn, OrderTransitions.Decide(order, OrderEvent.BuyerCancelled), null);
 
         Assert.Empty(order.Notices);
-        Assert.Equal(new OrderChanged(OrderId, OrderStatus.AwaitingPayment, Now), Assert.Single(turn.Unannounced));
+        Assert.Equal(new OrderChanged(OrderId, OrderStatus.Cancelled, Now), Assert.Single(turn.Unannounced));
+        Assert.Null(order.DecideBy);
+    }
+
+    [Fact]
+    public void A_placed_order_tells_its_buyer_with_a_receipt_and_waits_for_payment()
+    {
+        var (order, turn) = Placed();
+
+        OrderTransitions.Record(order, turn, OrderTransitions.Decide(order, OrderEvent.PlacedReadyToPay), null);
+
+        var notice = Assert.Single(order.Notices);
+        Assert.Equal((NotificationKind.OrderPlaced, (NotificationKind?)null, OrderStatus.AwaitingPayment), (notice.BuyerKind!.Value, notice.StoreKind, notice.Status));
+        Assert.Empty(turn.Unannounced);
         Assert.Equal(Now + Timeouts.PaymentTimeout, order.DecideBy);
     }
 
@@ -53,7 +66,7 @@ public sealed class OrderTransitionsTests
         OrderTransitions.Record(order, turn, OrderTransitions.Decide(order, OrderEvent.BuyerCancelled), "Changed my mind.");
 
         Assert.Equal((OrderStatus.Cancelled, (DateTimeOffset?)null, OrderEffects.ReleaseStock), (order.Status, order.DecideBy, order.PendingStock));
-        Assert.Equal(NotificationKind.OrderCancelled, Assert.Single(order.Notices).StoreKind);
+        Assert.Equal(NotificationKind.OrderCancelled, order.Notices[^1].StoreKind);
     }
 
     [Fact]

@@ -64,7 +64,8 @@ public sealed class NoticeCrashTests(ITestOutputHelper output)
         // A later sweep or a redelivery changes nothing: one orderPaid notification, still.
         Assert.Equal(1, await OrderPaidNoticesAsync(http, seller.AccessToken, orderId));
         Assert.Equal(1L, await database.ScalarAsync<long>(
-            "SELECT count(*) FROM notifications WHERE kind = 'orderPaid' AND link = @link", ("link", $"/orders/{orderId}")));
+            "SELECT count(*) FROM notifications WHERE kind = 'orderPaid' AND link = @link AND user_id = @store",
+            ("link", $"/orders/{orderId}"), ("store", seller.UserId)));
     }
 
     private static async Task<int> OrderPaidNoticesAsync(HttpClient http, string token, string orderId)

@@ -40,7 +40,7 @@ public sealed class AccountEmailTests(EmailFixture fixture)
 
         await http.CreateProductAsync(seller.SellerId!, ApiClient.Product(status: "draft"));
 
-        var token = EmailFixture.TokenOf(message, "/account/verify-email");
+        var token = fixture.TokenOf(message, "/account/verify-email");
         using (var verified = await http.PostAsJsonAsync("/api/auth/email/verify", new { token }))
         {
             Assert.Equal(HttpStatusCode.NoContent, verified.StatusCode);
@@ -71,7 +71,7 @@ public sealed class AccountEmailTests(EmailFixture fixture)
         Assert.Equal(knownBody, unknownBody);
 
         var message = await fixture.ReceiveAsync(shopper.Email, "Reset your");
-        var token = EmailFixture.TokenOf(message, "/account/reset-password");
+        var token = fixture.TokenOf(message, "/account/reset-password");
         using (var weak = await http.PostAsJsonAsync("/api/auth/password/reset", new { token, password = "short" }))
         {
             Assert.Equal(HttpStatusCode.BadRequest, weak.StatusCode);
@@ -135,7 +135,7 @@ public sealed class AccountEmailTests(EmailFixture fixture)
         Assert.Equal(shopper.Email, (await http.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("email").GetString());
 
         var confirm = await fixture.ReceiveAsync(newEmail, "Confirm your new email");
-        using (var verified = await http.PostAsJsonAsync("/api/auth/email/verify", new { token = EmailFixture.TokenOf(confirm, "/account/verify-email") }))
+        using (var verified = await http.PostAsJsonAsync("/api/auth/email/verify", new { token = fixture.TokenOf(confirm, "/account/verify-email") }))
         {
             Assert.Equal(HttpStatusCode.NoContent, verified.StatusCode);
         }

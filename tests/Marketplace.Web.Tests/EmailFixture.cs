@@ -1,34 +1,48 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Marketplace.Testing;
 using MimeKit;
 
 namespace Marketplace.Web.Tests;
 
-/// <summary>The web host sending through a real SMTP server (smtp4dev), sellers held to confirming their address.</summary>
+/// <summary>
+/// The web host on a real port (the payment sandbox calls its webhooks) sending through a real SMTP server
+/// (smtp4dev), sellers held to confirming their address, digests due after a few seconds.
+/// </summary>
 public sealed partial class EmailFixture : WebHostFixture
 {
-    public const string PublicUrl = "http://shop.test";
+    /// <summary>How long a notification waits for its recipient's digest here.</summary>
+    public static readonly TimeSpan DigestAfter = TimeSpan.FromSeconds(5);
 
     private MailServer? mail;
 
     public MailServer Mail => mail ?? throw new InvalidOperationException("Not started.");
 
+    /// <summary>Where the web host listens; the links in its emails start with it.</summary>
+    public string PublicUrl { get; private set; } = "";
+
     protected override async Task<WebHostFactory> StartHostAsync()
     {
         mail = await MailServer.StartAsync();
         await StartAsync("email");
+        var port = ProcessHost.FreePort();
+        PublicUrl = $"http://127.0.0.1:{port}";
         var factory = new WebHostFactory(this, new Dictionary<string, string>
         {
             ["Email:Smtp:Host"] = mail.SmtpHost,
             ["Email:Smtp:Port"] = mail.SmtpPort.ToString(CultureInfo.InvariantCulture),
             ["Email:Smtp:Security"] = "None",
             ["Email:PollInterval"] = "00:00:00.200",
+            ["Email:DigestAfter"] = DigestAfter.ToString("c", CultureInfo.InvariantCulture),
             ["Email:FromAddress"] = "no-reply@shop.test",
             ["Marketplace:PublicUrl"] = PublicUrl,
             ["Auth:SellersMustVerifyEmail"] = "true",
+            ["Payments:WebhookSecret"] = TestSecrets.SandboxPaymentsWebhookSecret,
+            ["Shipping:WebhookSecret"] = TestSecrets.SandboxShippingWebhookSecret,
         });
-        _ = factory.Server;
+        factory.UseKestrel(port);
+        factory.StartServer();
         return factory;
     }
 
@@ -53,13 +67,53 @@ public sealed partial class EmailFixture : WebHostFixture
         [.. (await Mail.Inbox.MessagesAsync()).Where(m => m.To.Contains(to, StringComparer.OrdinalIgnoreCase))];
 
     /// <summary>The token of the link to <paramref name="path"/> in the email's text part (and the same in its HTML part).</summary>
-    public static string TokenOf(MimeMessage message, string path)
+    public string TokenOf(MimeMessage message, string path)
     {
         var pattern = new Regex(Regex.Escape(PublicUrl + path) + @"\?token=([A-Za-z0-9_-]+)");
         var text = pattern.Match(message.TextBody ?? "");
         Assert.True(text.Success, $"No link to {path} in:\n{message.TextBody}");
         Assert.Contains(text.Value, message.HtmlBody ?? "", StringComparison.Ordinal);
         return text.Groups[1].Value;
+    }
+
+    /// <summary>A new account that confirmed its address through the verification email, and a client acting as it.</summary>
+    public async Task<(HttpClient Http, TestAccount Account)> VerifiedAsync(string role = "shopper", string? storeName = null, string? culture = null)
+    {
+        var http = CreateClient();
+        if (culture is not null)
+        {
+            http.DefaultRequestHeaders.AcceptLanguage.ParseAdd(culture);
+        }
+
+        var account = await http.RegisterAsync(role, storeName);
+        var verification = await ReceiveAsync(account.Email, culture == "es" ? "Confirma" : "Confirm");
+        (await http.PostAsJsonAsync("/api/auth/email/verify", new { token = TokenOf(verification, "/account/verify-email") })).EnsureSuccessStatusCode();
+        http.UseToken(account.AccessToken);
+        return (http, account);
+    }
+
+    /// <summary>A verified seller whose store sells without confirming orders, with one published product.</summary>
+    public async Task<(HttpClient Http, TestAccount Account, string ProductId)> SellsAtOnceAsync(string storeName)
+    {
+        var (http, account) = await VerifiedAsync("seller", storeName);
+        (await http.PutAsJsonAsync($"/api/sellers/{account.SellerId}", new { name = storeName, requiresConfirmation = false })).EnsureSuccessStatusCode();
+        return (http, account, await http.CreateProductAsync(account.SellerId!));
+    }
+
+    /// <summary>Puts one unit in the shopper's cart, checks out and pays on the sandbox's page; answers the order id once Paid.</summary>
+    public static async Task<string> BuyAndPayAsync(HttpClient shopper, string productId, string key)
+    {
+        (await shopper.PostAsJsonAsync("/api/cart/items", new { productId, sku = "CAFE-250", quantity = 1 })).EnsureSuccessStatusCode();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/cart/checkout") { Content = JsonContent.Create(new { shippingAddress = ShopSteps.Address }) };
+        request.Headers.Add("Idempotency-Key", key);
+        using var placed = await shopper.SendAsync(request);
+        placed.EnsureSuccessStatusCode();
+        var orderId = (await placed.ReadJsonAsync()).GetProperty("orders")[0].GetProperty("orderId").GetString()!;
+        var start = await (await shopper.PostAsync($"/api/orders/{orderId}/pay", null)).ReadJsonAsync();
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        (await browser.PostAsync(start.GetProperty("redirectUrl").GetString(), new FormUrlEncodedContent([new("outcome", "succeeded")]))).Dispose();
+        await ShopSteps.WaitForStatusAsync(shopper, orderId, "paid");
+        return orderId;
     }
 }
 

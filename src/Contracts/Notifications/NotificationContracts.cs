@@ -17,6 +17,7 @@ public enum NotificationKind
     OrderShipped = 24,
     OrderDelivered = 25,
     RefundIssued = 26,
+    OrderPlaced = 27,
 }
 
 /// <summary>

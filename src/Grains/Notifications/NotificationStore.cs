@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Marketplace.Grains.Notifications;
 
-/// <summary>The notification rows of every inbox (migration 0007).</summary>
+/// <summary>The notification rows of every inbox (migration 0007), each handed to the mailer (0014).</summary>
 public interface INotificationStore
 {
     /// <summary>Stores the notification unless the inbox already has its id; answers whether it was new.</summary>
@@ -44,11 +44,18 @@ public sealed class PostgresNotificationStore : INotificationStore
     /// <summary>Inserts what is new; answers, per item, whether it was (a second item with the same id in the group is not).</summary>
     private async Task<IReadOnlyList<bool>> InsertGroupAsync(IReadOnlyList<(string UserId, NotificationView Notification, string SourceKey)> group)
     {
+        // A new notification is handed to the mailer in the same statement (migration 0014's email_intake), which
+        // routes it by its recipient's choices: the email is decided with the notification that causes it.
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO notifications (user_id, notification_id, source_key, kind, title, body, link, created_at)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
-            ON CONFLICT (user_id, notification_id) DO NOTHING
-            RETURNING user_id, notification_id
+            WITH stored AS (
+                INSERT INTO notifications (user_id, notification_id, source_key, kind, title, body, link, created_at)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+                ON CONFLICT (user_id, notification_id) DO NOTHING
+                RETURNING user_id, notification_id, source_key, kind, title, body, link, created_at),
+            handed AS (
+                INSERT INTO email_intake (user_id, notification_id, source_key, kind, title, body, link, created_at)
+                SELECT user_id, notification_id, source_key, kind, title, body, link, created_at FROM stored)
+            SELECT user_id, notification_id FROM stored
             """);
         command.Parameters.Add(new() { Value = group.Select(g => g.UserId).ToArray() });
         command.Parameters.Add(new() { Value = group.Select(g => g.Notification.Id).ToArray() });

@@ -70,7 +70,10 @@ public static class OrderNotices
         var buyer = effects.HasFlag(OrderEffects.NotifyBuyer)
             ? to switch
             {
+                // The buyer's receipt: the order exists, to pay now or once the store confirms it.
+                OrderStatus.AwaitingSellerConfirmation or OrderStatus.AwaitingPayment when from == OrderStatus.Placed => NotificationKind.OrderPlaced,
                 OrderStatus.AwaitingPayment when from == OrderStatus.AwaitingSellerConfirmation => NotificationKind.OrderAccepted,
+                OrderStatus.Paid => NotificationKind.OrderPaid,
                 OrderStatus.Rejected => NotificationKind.OrderRejected,
                 OrderStatus.Expired => NotificationKind.OrderExpired,
                 OrderStatus.Cancelled => NotificationKind.OrderCancelled,
@@ -106,7 +109,12 @@ public static class OrderNotices
         {
             NotificationKind.OrderAwaitingConfirmation =>
                 ($"New order {reference} to confirm", $"{Items(order)} for {total}. Accept or reject it before it expires."),
-            NotificationKind.OrderPaid => ($"Order {reference} paid", $"{Items(order)} for {total}, ready to ship."),
+            NotificationKind.OrderPlaced => notice.Status == OrderStatus.AwaitingSellerConfirmation
+                ? ($"Order {reference} placed", $"{Items(order)} for {total}. {order.SellerName} will confirm it before you pay.")
+                : ($"Order {reference} placed", $"{Items(order)} for {total}: pay to complete it."),
+            NotificationKind.OrderPaid => forStore
+                ? ($"Order {reference} paid", $"{Items(order)} for {total}, ready to ship.")
+                : ($"Payment received for order {reference}", $"{total} paid to {order.SellerName}. We will tell you when it ships."),
             NotificationKind.OrderCancelled => forStore
                 ? ($"Order {reference} cancelled", "The buyer cancelled the order; its stock is back on sale.")
                 : ($"Order {reference} cancelled", $"{order.SellerName} cancelled your order."),

@@ -75,8 +75,8 @@ public static class OrderStateMachine
         return (status, @event) switch
         {
             (OrderStatus.Placed, OrderEvent.PlacedNeedingConfirmation) =>
-                Transition.Move(OrderStatus.AwaitingSellerConfirmation, OrderEffects.NotifySeller),
-            (OrderStatus.Placed, OrderEvent.PlacedReadyToPay) => Transition.Move(OrderStatus.AwaitingPayment),
+                Transition.Move(OrderStatus.AwaitingSellerConfirmation, OrderEffects.NotifySeller | OrderEffects.NotifyBuyer),
+            (OrderStatus.Placed, OrderEvent.PlacedReadyToPay) => Transition.Move(OrderStatus.AwaitingPayment, OrderEffects.NotifyBuyer),
             (OrderStatus.Placed, OrderEvent.BuyerCancelled or OrderEvent.SellerCancelled) =>
                 Transition.Move(OrderStatus.Cancelled, OrderEffects.ReleaseStock),
 

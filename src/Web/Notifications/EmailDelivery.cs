@@ -6,8 +6,9 @@ namespace Marketplace.Web.Notifications;
 public static class EmailDelivery
 {
     /// <summary>
-    /// The email outbox and its sender in this web host (every web host sends, sharing the queue), with the links the
-    /// emails carry. A production host needs <c>Marketplace:PublicUrl</c>, or its links would point nowhere.
+    /// The email outbox and its sender in this web host (every web host sends, sharing the queue), the mailer that turns
+    /// notifications into emails, and the links the emails carry. A production host needs <c>Marketplace:PublicUrl</c>,
+    /// or its links would point nowhere.
     /// </summary>
     public static WebApplicationBuilder AddMarketplaceEmail(this WebApplicationBuilder builder)
     {
@@ -15,6 +16,8 @@ public static class EmailDelivery
         builder.Services.AddSingleton<EmailLinks>();
         builder.Services.AddSingleton<IEmailLinks>(sp => sp.GetRequiredService<EmailLinks>());
         builder.Services.AddSingleton<EmailPreferenceStore>();
+        builder.Services.AddSingleton<NotificationMailer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NotificationMailer>());
         if (builder.Environment.IsProduction() && string.IsNullOrWhiteSpace(builder.Configuration[$"{PublicUrlOptions.Section}:PublicUrl"]))
         {
             throw new InvalidOperationException(

@@ -7,21 +7,28 @@ namespace Marketplace.Web.Notifications;
 public sealed class EmailPreferenceStore(NpgsqlDataSource db, TimeProvider clock)
 {
     /// <summary>Every kind's channel for the account: its choices over the defaults.</summary>
-    public async Task<IReadOnlyDictionary<string, EmailChannel>> GetAsync(string userId, CancellationToken ct = default)
+    public async Task<IReadOnlyDictionary<string, EmailChannel>> GetAsync(string userId, CancellationToken ct = default) =>
+        (await GetManyAsync([userId], ct))[userId];
+
+    /// <summary>Every kind's channel for each of the accounts (those without choices have the defaults).</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, EmailChannel>>> GetManyAsync(
+        IReadOnlyCollection<string> userIds, CancellationToken ct = default)
     {
-        await using var command = db.CreateCommand("SELECT kind, channel FROM email_preferences WHERE user_id = $1");
-        command.Parameters.Add(new() { Value = userId });
-        var stored = new Dictionary<string, EmailChannel>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await using var command = db.CreateCommand("SELECT user_id, kind, channel FROM email_preferences WHERE user_id = ANY($1)");
+        command.Parameters.Add(new() { Value = userIds.ToArray() });
+        var stored = userIds.Distinct().ToDictionary(id => id, _ => new Dictionary<string, EmailChannel>(StringComparer.Ordinal));
+        await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            if (EmailPreferences.Parse(reader.GetString(1)) is { } channel)
+            while (await reader.ReadAsync(ct))
             {
-                stored[reader.GetString(0)] = channel;
+                if (EmailPreferences.Parse(reader.GetString(2)) is { } channel)
+                {
+                    stored[reader.GetString(0)][reader.GetString(1)] = channel;
+                }
             }
         }
 
-        return EmailPreferences.Effective(stored);
+        return stored.ToDictionary(s => s.Key, s => EmailPreferences.Effective(s.Value));
     }
 
     /// <summary>Stores the given kinds' channels (the others keep theirs).</summary>

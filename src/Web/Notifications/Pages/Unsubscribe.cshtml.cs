@@ -37,6 +37,12 @@ public sealed class UnsubscribeModel(EmailLinks links, EmailPreferenceStore pref
         {
             await preferences.UnsubscribeAddressAsync(target.Recipient, target.Kind, ct);
         }
+        else if (target.Kind == EmailPreferences.DigestKinds)
+        {
+            // The digest's link: every kind gathered in it stays in the inbox from now on.
+            var digested = (await preferences.GetAsync(target.Recipient, ct)).Where(c => c.Value == EmailChannel.Digest);
+            await preferences.SetAsync(target.Recipient, digested.ToDictionary(c => c.Key, _ => EmailChannel.InApp), ct);
+        }
         else
         {
             await preferences.SetAsync(target.Recipient, new Dictionary<string, EmailChannel> { [target.Kind] = EmailChannel.InApp }, ct);
@@ -55,13 +61,16 @@ public sealed class UnsubscribeModel(EmailLinks links, EmailPreferenceStore pref
         EmailPreferences.Answers => "answers to your questions",
         EmailPreferences.Reviews => "reviews of your products",
         EmailPreferences.LowStock => "low stock",
+        EmailPreferences.Invitations => "invitations to join a store",
+        EmailPreferences.DigestKinds => "the daily digest",
         _ => "announcements",
     };
 
     private (string Recipient, string Kind)? Read()
     {
         ViewData["Title"] = T["Unsubscribe"].Value;
-        if (links.ReadUnsubscribeToken(Token) is { } target && EmailPreferences.IsKind(target.Kind))
+        if (links.ReadUnsubscribeToken(Token) is { } target
+            && (EmailPreferences.IsKind(target.Kind) || target.Kind is EmailPreferences.DigestKinds or EmailPreferences.Invitations))
         {
             KindLabel = Label(target.Kind);
             return target;
