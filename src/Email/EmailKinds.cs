@@ -26,7 +26,9 @@ public sealed record EmailKind(string Name, bool IsSecurity, string? Preference 
     public static readonly EmailKind LowStock = new("low-stock", IsSecurity: false, EmailPreferences.LowStock, "notice");
 
     /// <summary>An invitation to join a store's staff, to an address that may have no account yet.</summary>
-    public static readonly EmailKind StoreInvitation = new("store-invitation", IsSecurity: false, EmailPreferences.Invitations);
+    public static readonly EmailKind StoreInvitation = new(StoreInvitationName, IsSecurity: false, EmailPreferences.Invitations);
+
+    private const string StoreInvitationName = "store-invitation";
 
     /// <summary>The day's notifications of every kind a person chose to receive as a digest.</summary>
     public static readonly EmailKind Digest = new("digest", IsSecurity: false, EmailPreferences.DigestKinds);
@@ -39,6 +41,9 @@ public sealed record EmailKind(string Name, bool IsSecurity, string? Preference 
         VerifyEmail, PasswordReset, PasswordChanged, ConfirmNewEmail, EmailChanged, OrderUpdate, StoreOrder, QuestionAsked,
         QuestionAnswered, ReviewPosted, LowStock, StoreInvitation, Digest, Announcement,
     ];
+
+    /// <summary>Whether the email carries a secret (a one-time link): its values are erased from the queue once sent.</summary>
+    public bool CarriesSecret => IsSecurity || Name == StoreInvitationName;
 
     /// <summary>The template file's name (without culture and extension).</summary>
     public string TemplateName => Template ?? Name;

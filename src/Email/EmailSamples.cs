@@ -33,8 +33,8 @@ public static class EmailSamples
             },
             "store-invitation" => new()
             {
-                ["inviter"] = "Ana Pérez", ["store_name"] = "Café Ana", ["code"] = "K7QM-2XPA",
-                ["link"] = root + "/account/invitations", ["valid_until"] = "13 December 2026",
+                ["inviter"] = "Ana Pérez", ["store_name"] = "Café Ana",
+                ["link"] = root + "/account/invitation?token=sample", ["valid_until"] = "13 December 2026",
             },
             "digest" => new()
             {

@@ -129,8 +129,8 @@ public sealed class MailQueue(NpgsqlDataSource dataSource, TimeProvider clock)
     }
 
     /// <summary>
-    /// Records emails the relay accepted. A security email's values (its one-time link) are erased once sent: the
-    /// database keeps no usable token.
+    /// Records emails the relay accepted. The values of an email that carries a secret (a one-time link) are erased
+    /// once sent: the database keeps no usable token.
     /// </summary>
     public async Task MarkSentAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken = default)
     {
@@ -147,7 +147,7 @@ public sealed class MailQueue(NpgsqlDataSource dataSource, TimeProvider clock)
             """);
         command.Parameters.Add(new() { Value = keys.ToArray() });
         command.Parameters.Add(new() { Value = clock.GetUtcNow() });
-        command.Parameters.Add(new() { Value = EmailKind.All.Where(k => k.IsSecurity).Select(k => k.Name).ToArray() });
+        command.Parameters.Add(new() { Value = EmailKind.All.Where(k => k.CarriesSecret).Select(k => k.Name).ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

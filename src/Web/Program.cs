@@ -45,6 +45,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexFeed>()
 builder.Services.AddSingleton<ProductSearch>();
 builder.Services.AddSingleton<OrderQueries>();
 builder.Services.AddSingleton<CheckoutService>();
+builder.Services.AddSingleton<StaffInvitations>();
 builder.Services.AddSingleton<ProductEditing>();
 builder.Services.AddSingleton<VerifiedSellers>();
 builder.Services.AddScoped<AdminQueries>();

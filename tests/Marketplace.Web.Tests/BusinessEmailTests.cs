@@ -92,4 +92,34 @@ public sealed class BusinessEmailTests(EmailFixture fixture)
         Assert.Single(toStore, m => m.Subject.Contains("digest", StringComparison.Ordinal));
         store.Dispose();
     }
+
+    [Fact]
+    public async Task An_invitee_is_emailed_the_link_in_the_inviters_language_and_an_address_that_unsubscribed_is_not()
+    {
+        var (owner, account) = await fixture.VerifiedAsync("seller", "Café Invita", culture: "es");
+        var sellerId = account.SellerId!;
+        var invitee = ApiClient.NewEmail("invitee");
+
+        using var invited = await owner.PostAsJsonAsync($"/api/sellers/{sellerId}/invitations", new { email = invitee });
+        Assert.Equal(HttpStatusCode.Created, invited.StatusCode);
+        var token = (await invited.ReadJsonAsync()).GetProperty("token").GetString()!;
+        var message = await fixture.ReceiveAsync(invitee, "te invita a administrar Café Invita");
+        var link = System.Text.RegularExpressions.Regex.Match(message.TextBody ?? "", "(http://[^ \\s]+/account/invitation\\?token=[^\\s]+)");
+        Assert.Equal($"{fixture.PublicUrl}/account/invitation?token={Uri.EscapeDataString(token)}", link.Value);
+        Assert.Contains(link.Value, message.HtmlBody, StringComparison.Ordinal);
+        Assert.NotNull(message.Headers[HeaderId.ListUnsubscribe]);
+
+        // The invitee follows the one-click link: a second invitation is made, but not emailed.
+        var target = message.Headers[HeaderId.ListUnsubscribe]!.Trim('<', '>');
+        using (var anonymous = new HttpClient())
+        {
+            (await anonymous.PostAsync(target, new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]))).EnsureSuccessStatusCode();
+        }
+
+        using var again = await owner.PostAsJsonAsync($"/api/sellers/{sellerId}/invitations", new { email = invitee });
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.Single(await fixture.MailToAsync(invitee));
+        owner.Dispose();
+    }
 }

@@ -32,7 +32,7 @@ public static class SellersApi
             .WithDescription("Accepts an Idempotency-Key header: repeating the request with the same key answers the same product.")
             .RequireAuthorization(AuthorizationSetup.SellerPolicy);
         group.MapPost("/{sellerId}/invitations", InviteStaff).WithName("InviteStaff")
-            .WithSummary("Invite someone to the store's staff by email (owner); answers the invitation token to send them")
+            .WithSummary("Invite someone to the store's staff (owner): the invitee is emailed the link; the answer has the token too")
             .RequireAuthorization(AuthorizationSetup.SellerPolicy);
         group.MapGet("/{sellerId}/staff", ListStaff).WithName("ListStaff").WithSummary("The store's staff (staff and admins)");
         group.MapDelete("/{sellerId}/staff/{userId}", RemoveStaff).WithName("RemoveStaff")
@@ -121,16 +121,16 @@ public static class SellersApi
     }
 
     private static async Task<Results<Created<InvitationResponse>, ProblemHttpResult>> InviteStaff(
-        string sellerId, InvitationRequest request, ClaimsPrincipal user, IGrainFactory grains)
+        string sellerId, InvitationRequest request, ClaimsPrincipal user, StaffInvitations invitations, CancellationToken ct)
     {
         if (Access.RequireStoreStaff(user, sellerId) is { } refused)
         {
             return refused;
         }
 
-        var invitation = await grains.GetGrain<ISellerGrain>(sellerId).InviteStaff(AccountService.NormalizeEmail(request.Email!));
+        var sent = await invitations.InviteAsync(sellerId, user.UserId(), AccountService.NormalizeEmail(request.Email!), ct);
         return TypedResults.Created($"/api/sellers/{sellerId}/staff",
-            new InvitationResponse(invitation.Email, invitation.Token, invitation.ExpiresAt));
+            new InvitationResponse(sent.Invitation.Email, sent.Invitation.Token, sent.Invitation.ExpiresAt));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<StaffResponse>>, ProblemHttpResult>> ListStaff(

@@ -1,14 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using Marketplace.Web.Accounts;
-using Marketplace.Web.Orders;
 using Marketplace.Web.Shared;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace Marketplace.Web.SellerConsole.Pages;
 
 /// <summary>The store's staff: who acts for it, invitations by email (a link to hand over), removal.</summary>
-public sealed class StaffModel(AccountService accounts, IOptions<PublicUrlOptions> urls) : SellerPage
+public sealed class StaffModel(AccountService accounts, StaffInvitations invitations) : SellerPage
 {
     public override string Section => "staff";
 
@@ -38,10 +36,11 @@ public sealed class StaffModel(AccountService accounts, IOptions<PublicUrlOption
 
         await FlashRefusalAsync(async () =>
         {
-            var invitation = await Store.InviteStaff(AccountService.NormalizeEmail(Email!));
-            InvitationLink = urls.Value.Resolve(Request, "/account/invitation?token=" + Uri.EscapeDataString(invitation.Token));
-            Flash = string.Format(System.Globalization.CultureInfo.CurrentCulture,
-                T["Invitation ready for {0}. Send them the link below; it works once, for that email."].Value, invitation.Email);
+            var sent = await invitations.InviteAsync(SellerId, User.UserId(), AccountService.NormalizeEmail(Email!));
+            InvitationLink = sent.Link;
+            Flash = string.Format(System.Globalization.CultureInfo.CurrentCulture, sent.Emailed
+                ? T["Invitation emailed to {0}. You can also hand them the link below; it works once, for that email."].Value
+                : T["Invitation ready for {0}. Send them the link below; it works once, for that email."].Value, sent.Invitation.Email);
         });
         return RedirectToPage();
     }
