@@ -112,6 +112,7 @@ api.MapCheckoutApi();
 api.MapOrdersApi();
 api.MapNotificationsApi();
 api.MapEmailPreferencesApi();
+api.MapAnnouncementsApi();
 api.MapQuestionsApi();
 api.MapReviewsApi();
 // Providers sign their callbacks instead of holding tokens.

@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Marketplace.Testing;
+using Marketplace.Web.Notifications;
+using MimeKit;
+
+namespace Marketplace.Web.Tests;
+
+/// <summary>Announcements to many people: an admin's to a segment, a store's to its past buyers, sent in the background.</summary>
+[Collection(EmailCollection.Name)]
+public sealed class AnnouncementTests(EmailFixture fixture)
+{
+    [Fact]
+    public async Task An_admins_announcement_reaches_every_seller_once_in_their_language_but_not_those_who_turned_it_off()
+    {
+        var english = await fixture.VerifiedAsync("seller", "Anuncio Uno");
+        var spanish = await fixture.VerifiedAsync("seller", "Anuncio Dos", culture: "es");
+        var quiet = await fixture.VerifiedAsync("seller", "Anuncio Tres");
+        (await quiet.Http.PutAsJsonAsync("/api/me/notification-preferences", new { kinds = new { announcements = "inApp" } })).EnsureSuccessStatusCode();
+        var shopper = await fixture.VerifiedAsync();
+        using var admin = await AdminAsync();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+
+        using var created = await admin.PostAsJsonAsync("/api/admin/announcements", new
+        {
+            segment = "sellers",
+            subject = new { en = $"New fees {tag}", es = $"Nuevas tarifas {tag}" },
+            body = new { en = "From January the commission is 8 %.\nThank you.", es = "Desde enero la comisión es 8 %.\nGracias." },
+        });
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        var id = (await created.ReadJsonAsync()).GetProperty("announcementId").GetString()!;
+
+        var toEnglish = await fixture.ReceiveAsync(english.Account.Email, $"New fees {tag}");
+        var toSpanish = await fixture.ReceiveAsync(spanish.Account.Email, $"Nuevas tarifas {tag}");
+        Assert.Contains("From January the commission is 8 %.", toEnglish.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Desde enero la comisión es 8 %.", toSpanish.TextBody, StringComparison.Ordinal);
+        Assert.NotNull(toEnglish.Headers[HeaderId.ListUnsubscribe]);
+
+        var progress = await WaitUntilSentAsync(admin, id);
+        Assert.Equal("queued", progress.GetProperty("status").GetString());
+        Assert.Equal(progress.GetProperty("recipients").GetInt32(), progress.GetProperty("sent").GetInt64());
+        Assert.True(progress.GetProperty("recipients").GetInt32() >= 2);
+        Assert.DoesNotContain(await fixture.MailToAsync(quiet.Account.Email), m => m.Subject.Contains(tag, StringComparison.Ordinal));
+        Assert.DoesNotContain(await fixture.MailToAsync(shopper.Account.Email), m => m.Subject.Contains(tag, StringComparison.Ordinal));
+        Assert.Single(await fixture.MailToAsync(english.Account.Email), m => m.Subject.Contains(tag, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_store_announces_to_its_past_buyers_only_and_at_most_once_a_week()
+    {
+        var (store, owner, productId) = await fixture.SellsAtOnceAsync("Café Semanal");
+        var buyer = await fixture.VerifiedAsync();
+        var browser = await fixture.VerifiedAsync();
+        await EmailFixture.BuyAndPayAsync(buyer.Http, productId, "weekly-1");
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        object Text(string en) => new { subject = new { en = $"{en} {tag}", es = $"Novedad {tag}" }, body = new { en = "Fresh roast on Monday.", es = "Tostado fresco el lunes." } };
+
+        using var first = await store.PostAsJsonAsync($"/api/sellers/{owner.SellerId}/announcements", Text("News"));
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        var message = await fixture.ReceiveAsync(buyer.Account.Email, $"News {tag}");
+        Assert.Equal("Café Semanal via Marketplace", message.From.Mailboxes.Single().Name);
+
+        using var second = await store.PostAsJsonAsync($"/api/sellers/{owner.SellerId}/announcements", Text("More news"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        Assert.Equal("announcement-too-soon", (await second.ReadJsonAsync()).GetProperty("code").GetString());
+        Assert.NotNull(second.Headers.RetryAfter);
+
+        var listed = await store.GetFromJsonAsync<JsonElement>($"/api/sellers/{owner.SellerId}/announcements");
+        Assert.Equal(1, listed.GetArrayLength());
+        Assert.Equal(1, listed[0].GetProperty("recipients").GetInt32());
+        Assert.DoesNotContain(await fixture.MailToAsync(browser.Account.Email), m => m.Subject.Contains(tag, StringComparison.Ordinal));
+        Assert.DoesNotContain(await fixture.MailToAsync(owner.Email), m => m.Subject.Contains(tag, StringComparison.Ordinal));
+
+        using var other = await fixture.VerifiedAsync("seller", "Otra Tienda").ContinueWith(t => t.Result.Http);
+        using var foreign = await other.PostAsJsonAsync($"/api/sellers/{owner.SellerId}/announcements", Text("Spoof"));
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+    }
+
+    public static TheoryData<string> BadRequests() => new()
+    {
+        """{"segment":"sellers","subject":{"en":"Hi\r\nBcc: all@example.com","es":"Hola"},"body":{"en":"x","es":"x"}}""",
+        """{"segment":"sellers","subject":{"en":"Hi"},"body":{"en":"x","es":"x"}}""",
+        """{"segment":"everyone","subject":{"en":"Hi","es":"Hola"},"body":{"en":"x","es":"x"}}""",
+        """{"segment":"storeBuyers","subject":{"en":"Hi","es":"Hola"},"body":{"en":"x","es":"x"}}""",
+        "{\"segment\":\"shoppers\",\"subject\":{\"en\":\"Hi\",\"es\":\"Hola\"},\"body\":{\"en\":\"" + new string('x', AnnouncementRules.MaxBodyLength + 1) + "\",\"es\":\"x\"}}",
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task An_announcement_that_breaks_a_rule_is_refused_and_nothing_is_stored(string json)
+    {
+        using var admin = await AdminAsync();
+        var before = (await admin.GetFromJsonAsync<JsonElement>("/api/admin/announcements")).GetArrayLength();
+
+        using var refused = await admin.PostAsync("/api/admin/announcements", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before, (await admin.GetFromJsonAsync<JsonElement>("/api/admin/announcements")).GetArrayLength());
+    }
+
+    private async Task<HttpClient> AdminAsync()
+    {
+        var http = fixture.CreateClient();
+        http.UseToken(await http.LoginAsync(TestSecrets.AdminEmail, TestSecrets.AdminPassword));
+        return http;
+    }
+
+    private static async Task<JsonElement> WaitUntilSentAsync(HttpClient admin, string id)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var view = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/announcements/{id}");
+            if (view.GetProperty("status").GetString() == "queued" && view.GetProperty("queued").GetInt64() == 0)
+            {
+                return view;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Announcement {id} not sent in time: {view}");
+            await Task.Delay(200);
+        }
+    }
+}
