@@ -87,7 +87,9 @@ internal sealed class CheckoutLoad
             WHERE s.sold <> (SELECT coalesce(sum(quantity), 0) FROM inventory_reservations r WHERE r.sku_id = s.sku_id AND r.status = 'committed')
             """));
         var committedWithoutPayment = await database.ScalarAsync<string>("""
-            SELECT string_agg(r.order_id, ', ') FROM inventory_reservations r LEFT JOIN order_listings o USING (order_id)
+            SELECT string_agg(r.order_id || ' (' || coalesce(o.status, 'no listing') || ', placed ' || coalesce(to_char(o.placed_at, 'HH24:MI:SS.MS'), '?')
+                              || ', updated ' || coalesce(to_char(o.updated_at, 'HH24:MI:SS.MS'), '?') || ')', ', ')
+            FROM inventory_reservations r LEFT JOIN order_listings o USING (order_id)
             WHERE r.status = 'committed' AND o.paid_at IS NULL
             """);
         Assert.Null(committedWithoutPayment);

@@ -278,6 +278,18 @@ public sealed class AccessMatrixTests(WebFixture fixture)
                 Only(201, Who.Admin)),
             ["DELETE /api/admin/api-keys/{keyId:guid}"] = new(_ => Send(HttpMethod.Delete, $"/api/admin/api-keys/{Guid.NewGuid()}"), Only(404, Who.Admin)),
             ["GET /api/admin/cluster"] = new(_ => Get("/api/admin/cluster"), Only(200, Who.Admin)),
+            ["POST /api/admin/announcements/"] = new(_ => Send(HttpMethod.Post, "/api/admin/announcements", new
+            {
+                segment = "storeBuyers", sellerId = a, subject = new { en = "Matrix", es = "Matriz" }, body = new { en = "Hello.", es = "Hola." },
+            }), Only(202, Who.Admin)),
+            ["GET /api/admin/announcements/"] = new(_ => Get("/api/admin/announcements"), Only(200, Who.Admin)),
+            ["GET /api/admin/announcements/{announcementId}"] = new(_ => Get("/api/admin/announcements/ann_nothing"), Only(404, Who.Admin)),
+            // A store may announce once a week: only its own staff get that far (this is the world's only one).
+            ["POST /api/sellers/{sellerId}/announcements/"] = new(_ => Send(HttpMethod.Post, $"/api/sellers/{a}/announcements", new
+            {
+                subject = new { en = "Matrix", es = "Matriz" }, body = new { en = "Hello.", es = "Hola." },
+            }), Only(202, Who.SellerA)),
+            ["GET /api/sellers/{sellerId}/announcements/"] = new(_ => Get($"/api/sellers/{a}/announcements"), Only(200, Who.SellerA, Who.Admin)),
 
             // Integrations: an API key, never a user token.
             ["PUT /api/integrations/directory/sellers/{externalId}"] = new(_ => Send(HttpMethod.Put, $"/api/integrations/directory/sellers/matrix-{Guid.NewGuid():N}",
@@ -343,6 +355,7 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET admin/stores"] = Pages.Console("/admin/stores", who => who == Who.Admin),
             ["GET admin/api-keys"] = Pages.Console("/admin/api-keys", who => who == Who.Admin),
             ["GET admin/email"] = Pages.Console("/admin/email?status=queued", who => who == Who.Admin),
+            ["GET admin/announcements"] = Pages.Console("/admin/announcements", who => who == Who.Admin),
             ["GET admin/email/preview/html"] = Pages.Console("/admin/email/preview/html?kind=verify-email&lang=es", who => who == Who.Admin),
             // The live script's token needs the page's form token: without one nobody gets it.
             ["POST /live/token"] = Open(_ => Send(HttpMethod.Post, "/live/token"), 400),

@@ -40,6 +40,8 @@ CREATE TABLE announcements
     announcement_id  text        NOT NULL PRIMARY KEY,
     author_id        text        NOT NULL,
     seller_id        text,
+    -- Written by the store's staff (held to one a week) rather than by an admin.
+    by_store         boolean     NOT NULL,
     segment          text        NOT NULL CHECK (segment IN ('sellers', 'shoppers', 'storeBuyers')),
     subject_en       text        NOT NULL,
     body_en          text        NOT NULL,

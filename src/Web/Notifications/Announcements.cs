@@ -17,12 +17,14 @@ public sealed record AnnouncementView(
 /// </summary>
 public sealed class Announcements(NpgsqlDataSource db, MailQueue mail, TimeProvider clock)
 {
-    public async Task<AnnouncementView> CreateAsync(string authorId, string segment, string? sellerId, LocalizedText subject, LocalizedText body, CancellationToken ct = default)
+    /// <summary>Stores an announcement for the expander; <paramref name="byStore"/>: written by the store's staff, not an admin.</summary>
+    public async Task<AnnouncementView> CreateAsync(
+        string authorId, string segment, string? sellerId, bool byStore, LocalizedText subject, LocalizedText body, CancellationToken ct = default)
     {
         var id = "ann_" + Guid.NewGuid().ToString("N");
         await using var command = db.CreateCommand("""
-            INSERT INTO announcements (announcement_id, author_id, seller_id, segment, subject_en, body_en, subject_es, body_es, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            INSERT INTO announcements (announcement_id, author_id, seller_id, segment, subject_en, body_en, subject_es, body_es, created_at, by_store)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             """);
         foreach (var text in new[] { id, authorId, sellerId, segment, subject.En!.Trim(), body.En!.Trim(), subject.Es!.Trim(), body.Es!.Trim() })
         {
@@ -30,15 +32,15 @@ public sealed class Announcements(NpgsqlDataSource db, MailQueue mail, TimeProvi
         }
 
         command.Parameters.Add(new() { Value = clock.GetUtcNow() });
-
+        command.Parameters.Add(new() { Value = byStore });
         await command.ExecuteNonQueryAsync(ct);
         return (await GetAsync(id, ct))!;
     }
 
-    /// <summary>When the store last announced to its buyers (null: never).</summary>
+    /// <summary>When the store's staff last announced to its buyers (null: never; an admin's announcements do not count).</summary>
     public async Task<DateTimeOffset?> LastOfStoreAsync(string sellerId, CancellationToken ct = default)
     {
-        await using var command = db.CreateCommand("SELECT max(created_at) FROM announcements WHERE seller_id = $1 AND segment = 'storeBuyers'");
+        await using var command = db.CreateCommand("SELECT max(created_at) FROM announcements WHERE seller_id = $1 AND by_store");
         command.Parameters.Add(new() { Value = sellerId });
         return await command.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
     }

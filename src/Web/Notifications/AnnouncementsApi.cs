@@ -42,7 +42,7 @@ public static class AnnouncementsApi
         }
 
         var sellerId = request.Segment == AnnouncementSegments.StoreBuyers ? request.SellerId!.Trim() : null;
-        var created = await announcements.CreateAsync(user.UserId(), request.Segment!, sellerId, request.Subject!, request.Body!, ct);
+        var created = await announcements.CreateAsync(user.UserId(), request.Segment!, sellerId, byStore: false, request.Subject!, request.Body!, ct);
         return TypedResults.Accepted($"/api/admin/announcements/{created.AnnouncementId}", created);
     }
 
@@ -76,7 +76,7 @@ public static class AnnouncementsApi
                 $"A store announces to its buyers at most once a week; the next one can go out from {from:u}.");
         }
 
-        var created = await announcements.CreateAsync(user.UserId(), AnnouncementSegments.StoreBuyers, sellerId, request.Subject!, request.Body!, ct);
+        var created = await announcements.CreateAsync(user.UserId(), AnnouncementSegments.StoreBuyers, sellerId, byStore: true, request.Subject!, request.Body!, ct);
         return TypedResults.Accepted($"/api/sellers/{sellerId}/announcements", created);
     }
 
