@@ -51,11 +51,28 @@ public sealed class SkuLedgerTests
         sku.Commit("o1", Now, out _);
         Assert.Equal(ReservationStatus.Committed, sku.Commit("o1", Now, out changed)!.Status);
         Assert.False(changed);
-        Assert.Equal(ReservationStatus.Committed, sku.Release("o1", Now, out changed)!.Status);
-        Assert.False(changed);
         Assert.Equal(ReservationStatus.Committed, sku.Reserve("o1", 2, Now.AddMinutes(5), Now, out changed).Status);
         Assert.False(changed);
         Assert.Equal(new StockLevel(3, 0, 2, 0), sku.Counters.ToLevel());
+    }
+
+    [Fact]
+    public void An_order_that_ends_unpaid_after_committing_puts_its_units_back_on_sale_once()
+    {
+        var sku = NewSku(5);
+        sku.Reserve("o1", 2, Now.AddMinutes(5), Now, out _);
+        sku.Commit("o1", Now, out _);
+
+        var released = sku.Release("o1", Now.AddMinutes(1), out var changed)!;
+
+        Assert.Equal((ReservationStatus.Released, true), (released.Status, changed));
+        Assert.Equal(new StockLevel(5, 0, 0, 0), sku.Counters.ToLevel());
+        Assert.True(sku.IsConsistent());
+        Assert.Equal(ReservationStatus.Released, sku.Release("o1", Now.AddMinutes(2), out changed)!.Status);
+        Assert.False(changed);
+        Assert.Equal(ReservationStatus.Released, sku.Commit("o1", Now.AddMinutes(2), out changed)!.Status);
+        Assert.False(changed);
+        Assert.Equal(5, sku.Available);
     }
 
     [Fact]

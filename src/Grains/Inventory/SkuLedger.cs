@@ -272,7 +272,9 @@ public sealed class SkuLedger
         changed = false;
         if (settled.TryGetValue(orderId, out var done))
         {
-            return Result(done);
+            return done.Status == ReservationStatus.Committed && outcome == ReservationStatus.Released
+                ? ReturnToShelf(done, now, out changed)
+                : Result(done);
         }
 
         if (!held.Remove(orderId, out var reservation))
@@ -292,6 +294,27 @@ public sealed class SkuLedger
         MarkDirty(result);
         changed = true;
         return Result(result);
+    }
+
+    /// <summary>
+    /// An order that ends unpaid releases units it had committed: the payment it committed them for was never stored
+    /// (its write failed after the commit, and the order then timed out or was cancelled), and that money goes back to
+    /// the buyer. Only an order that will never be paid releases (DESIGN.md §4.1: every sold unit belongs to a paid
+    /// order), so the units go back on sale.
+    /// </summary>
+    private ReservationResult ReturnToShelf(Reservation committed, DateTimeOffset now, out bool changed)
+    {
+        Counters = Counters with
+        {
+            OnHand = Counters.OnHand + committed.Quantity,
+            Sold = Counters.Sold - committed.Quantity,
+            UpdatedAt = now,
+        };
+        var released = committed with { Status = ReservationStatus.Released, SettledAt = now };
+        settled[released.OrderId] = released;
+        MarkDirty(released);
+        changed = true;
+        return Result(released);
     }
 
     private void Adjust(string adjustmentId, string kind, int delta, DateTimeOffset now)

@@ -97,33 +97,8 @@ public sealed partial class AnnouncementExpander(
     /// <summary>Recipients per transaction.</summary>
     public const int BatchSize = 1000;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var more = false;
-            try
-            {
-                more = await ExpandBatchAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogExpandFailed(logger, e);
-            }
-
-            if (!more)
-            {
-                try
-                {
-                    await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => PolledRounds.RunAsync(
+        ExpandBatchAsync, () => options.Value.PollInterval, e => LogExpandFailed(logger, e), clock, stoppingToken);
 
     /// <summary>Queues the next batch of the oldest announcement still expanding; answers whether anything was done.</summary>
     public async Task<bool> ExpandBatchAsync(CancellationToken ct = default)

@@ -29,34 +29,14 @@ public sealed partial class NotificationMailer(
 
     private sealed record Recipient(string UserId, string Email, string Name, string Culture, string? SellerId);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => PolledRounds.RunAsync(
+        async ct =>
         {
-            var busy = false;
-            try
-            {
-                busy = await RouteAsync(stoppingToken) == BatchSize;
-                busy |= await SendDigestsAsync(stoppingToken) > 0;
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogRoundFailed(logger, e);
-            }
-
-            if (!busy)
-            {
-                try
-                {
-                    await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
+            var full = await RouteAsync(ct) == BatchSize;
+            var digests = await SendDigestsAsync(ct);
+            return full || digests > 0;
+        },
+        () => options.Value.PollInterval, e => LogRoundFailed(logger, e), clock, stoppingToken);
 
     /// <summary>Routes one batch of the intake; answers how many notifications it took.</summary>
     public async Task<int> RouteAsync(CancellationToken ct = default)
