@@ -5,7 +5,7 @@ namespace Marketplace.Benchmarks;
 /// <summary>Command-line knobs shared by the benchmarks; <see cref="Silos"/> is the number of silo processes (checkout).</summary>
 public sealed record BenchmarkOptions(int Seconds, int Clients, int? Products, int? Rate = null, int Silos = 1)
 {
-    public const string Usage = "inventory|search|checkout|realtime|om [--seconds N] [--clients N] [--products N] [--rate N] [--silos N]";
+    public const string Usage = "inventory|search|checkout|realtime|announce|om [--seconds N] [--clients N] [--products N] [--rate N] [--silos N]";
 
     public static BenchmarkOptions Parse(string[] args)
     {

@@ -17,6 +17,9 @@ switch (name)
     case "realtime":
         await RealtimeBenchmark.RunAsync(options);
         break;
+    case "announce":
+        await AnnouncementBenchmark.RunAsync(options);
+        break;
     case "om":
         await OnlineMarketplaceBenchmark.RunAsync(options);
         break;

@@ -36,6 +36,9 @@ public sealed class MailServer : IAsyncDisposable
 
     public MailInbox Inbox { get; }
 
+    /// <summary>The server's process (a benchmark counts its CPU).</summary>
+    public int ProcessId => process.Id;
+
     /// <summary>What the server logged: its settings, then a few lines per session and message.</summary>
     public string Output => process.Output;
 
