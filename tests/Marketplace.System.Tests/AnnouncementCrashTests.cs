@@ -61,7 +61,7 @@ public sealed class AnnouncementCrashTests(ITestOutputHelper output)
         await ProcessCluster.WaitReadyAsync(second);
         using var admin = new HttpClient { BaseAddress = second.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         admin.UseToken(await admin.LoginAsync(TestSecrets.AdminEmail, TestSecrets.AdminPassword));
-        var progress = await WaitUntilSentAsync(admin, id);
+        var progress = await admin.WaitUntilSentAsync(id, TimeSpan.FromSeconds(90));
 
         var received = (await mail.Inbox.MessagesAsync()).Where(IsOurs).ToList();
         var perRecipient = received.GroupBy(m => m.To.Single().ToLowerInvariant()).ToList();
@@ -102,21 +102,5 @@ public sealed class AnnouncementCrashTests(ITestOutputHelper output)
                 RETURNING 1)
             SELECT count(*) FROM added
             """);
-    }
-
-    private static async Task<JsonElement> WaitUntilSentAsync(HttpClient admin, string id)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (true)
-        {
-            var view = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/announcements/{id}");
-            if (view.GetProperty("status").GetString() == "queued" && view.GetProperty("queued").GetInt64() == 0)
-            {
-                return view;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Announcement {id} not sent in time: {view}");
-            await Task.Delay(500);
-        }
     }
 }

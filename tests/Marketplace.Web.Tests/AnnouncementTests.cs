@@ -37,7 +37,7 @@ public sealed class AnnouncementTests(EmailFixture fixture)
         Assert.Contains("Desde enero la comisión es 8 %.", toSpanish.TextBody, StringComparison.Ordinal);
         Assert.NotNull(toEnglish.Headers[HeaderId.ListUnsubscribe]);
 
-        var progress = await WaitUntilSentAsync(admin, id);
+        var progress = await admin.WaitUntilSentAsync(id, TimeSpan.FromSeconds(30));
         Assert.Equal("queued", progress.GetProperty("status").GetString());
         Assert.Equal(progress.GetProperty("recipients").GetInt32(), progress.GetProperty("sent").GetInt64());
         Assert.True(progress.GetProperty("recipients").GetInt32() >= 2);
@@ -105,21 +105,5 @@ public sealed class AnnouncementTests(EmailFixture fixture)
         var http = fixture.CreateClient();
         http.UseToken(await http.LoginAsync(TestSecrets.AdminEmail, TestSecrets.AdminPassword));
         return http;
-    }
-
-    private static async Task<JsonElement> WaitUntilSentAsync(HttpClient admin, string id)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var view = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/announcements/{id}");
-            if (view.GetProperty("status").GetString() == "queued" && view.GetProperty("queued").GetInt64() == 0)
-            {
-                return view;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Announcement {id} not sent in time: {view}");
-            await Task.Delay(200);
-        }
     }
 }
