@@ -54,6 +54,8 @@ public sealed partial class NotificationMailer(
         var channels = await preferences.GetManyAsync(userIds, ct);
         List<OutgoingEmail> emails = [];
         List<IntakeNotice> digested = [];
+        // An order is read once per batch: its receipt, its payment and its store's email often arrive together.
+        var orders = new Dictionary<string, OrderView>(StringComparer.Ordinal);
         foreach (var notice in notices)
         {
             if (!recipients.TryGetValue(notice.UserId, out var recipient) || NotificationMail.Route(notice, channels[notice.UserId]) is not { } route)
@@ -67,7 +69,7 @@ public sealed partial class NotificationMailer(
             }
             else
             {
-                emails.Add(await EmailAsync(notice, route.Kind, recipient));
+                emails.Add(await EmailAsync(notice, route.Kind, recipient, orders));
             }
         }
 
@@ -209,7 +211,7 @@ public sealed partial class NotificationMailer(
     /// The email of one notification. An order's email shows the order as its recipient may see it: it is read from the
     /// order grain as that recipient (the buyer, or the store's staff member), so the grain's own access rule holds.
     /// </summary>
-    private async Task<OutgoingEmail> EmailAsync(IntakeNotice notice, EmailKind kind, Recipient recipient)
+    private async Task<OutgoingEmail> EmailAsync(IntakeNotice notice, EmailKind kind, Recipient recipient, Dictionary<string, OrderView> orders)
     {
         var publicUrl = links.PublicUrl.ToString().TrimEnd('/');
         var model = new JsonObject
@@ -221,7 +223,7 @@ public sealed partial class NotificationMailer(
             ["for_store"] = kind == EmailKind.StoreOrder,
         };
         string? storeName = null;
-        if (NotificationMail.OrderIdOf(notice.Link) is { } orderId && await ReadOrderAsync(orderId, recipient, kind) is { } order)
+        if (NotificationMail.OrderIdOf(notice.Link) is { } orderId && await OrderForAsync(orderId, recipient, kind, orders) is { } order)
         {
             model["order"] = NotificationMail.OrderModel(order, recipient.Culture, publicUrl);
             // The buyer hears from the store ("Store via Marketplace"); the store's staff from the marketplace.
@@ -230,6 +232,26 @@ public sealed partial class NotificationMailer(
         }
 
         return new OutgoingEmail(recipient.Email, recipient.Name, recipient.UserId, recipient.Culture, kind, notice.SourceKey, model, storeName);
+    }
+
+    /// <summary>
+    /// The order as read in this batch, or read now as this recipient. An order read as its buyer is shown to its store's
+    /// staff too (and the other way round): both may see all of it, and the notice that names them says they are its parties.
+    /// </summary>
+    private async Task<OrderView?> OrderForAsync(string orderId, Recipient recipient, EmailKind kind, Dictionary<string, OrderView> orders)
+    {
+        if (orders.TryGetValue(orderId, out var known))
+        {
+            return known;
+        }
+
+        var order = await ReadOrderAsync(orderId, recipient, kind);
+        if (order is not null)
+        {
+            orders[orderId] = order;
+        }
+
+        return order;
     }
 
     private async Task<OrderView?> ReadOrderAsync(string orderId, Recipient recipient, EmailKind kind)
