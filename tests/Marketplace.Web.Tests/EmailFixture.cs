@@ -103,16 +103,11 @@ public sealed partial class EmailFixture : WebHostFixture
     /// <summary>Puts one unit in the shopper's cart, checks out and pays on the sandbox's page; answers the order id once Paid.</summary>
     public static async Task<string> BuyAndPayAsync(HttpClient shopper, string productId, string key)
     {
-        (await shopper.PostAsJsonAsync("/api/cart/items", new { productId, sku = "CAFE-250", quantity = 1 })).EnsureSuccessStatusCode();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/cart/checkout") { Content = JsonContent.Create(new { shippingAddress = ShopSteps.Address }) };
-        request.Headers.Add("Idempotency-Key", key);
-        using var placed = await shopper.SendAsync(request);
+        await ShopSteps.AddAsync(shopper, productId, "CAFE-250", 1);
+        using var placed = await ShopSteps.CheckoutAsync(shopper, key);
         placed.EnsureSuccessStatusCode();
         var orderId = (await placed.ReadJsonAsync()).GetProperty("orders")[0].GetProperty("orderId").GetString()!;
-        var start = await (await shopper.PostAsync($"/api/orders/{orderId}/pay", null)).ReadJsonAsync();
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
-        (await browser.PostAsync(start.GetProperty("redirectUrl").GetString(), new FormUrlEncodedContent([new("outcome", "succeeded")]))).Dispose();
-        await ShopSteps.WaitForStatusAsync(shopper, orderId, "paid");
+        await ShopSteps.PayAsync(shopper, orderId);
         return orderId;
     }
 }

@@ -53,13 +53,19 @@ internal static class ShopSteps
         using var placed = await CheckoutAsync(shopper, key);
         placed.EnsureSuccessStatusCode();
         var orderId = (await placed.ReadJsonAsync()).GetProperty("orders")[0].GetProperty("orderId").GetString()!;
+        await PayAsync(shopper, orderId);
+        (await store.PostAsync($"/api/orders/{orderId}/ship", null)).EnsureSuccessStatusCode();
+        await WaitForStatusAsync(shopper, orderId, "delivered");
+        return orderId;
+    }
+
+    /// <summary>Pays the order on the sandbox's hosted page (as the shopper's browser would) and waits until it is Paid.</summary>
+    public static async Task PayAsync(HttpClient shopper, string orderId)
+    {
         var start = await (await shopper.PostAsync($"/api/orders/{orderId}/pay", null)).ReadJsonAsync();
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
         (await browser.PostAsync(start.GetProperty("redirectUrl").GetString(), new FormUrlEncodedContent([new("outcome", "succeeded")]))).Dispose();
         await WaitForStatusAsync(shopper, orderId, "paid");
-        (await store.PostAsync($"/api/orders/{orderId}/ship", null)).EnsureSuccessStatusCode();
-        await WaitForStatusAsync(shopper, orderId, "delivered");
-        return orderId;
     }
 
     /// <summary>Reads <paramref name="path"/> until <paramref name="done"/> holds (or 10 s passed; the caller asserts).</summary>
