@@ -77,6 +77,23 @@ public sealed class AnnouncementTests(EmailFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
     }
 
+    [Fact]
+    public async Task Simultaneous_announcements_of_one_store_let_exactly_one_through()
+    {
+        var (store, owner, _) = await fixture.SellsAtOnceAsync("Tienda Rápida");
+        var text = new { subject = new { en = "Sale", es = "Rebajas" }, body = new { en = "Today only.", es = "Solo hoy." } };
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => store.PostAsJsonAsync($"/api/sellers/{owner.SellerId}/announcements", text)));
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Accepted);
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Accepted), a => Assert.Equal(HttpStatusCode.TooManyRequests, a.StatusCode));
+        Assert.Equal(1, (await store.GetFromJsonAsync<JsonElement>($"/api/sellers/{owner.SellerId}/announcements")).GetArrayLength());
+        foreach (var answer in answers)
+        {
+            answer.Dispose();
+        }
+    }
+
     public static TheoryData<string> BadRequests() => new()
     {
         """{"segment":"sellers","subject":{"en":"Hi\r\nBcc: all@example.com","es":"Hola"},"body":{"en":"x","es":"x"}}""",

@@ -17,15 +17,57 @@ public sealed record AnnouncementView(
 /// </summary>
 public sealed class Announcements(NpgsqlDataSource db, MailQueue mail, TimeProvider clock)
 {
-    /// <summary>Stores an announcement for the expander; <paramref name="byStore"/>: written by the store's staff, not an admin.</summary>
+    /// <summary>Stores an admin's announcement for the expander.</summary>
     public async Task<AnnouncementView> CreateAsync(
-        string authorId, string segment, string? sellerId, bool byStore, LocalizedText subject, LocalizedText body, CancellationToken ct = default)
+        string authorId, string segment, string? sellerId, LocalizedText subject, LocalizedText body, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var id = await InsertAsync(connection, null, authorId, segment, sellerId, byStore: false, subject, body, ct);
+        return (await GetAsync(id, ct))!;
+    }
+
+    /// <summary>
+    /// Stores a store's announcement to its past buyers unless the store announced within
+    /// <see cref="AnnouncementRules.StoreInterval"/>; then answers when it may next (and stores nothing). The check and the
+    /// insert hold the store's lock, so two simultaneous requests cannot both pass.
+    /// </summary>
+    public async Task<(AnnouncementView? Created, DateTimeOffset? NextFrom)> CreateByStoreAsync(
+        string authorId, string sellerId, LocalizedText subject, LocalizedText body, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var locking = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('announcement:' || $1))", connection, transaction))
+        {
+            // The lock comes first, in a statement of its own: the next statement's snapshot then sees any announcement
+            // of the store committed while this one waited.
+            locking.Parameters.Add(new() { Value = sellerId });
+            await locking.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var last = new NpgsqlCommand("SELECT max(created_at) FROM announcements WHERE seller_id = $1 AND by_store", connection, transaction))
+        {
+            last.Parameters.Add(new() { Value = sellerId });
+            var at = await last.ExecuteScalarAsync(ct) is DateTime found ? new DateTimeOffset(found, TimeSpan.Zero) : (DateTimeOffset?)null;
+            if (AnnouncementRules.StoreMayAnnounceFrom(at, clock.GetUtcNow()) is { } from)
+            {
+                return (null, from);
+            }
+        }
+
+        var id = await InsertAsync(connection, transaction, authorId, AnnouncementSegments.StoreBuyers, sellerId, byStore: true, subject, body, ct);
+        await transaction.CommitAsync(ct);
+        return ((await GetAsync(id, ct))!, null);
+    }
+
+    private async Task<string> InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string authorId, string segment, string? sellerId, bool byStore,
+        LocalizedText subject, LocalizedText body, CancellationToken ct)
     {
         var id = "ann_" + Guid.NewGuid().ToString("N");
-        await using var command = db.CreateCommand("""
+        await using var command = new NpgsqlCommand("""
             INSERT INTO announcements (announcement_id, author_id, seller_id, segment, subject_en, body_en, subject_es, body_es, created_at, by_store)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-            """);
+            """, connection, transaction);
         foreach (var text in new[] { id, authorId, sellerId, segment, subject.En!.Trim(), body.En!.Trim(), subject.Es!.Trim(), body.Es!.Trim() })
         {
             command.Parameters.Add(new() { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
@@ -34,15 +76,7 @@ public sealed class Announcements(NpgsqlDataSource db, MailQueue mail, TimeProvi
         command.Parameters.Add(new() { Value = clock.GetUtcNow() });
         command.Parameters.Add(new() { Value = byStore });
         await command.ExecuteNonQueryAsync(ct);
-        return (await GetAsync(id, ct))!;
-    }
-
-    /// <summary>When the store's staff last announced to its buyers (null: never; an admin's announcements do not count).</summary>
-    public async Task<DateTimeOffset?> LastOfStoreAsync(string sellerId, CancellationToken ct = default)
-    {
-        await using var command = db.CreateCommand("SELECT max(created_at) FROM announcements WHERE seller_id = $1 AND by_store");
-        command.Parameters.Add(new() { Value = sellerId });
-        return await command.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
+        return id;
     }
 
     public async Task<AnnouncementView?> GetAsync(string announcementId, CancellationToken ct = default) =>

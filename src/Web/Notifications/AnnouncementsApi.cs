@@ -42,7 +42,7 @@ public static class AnnouncementsApi
         }
 
         var sellerId = request.Segment == AnnouncementSegments.StoreBuyers ? request.SellerId!.Trim() : null;
-        var created = await announcements.CreateAsync(user.UserId(), request.Segment!, sellerId, byStore: false, request.Subject!, request.Body!, ct);
+        var created = await announcements.CreateAsync(user.UserId(), request.Segment!, sellerId, request.Subject!, request.Body!, ct);
         return TypedResults.Accepted($"/api/admin/announcements/{created.AnnouncementId}", created);
     }
 
@@ -68,15 +68,15 @@ public static class AnnouncementsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (AnnouncementRules.StoreMayAnnounceFrom(await announcements.LastOfStoreAsync(sellerId, ct), clock.GetUtcNow()) is { } from)
+        var (created, from) = await announcements.CreateByStoreAsync(user.UserId(), sellerId, request.Subject!, request.Body!, ct);
+        if (created is null)
         {
-            var wait = Math.Max(1, (int)Math.Ceiling((from - clock.GetUtcNow()).TotalSeconds));
+            var wait = Math.Max(1, (int)Math.Ceiling((from!.Value - clock.GetUtcNow()).TotalSeconds));
             http.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
             return ApiProblems.Problem(StatusCodes.Status429TooManyRequests, "announcement-too-soon",
                 $"A store announces to its buyers at most once a week; the next one can go out from {from:u}.");
         }
 
-        var created = await announcements.CreateAsync(user.UserId(), AnnouncementSegments.StoreBuyers, sellerId, byStore: true, request.Subject!, request.Body!, ct);
         return TypedResults.Accepted($"/api/sellers/{sellerId}/announcements", created);
     }
 

@@ -65,7 +65,7 @@ public sealed class AnnouncementsModel(Announcements announcements) : Marketplac
         }
 
         var sellerId = Segment == AnnouncementSegments.StoreBuyers ? SellerId!.Trim() : null;
-        await announcements.CreateAsync(User.UserId(), Segment, sellerId, byStore: false, request.Subject, request.Body, ct);
+        await announcements.CreateAsync(User.UserId(), Segment, sellerId, request.Subject, request.Body, ct);
         Flash = T["Announcement queued: it is sent in the background; this page shows its progress."];
         return RedirectToPage();
     }
