@@ -81,6 +81,13 @@ public sealed class OrderNoticesTests
         Assert.Equal(("Order #23456789 paid", "2 items for 1,234.56 USD, ready to ship.", "/orders/ord_0123456789abcdef0123456789"),
             (draft.Title, draft.Body, draft.Link));
         Assert.Equal("ord_0123456789abcdef0123456789:notice:3:store", draft.SourceKey);
+        // What the words say, for pages and emails that word it in their reader's language.
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["reference"] = "#23456789", ["store"] = "Maya's Toys", ["items"] = "2", ["total"] = "123456", ["currency"] = "USD", ["side"] = "store",
+            },
+            draft.Facts);
         Assert.Null(OrderNotices.Draft(order, "ord_0123456789abcdef0123456789", notice, forStore: false));
         Assert.Equal("8,990 CLP", OrderNotices.Money(8990, "CLP"));
     }

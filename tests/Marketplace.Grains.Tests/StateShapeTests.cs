@@ -185,7 +185,8 @@ public sealed class StateShapeTests
                 "Kind": "questionAnswered",
                 "Title": "Answered",
                 "Body": "Yes",
-                "Link": "/products/p#q1"
+                "Link": "/products/p#q1",
+                "Facts": { "product": "Café" }
               }
             }
           ]
@@ -221,7 +222,8 @@ public sealed class StateShapeTests
                 "Kind": "questionAnswered",
                 "Title": "Answered",
                 "Body": "Yes",
-                "Link": "/products/p#q1"
+                "Link": "/products/p#q1",
+                "Facts": { "product": "Café" }
               }
             }
           ]
@@ -344,7 +346,8 @@ public sealed class StateShapeTests
         var notice = new PendingNotice
         {
             UserId = "usr_a", SellerId = null,
-            Draft = new NotificationDraft("question:q1:answered", NotificationKind.QuestionAnswered, "Answered", "Yes", "/products/p#q1"),
+            Draft = new NotificationDraft("question:q1:answered", NotificationKind.QuestionAnswered, "Answered", "Yes", "/products/p#q1",
+                new Dictionary<string, string> { [NotificationFacts.Product] = "Café" }),
         };
         var questions = new QuestionsState
         {

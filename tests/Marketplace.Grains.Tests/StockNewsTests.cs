@@ -24,7 +24,9 @@ public sealed class StockNewsTests
     {
         var crossing = StockNews.ForStore(new StockLevel(10, 4, 0, 7), Counters(onHand: 10, reserved: 5, version: 8), threshold: 5);
 
-        Assert.Equal(new NotificationDraft("low-stock:prd_1/A:8", NotificationKind.LowStock, "Low stock: A", "Only 5 unit(s) of A left.", "/products/prd_1"), crossing);
+        Assert.Equal(new NotificationDraft("low-stock:prd_1/A:8", NotificationKind.LowStock, "Low stock: A", "Only 5 unit(s) of A left.", "/products/prd_1"),
+            crossing! with { Facts = null });
+        Assert.Equal(new Dictionary<string, string> { [NotificationFacts.Sku] = "A", [NotificationFacts.Available] = "5" }, crossing.Facts);
         Assert.Null(StockNews.ForStore(new StockLevel(10, 5, 0, 8), Counters(onHand: 10, reserved: 6, version: 9), threshold: 5));
         Assert.Null(StockNews.ForStore(new StockLevel(10, 5, 0, 8), Counters(onHand: 10, reserved: 0, version: 9), threshold: 5));
         Assert.Null(StockNews.ForStore(StockLevel.None, Counters(onHand: 3, reserved: 0, version: 1), threshold: 5));

@@ -45,6 +45,33 @@ public sealed class BusinessEmailTests(EmailFixture fixture)
     }
 
     [Fact]
+    public async Task A_question_reaches_a_spanish_speaking_store_in_spanish_by_email_and_in_its_inbox()
+    {
+        var (store, owner, productId) = await fixture.SellsAtOnceAsync("Almacén Andino", culture: "es");
+        var (shopper, _) = await fixture.VerifiedAsync();
+        var title = (await shopper.GetFromJsonAsync<JsonElement>($"/api/products/{productId}")).GetProperty("title").GetString();
+
+        using var asked = await shopper.PostAsJsonAsync($"/api/products/{productId}/questions", new { text = "Is it whole bean?" });
+        Assert.Equal(HttpStatusCode.Created, asked.StatusCode);
+
+        var email = await fixture.ReceiveAsync(owner.Email, "Un comprador le hizo una pregunta a tu tienda");
+        Assert.Contains($"Nueva pregunta sobre {title}", email.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Is it whole bean?", email.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("New question", email.TextBody, StringComparison.Ordinal);
+
+        // The inbox answers in the reader's language: the seller's pages are in Spanish, an English request reads English.
+        var inSpanish = (await store.GetFromJsonAsync<JsonElement>("/api/notifications")).GetProperty("items")[0];
+        Assert.Equal($"Nueva pregunta sobre {title}", inSpanish.GetProperty("title").GetString());
+        Assert.Equal(title, inSpanish.GetProperty("facts").GetProperty("product").GetString());
+        using var english = new HttpRequestMessage(HttpMethod.Get, "/api/notifications");
+        english.Headers.AcceptLanguage.ParseAdd("en");
+        using var answer = await store.SendAsync(english);
+        Assert.Equal($"New question about {title}", (await answer.ReadJsonAsync()).GetProperty("items")[0].GetProperty("title").GetString());
+        store.Dispose();
+        shopper.Dispose();
+    }
+
+    [Fact]
     public async Task The_one_click_unsubscribe_of_an_order_email_stops_that_kind_for_the_buyer_and_the_store_still_hears()
     {
         var (store, owner, productId) = await fixture.SellsAtOnceAsync("Café Norte");

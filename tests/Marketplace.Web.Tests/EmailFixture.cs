@@ -93,9 +93,9 @@ public sealed partial class EmailFixture : WebHostFixture
     }
 
     /// <summary>A verified seller whose store sells without confirming orders, with one published product.</summary>
-    public async Task<(HttpClient Http, TestAccount Account, string ProductId)> SellsAtOnceAsync(string storeName)
+    public async Task<(HttpClient Http, TestAccount Account, string ProductId)> SellsAtOnceAsync(string storeName, string? culture = null)
     {
-        var (http, account) = await VerifiedAsync("seller", storeName);
+        var (http, account) = await VerifiedAsync("seller", storeName, culture);
         (await http.PutAsJsonAsync($"/api/sellers/{account.SellerId}", new { name = storeName, requiresConfirmation = false })).EnsureSuccessStatusCode();
         return (http, account, await http.CreateProductAsync(account.SellerId!));
     }

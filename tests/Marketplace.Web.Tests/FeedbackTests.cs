@@ -29,6 +29,9 @@ public sealed class FeedbackTests(OrdersWebFixture fixture)
 
         var news = await store.WaitForAsync("Notification", p => p.GetProperty("kind").GetString() == "questionAsked");
         Assert.Equal(("Is it whole bean?", $"/products/{productId}#{questionId}"), (news.GetProperty("body").GetString(), news.GetProperty("link").GetString()));
+        // Pushed worded in every language of the site; each page shows its own.
+        Assert.StartsWith("Nueva pregunta sobre ", news.GetProperty("words").GetProperty("es").GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal(news.GetProperty("title").GetString(), news.GetProperty("words").GetProperty("en").GetProperty("title").GetString());
 
         using var again = new HttpRequestMessage(HttpMethod.Post, $"/api/products/{productId}/questions") { Content = JsonContent.Create(new { text = "Is it whole bean?" }) };
         again.Headers.Add("Idempotency-Key", "q-1");

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 
 namespace Marketplace.Contracts.Common;
 
@@ -17,4 +18,12 @@ public static class Currencies
 
     /// <summary>Decimals of the minor unit (CLP 0, USD 2).</summary>
     public static int DecimalsOf(string code) => MinorDigits[code];
+
+    /// <summary>An amount with its code, as an email or a notice writes it ("8.990 CLP" in Spanish, "12.50 USD" in English).</summary>
+    public static string Format(long minorUnits, string currency, CultureInfo culture)
+    {
+        var decimals = IsSupported(currency) ? DecimalsOf(currency) : 0;
+        var value = minorUnits / (decimal)Math.Pow(10, decimals);
+        return value.ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), culture) + " " + currency;
+    }
 }

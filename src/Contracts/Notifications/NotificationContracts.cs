@@ -22,7 +22,9 @@ public enum NotificationKind
 
 /// <summary>
 /// A notification to deliver. <see cref="SourceKey"/> names the event that caused it (an order's transition, a
-/// question): delivering the same source to the same user again stores and pushes nothing.
+/// question): delivering the same source to the same user again stores and pushes nothing. <see cref="Title"/> and
+/// <see cref="Body"/> are the English words; <see cref="Facts"/> (keys of <see cref="NotificationFacts"/>) are what the
+/// words say, so a page or an email can word it again in its reader's language.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("mk.NotificationDraft")]
 public sealed record NotificationDraft(
@@ -30,7 +32,29 @@ public sealed record NotificationDraft(
     [property: Id(1)] NotificationKind Kind,
     [property: Id(2)] string Title,
     [property: Id(3)] string Body,
-    [property: Id(4)] string? Link);
+    [property: Id(4)] string? Link,
+    [property: Id(5)] Dictionary<string, string>? Facts = null);
+
+/// <summary>The keys of a notification's facts. Amounts are minor units of <see cref="Currency"/>, as digits.</summary>
+public static class NotificationFacts
+{
+    public const string Product = "product";
+    public const string Rating = "rating";
+    public const string Author = "author";
+    public const string Sku = "sku";
+    public const string Available = "available";
+    public const string Reference = "reference";
+    public const string Store = "store";
+    public const string Items = "items";
+    public const string Total = "total";
+    public const string Amount = "amount";
+    public const string Currency = "currency";
+    public const string Tracking = "tracking";
+    public const string AwaitingConfirmation = "awaitingConfirmation";
+
+    /// <summary>An order's notice to its store (<c>store</c>) or to its buyer (<c>buyer</c>).</summary>
+    public const string Side = "side";
+}
 
 /// <summary>A stored notification as its recipient sees it.</summary>
 [GenerateSerializer, Immutable, Alias("mk.NotificationView")]
@@ -41,7 +65,8 @@ public sealed record NotificationView(
     [property: Id(3)] string Body,
     [property: Id(4)] string? Link,
     [property: Id(5)] DateTimeOffset CreatedAt,
-    [property: Id(6)] bool Read);
+    [property: Id(6)] bool Read,
+    [property: Id(7)] Dictionary<string, string>? Facts = null);
 
 /// <summary>One page of an inbox, newest first, with the inbox's totals.</summary>
 [GenerateSerializer, Immutable, Alias("mk.NotificationPage")]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Marketplace.Contracts.Notifications;
 using Marketplace.Contracts.Realtime;
 
@@ -30,6 +31,11 @@ public static class StockNews
         }
 
         return new NotificationDraft($"low-stock:{after.SkuId}:{after.Version}", NotificationKind.LowStock, $"Low stock: {after.Sku}",
-            available == 0 ? $"{after.Sku} is sold out." : $"Only {available} unit(s) of {after.Sku} left.", $"/products/{after.ProductId}");
+            available == 0 ? $"{after.Sku} is sold out." : $"Only {available} unit(s) of {after.Sku} left.", $"/products/{after.ProductId}",
+            new Dictionary<string, string>
+            {
+                [NotificationFacts.Sku] = after.Sku,
+                [NotificationFacts.Available] = available.ToString(CultureInfo.InvariantCulture),
+            });
     }
 }

@@ -25,7 +25,7 @@ public sealed class NotificationInboxGrain(INotificationStore store, TimeProvide
     {
         var id = NotificationId(UserId, draft.SourceKey);
         var notification = new NotificationView(id, draft.Kind, UserText.Clip(draft.Title, MaxTitleLength), UserText.Clip(draft.Body, MaxBodyLength),
-            draft.Link, clock.GetUtcNow(), Read: false);
+            draft.Link, clock.GetUtcNow(), Read: false, draft.Facts);
         if (!await store.InsertAsync(UserId, notification, draft.SourceKey))
         {
             return;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Marketplace.Contracts.Notifications;
 using Marketplace.Grains.Storage;
 using Npgsql;
@@ -48,13 +49,13 @@ public sealed class PostgresNotificationStore : INotificationStore
         // routes it by its recipient's choices: the email is decided with the notification that causes it.
         await using var command = dataSource.CreateCommand("""
             WITH stored AS (
-                INSERT INTO notifications (user_id, notification_id, source_key, kind, title, body, link, created_at)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+                INSERT INTO notifications (user_id, notification_id, source_key, kind, title, body, link, created_at, facts)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::jsonb[])
                 ON CONFLICT (user_id, notification_id) DO NOTHING
-                RETURNING user_id, notification_id, source_key, kind, title, body, link, created_at),
+                RETURNING user_id, notification_id, source_key, kind, title, body, link, created_at, facts),
             handed AS (
-                INSERT INTO email_intake (user_id, notification_id, source_key, kind, title, body, link, created_at)
-                SELECT user_id, notification_id, source_key, kind, title, body, link, created_at FROM stored)
+                INSERT INTO email_intake (user_id, notification_id, source_key, kind, title, body, link, created_at, facts)
+                SELECT user_id, notification_id, source_key, kind, title, body, link, created_at, facts FROM stored)
             SELECT user_id, notification_id FROM stored
             """);
         command.Parameters.Add(new() { Value = group.Select(g => g.UserId).ToArray() });
@@ -69,6 +70,11 @@ public sealed class PostgresNotificationStore : INotificationStore
             NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text,
         });
         command.Parameters.Add(new() { Value = group.Select(g => g.Notification.CreatedAt.UtcDateTime).ToArray() });
+        command.Parameters.Add(new()
+        {
+            Value = group.Select(g => g.Notification.Facts is { } facts ? JsonSerializer.Serialize(facts) : null).ToArray(),
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb,
+        });
         var inserted = new HashSet<(string, string)>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
@@ -89,7 +95,7 @@ public sealed class PostgresNotificationStore : INotificationStore
             BatchCommands =
             {
                 new NpgsqlBatchCommand("""
-                    SELECT notification_id, kind, title, body, link, created_at, read_at IS NOT NULL
+                    SELECT notification_id, kind, title, body, link, created_at, read_at IS NOT NULL, facts
                     FROM notifications
                     WHERE user_id = $1 AND ($2 = false OR read_at IS NULL)
                     ORDER BY created_at DESC, notification_id DESC
@@ -105,7 +111,8 @@ public sealed class PostgresNotificationStore : INotificationStore
         while (await reader.ReadAsync(cancellationToken))
         {
             items.Add(new NotificationView(reader.GetString(0), ParseKind(reader.GetString(1)), reader.GetString(2), reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetBoolean(6)));
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetBoolean(6),
+                reader.IsDBNull(7) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(7))));
         }
 
         await reader.NextResultAsync(cancellationToken);

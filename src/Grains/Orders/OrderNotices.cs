@@ -127,16 +127,35 @@ public static class OrderNotices
             NotificationKind.RefundIssued => ($"Refund for order {reference}", $"{Money(notice.Amount ?? order.Total, order.Currency)} is on its way back to you."),
             _ => ($"Order {reference}", $"The order is now {notice.Status}."),
         };
-        return new NotificationDraft(notice.Key(orderId) + (forStore ? ":store" : ":buyer"), kind, title, body, $"/orders/{orderId}");
+        var facts = new Dictionary<string, string>
+        {
+            [NotificationFacts.Reference] = reference,
+            [NotificationFacts.Store] = order.SellerName,
+            [NotificationFacts.Items] = order.Lines.Sum(l => l.Quantity).ToString(CultureInfo.InvariantCulture),
+            [NotificationFacts.Total] = order.Total.ToString(CultureInfo.InvariantCulture),
+            [NotificationFacts.Currency] = order.Currency,
+            [NotificationFacts.Side] = forStore ? "store" : "buyer",
+        };
+        if (kind == NotificationKind.OrderPlaced && notice.Status == OrderStatus.AwaitingSellerConfirmation)
+        {
+            facts[NotificationFacts.AwaitingConfirmation] = "true";
+        }
+
+        if (kind == NotificationKind.RefundIssued)
+        {
+            facts[NotificationFacts.Amount] = (notice.Amount ?? order.Total).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (order.Shipment is { } shipment)
+        {
+            facts[NotificationFacts.Tracking] = shipment.TrackingNumber;
+        }
+
+        return new NotificationDraft(notice.Key(orderId) + (forStore ? ":store" : ":buyer"), kind, title, body, $"/orders/{orderId}", facts);
     }
 
     /// <summary>An amount as people read it: minor units shifted by the currency's decimals, and the code.</summary>
-    public static string Money(long minorUnits, string currency)
-    {
-        var decimals = Currencies.IsSupported(currency) ? Currencies.DecimalsOf(currency) : 0;
-        var value = minorUnits / (decimal)Math.Pow(10, decimals);
-        return value.ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + " " + currency;
-    }
+    public static string Money(long minorUnits, string currency) => Currencies.Format(minorUnits, currency, CultureInfo.InvariantCulture);
 
     private static string ShortReference(string orderId) => "#" + orderId[^8..].ToUpperInvariant();
 

@@ -103,7 +103,7 @@ public sealed class ProductQuestionsGrain(
         };
         questions.Add(question);
         Notify(null, Data.SellerId, new NotificationDraft($"question:{question.QuestionId}:asked", NotificationKind.QuestionAsked,
-            $"New question about {Data.ProductTitle}", UserText.Excerpt(clean), Link(question)));
+            $"New question about {Data.ProductTitle}", UserText.Excerpt(clean), Link(question), AboutProduct()));
         await SaveAndNotifyAsync();
         return View(question, caller);
     }
@@ -130,7 +130,7 @@ public sealed class ProductQuestionsGrain(
         if (first)
         {
             Notify(question.AskerId, null, new NotificationDraft($"question:{question.QuestionId}:answered", NotificationKind.QuestionAnswered,
-                $"Your question about {Data.ProductTitle} was answered", UserText.Excerpt(clean), Link(question)));
+                $"Your question about {Data.ProductTitle} was answered", UserText.Excerpt(clean), Link(question), AboutProduct()));
         }
 
         await SaveAndNotifyAsync();
@@ -173,6 +173,8 @@ public sealed class ProductQuestionsGrain(
 
         return (question, caller);
     }
+
+    private Dictionary<string, string> AboutProduct() => new() { [NotificationFacts.Product] = Data.ProductTitle };
 
     private void Notify(string? userId, string? sellerId, NotificationDraft draft) =>
         Data.Outbox.Add(new PendingNotice { UserId = userId, SellerId = sellerId, Draft = draft });

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Marketplace.Contracts.Notifications;
 using Marketplace.Contracts.Orders;
 using Marketplace.Contracts.Reviews;
@@ -139,11 +140,28 @@ public sealed class ProductReviewsGrain(
         Data.RatingPublished = false;
         var notice = new NotificationDraft($"review:{review.ReviewId}:posted", NotificationKind.ReviewPosted,
             $"{new string('★', review.Rating)}{new string('☆', 5 - review.Rating)} for {Data.ProductTitle}",
-            text.Length == 0 ? $"{review.AuthorName} rated it {review.Rating} of 5." : UserText.Excerpt(text), Link(review));
+            text.Length == 0 ? $"{review.AuthorName} rated it {review.Rating} of 5." : UserText.Excerpt(text), Link(review),
+            ReviewFacts(review, text.Length == 0));
         Data.Outbox.Add(new PendingNotice { SellerId = Data.SellerId, Draft = notice });
         await SaveAndNotifyAsync();
         await Rating.DeliverAsync();
         return View(review, caller);
+    }
+
+    /// <summary>What the review's notice says; the author is a fact only when the body is their rating, not their words.</summary>
+    private Dictionary<string, string> ReviewFacts(ReviewState review, bool ratingOnly)
+    {
+        var facts = new Dictionary<string, string>
+        {
+            [NotificationFacts.Product] = Data.ProductTitle,
+            [NotificationFacts.Rating] = review.Rating.ToString(CultureInfo.InvariantCulture),
+        };
+        if (ratingOnly)
+        {
+            facts[NotificationFacts.Author] = review.AuthorName;
+        }
+
+        return facts;
     }
 
     public Task<ReviewPage> List(int page, int pageSize)

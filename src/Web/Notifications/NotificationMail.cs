@@ -7,7 +7,8 @@ namespace Marketplace.Web.Notifications;
 
 /// <summary>A stored notification as the mailer takes it from the intake (migration 0014).</summary>
 public sealed record IntakeNotice(
-    long Id, string UserId, string NotificationId, string SourceKey, string Kind, string Title, string Body, string? Link, DateTimeOffset CreatedAt);
+    long Id, string UserId, string NotificationId, string SourceKey, string Kind, string Title, string Body, string? Link, DateTimeOffset CreatedAt,
+    Dictionary<string, string>? Facts = null);
 
 /// <summary>Where a notification goes for its recipient: an email of this kind now, or into their digest.</summary>
 public sealed record NoticeRoute(EmailKind Kind, EmailChannel Channel);
@@ -55,12 +56,8 @@ public static class NotificationMail
             : null;
 
     /// <summary>An amount as the recipient reads it: minor units in the currency's decimals, in their language, and the code.</summary>
-    public static string Money(long minorUnits, string currency, string culture)
-    {
-        var decimals = Currencies.IsSupported(currency) ? Currencies.DecimalsOf(currency) : 0;
-        var value = minorUnits / (decimal)Math.Pow(10, decimals);
-        return value.ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.GetCultureInfo(culture)) + " " + currency;
-    }
+    public static string Money(long minorUnits, string currency, string culture) =>
+        Currencies.Format(minorUnits, currency, CultureInfo.GetCultureInfo(culture));
 
     /// <summary>What an order email shows of the order: lines, totals, the address, the parcel's tracking number.</summary>
     public static JsonObject OrderModel(OrderView order, string culture, string publicUrl)

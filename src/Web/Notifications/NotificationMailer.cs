@@ -1,6 +1,9 @@
+using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Marketplace.Contracts.Orders;
 using Marketplace.Email;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -21,6 +24,7 @@ public sealed partial class NotificationMailer(
     IEmailLinks links,
     IClusterClient grains,
     IOptions<EmailOptions> options,
+    IStringLocalizer<Shared.Text> texts,
     TimeProvider clock,
     ILogger<NotificationMailer> logger) : BackgroundService
 {
@@ -97,7 +101,7 @@ public sealed partial class NotificationMailer(
         await using var due = new NpgsqlCommand("""
             DELETE FROM email_digest
             WHERE user_id IN (SELECT user_id FROM email_digest GROUP BY user_id HAVING min(created_at) <= $1 ORDER BY user_id LIMIT 100)
-            RETURNING user_id, notification_id, kind, title, body, link, created_at
+            RETURNING user_id, notification_id, kind, title, body, link, created_at, facts
             """, connection, transaction);
         due.Parameters.Add(new() { Value = clock.GetUtcNow() - options.Value.DigestAfter });
         List<IntakeNotice> taken = [];
@@ -106,7 +110,7 @@ public sealed partial class NotificationMailer(
             while (await reader.ReadAsync(ct))
             {
                 taken.Add(new IntakeNotice(0, reader.GetString(0), reader.GetString(1), "", reader.GetString(2), reader.GetString(3),
-                    reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6)));
+                    reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6), FactsAt(reader, 7)));
             }
         }
 
@@ -129,11 +133,10 @@ public sealed partial class NotificationMailer(
             var model = new JsonObject
             {
                 ["count"] = items.Count,
-                ["items"] = new JsonArray([.. items.Select(n => (JsonNode)new JsonObject
+                ["items"] = new JsonArray([.. items.Select(n =>
                 {
-                    ["title"] = n.Title,
-                    ["body"] = n.Body,
-                    ["link"] = n.Link is null ? null : publicUrl + n.Link,
+                    var (title, body) = Words(n, recipient.Culture);
+                    return (JsonNode)new JsonObject { ["title"] = title, ["body"] = body, ["link"] = n.Link is null ? null : publicUrl + n.Link };
                 })]),
             };
             // The digest's source is its newest notification: the same gathering sent twice is one message.
@@ -153,7 +156,7 @@ public sealed partial class NotificationMailer(
         await using var command = new NpgsqlCommand("""
             DELETE FROM email_intake
             WHERE id IN (SELECT id FROM email_intake ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-            RETURNING id, user_id, notification_id, source_key, kind, title, body, link, created_at
+            RETURNING id, user_id, notification_id, source_key, kind, title, body, link, created_at, facts
             """, connection, transaction);
         command.Parameters.Add(new() { Value = BatchSize });
         List<IntakeNotice> notices = [];
@@ -161,7 +164,8 @@ public sealed partial class NotificationMailer(
         while (await reader.ReadAsync(ct))
         {
             notices.Add(new IntakeNotice(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetFieldValue<DateTimeOffset>(8)));
+                reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetFieldValue<DateTimeOffset>(8),
+                FactsAt(reader, 9)));
         }
 
         return [.. notices.OrderBy(n => n.Id)];
@@ -175,8 +179,8 @@ public sealed partial class NotificationMailer(
         }
 
         await using var command = new NpgsqlCommand("""
-            INSERT INTO email_digest (user_id, notification_id, kind, title, body, link, created_at)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+            INSERT INTO email_digest (user_id, notification_id, kind, title, body, link, created_at, facts)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::jsonb[])
             ON CONFLICT DO NOTHING
             """, connection, transaction);
         command.Parameters.Add(new() { Value = notices.Select(n => n.UserId).ToArray() });
@@ -186,7 +190,26 @@ public sealed partial class NotificationMailer(
         command.Parameters.Add(new() { Value = notices.Select(n => n.Body).ToArray() });
         command.Parameters.Add(new() { Value = notices.Select(n => n.Link).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = notices.Select(n => n.CreatedAt.UtcDateTime).ToArray() });
+        command.Parameters.Add(new()
+        {
+            Value = notices.Select(n => n.Facts is { } facts ? JsonSerializer.Serialize(facts) : null).ToArray(),
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb,
+        });
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static Dictionary<string, string>? FactsAt(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(ordinal));
+
+    /// <summary>A notification's title and body in the recipient's language (<see cref="NotificationWords"/>).</summary>
+    private (string Title, string Body) Words(IntakeNotice notice, string culture)
+    {
+        if (!Enum.TryParse<NotificationKind>(notice.Kind, ignoreCase: true, out var kind))
+        {
+            return (notice.Title, notice.Body);
+        }
+
+        return NotificationWords.In(CultureInfo.GetCultureInfo(culture), kind, notice.Facts, notice.Title, notice.Body, texts);
     }
 
     /// <summary>The accounts that have an address (a guest has none: it gets no email).</summary>
@@ -214,11 +237,12 @@ public sealed partial class NotificationMailer(
     private async Task<OutgoingEmail> EmailAsync(IntakeNotice notice, EmailKind kind, Recipient recipient, Dictionary<string, OrderView> orders)
     {
         var publicUrl = links.PublicUrl.ToString().TrimEnd('/');
+        var (title, body) = Words(notice, recipient.Culture);
         var model = new JsonObject
         {
             ["event"] = notice.Kind,
-            ["title"] = notice.Title,
-            ["body"] = notice.Body,
+            ["title"] = title,
+            ["body"] = body,
             ["link"] = notice.Link is null ? publicUrl : publicUrl + notice.Link,
             ["for_store"] = kind == EmailKind.StoreOrder,
         };

@@ -2,12 +2,19 @@ using System.Security.Claims;
 using Marketplace.Web.Accounts;
 using Marketplace.Web.Catalog;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Localization;
 
 namespace Marketplace.Web.Notifications;
 
-public sealed record NotificationResponse(string Id, NotificationKind Kind, string Title, string Body, string? Link, DateTimeOffset CreatedAt, bool Read)
+/// <summary>A notification worded in the request's language; <c>facts</c> are what it says, for integrators to word their own way.</summary>
+public sealed record NotificationResponse(
+    string Id, NotificationKind Kind, string Title, string Body, string? Link, DateTimeOffset CreatedAt, bool Read, IReadOnlyDictionary<string, string>? Facts)
 {
-    public static NotificationResponse From(NotificationView n) => new(n.Id, n.Kind, n.Title, n.Body, n.Link, n.CreatedAt, n.Read);
+    public static NotificationResponse From(NotificationView n, IStringLocalizer t)
+    {
+        var (title, body) = NotificationWords.For(n.Kind, n.Facts, n.Title, n.Body, t);
+        return new(n.Id, n.Kind, title, body, n.Link, n.CreatedAt, n.Read, n.Facts);
+    }
 }
 
 public sealed record NotificationPageResponse(IReadOnlyList<NotificationResponse> Items, int Total, int Unread, int Page, int PageSize);
@@ -26,12 +33,13 @@ public static class NotificationsApi
         return routes;
     }
 
-    private static async Task<Ok<NotificationPageResponse>> List(ClaimsPrincipal user, IGrainFactory grains, bool? unread, int? page, int? pageSize)
+    private static async Task<Ok<NotificationPageResponse>> List(
+        ClaimsPrincipal user, IGrainFactory grains, IStringLocalizer<Shared.Text> t, bool? unread, int? page, int? pageSize)
     {
         var paging = Paging.From(page, pageSize);
         var result = await Inbox(grains, user).List(unread ?? false, paging.Page, paging.PageSize);
         return TypedResults.Ok(new NotificationPageResponse(
-            result.Items.Select(NotificationResponse.From).ToList(), result.Total, result.Unread, paging.Page, paging.PageSize));
+            result.Items.Select(n => NotificationResponse.From(n, t)).ToList(), result.Total, result.Unread, paging.Page, paging.PageSize));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> MarkRead(string notificationId, ClaimsPrincipal user, IGrainFactory grains)

@@ -1,7 +1,9 @@
 using Marketplace.Contracts.Realtime;
 using Marketplace.Web.Cart;
 using Marketplace.Web.Infrastructure;
+using Marketplace.Web.Shared;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Web.Realtime;
@@ -19,6 +21,7 @@ public sealed partial class FeedSubscriptions(
     IGrainFactory grains,
     IHubContext<MarketHub> hub,
     IOptions<RealtimeHostOptions> options,
+    IStringLocalizer<Text> texts,
     TimeProvider clock,
     ILogger<FeedSubscriptions> logger) : BackgroundService, IFeedObserver
 {
@@ -113,7 +116,7 @@ public sealed partial class FeedSubscriptions(
                     Send(group, HubEvents.OrderChanged, new OrderChangedMessage(order.OrderId, order.Status, order.At));
                     break;
                 case NotificationPushed pushed:
-                    Send(group, HubEvents.Notification, NotificationMessage.From(pushed.Notification));
+                    Send(group, HubEvents.Notification, NotificationMessage.From(pushed.Notification, texts));
                     break;
             }
         }

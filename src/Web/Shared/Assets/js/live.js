@@ -114,16 +114,18 @@
     if (!host) {
       return;
     }
+    // The notification comes worded in every language of the site: show the page's own.
+    const words = (notification.words || {})[document.documentElement.lang] || notification;
     const item = document.createElement("div");
     item.className = "toast";
     item.setAttribute("role", "status");
     const title = document.createElement(notification.link ? "a" : "strong");
-    title.textContent = notification.title;
+    title.textContent = words.title;
     if (notification.link) {
       title.href = notification.link;
     }
     const text = document.createElement("div");
-    text.textContent = notification.body;
+    text.textContent = words.body;
     item.appendChild(title);
     item.appendChild(text);
     host.appendChild(item);
