@@ -67,12 +67,13 @@ public sealed class PageTourTests(BrowserFixture fixture) : IAsyncLifetime
             ("seller-questions", seller, "/seller/questions"),
             ("seller-settings", seller, "/seller/settings"),
             ("seller-staff", seller, "/seller/staff"),
+            ("seller-announcements", seller, "/seller/announcements"),
         ], width);
 
         var admin = await people.ArriveAsync("admin", viewport);
         await Journeys.SignInAsync(admin, TestSecrets.AdminEmail, TestSecrets.AdminPassword);
         await VisitAsync([("admin", admin, "/admin"), ("admin-users", admin, "/admin/users"), ("admin-stores", admin, "/admin/stores"),
-            ("admin-api-keys", admin, "/admin/api-keys")], width);
+            ("admin-api-keys", admin, "/admin/api-keys"), ("admin-announcements", admin, "/admin/announcements")], width);
     }
 
     [Fact]

@@ -350,6 +350,7 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET seller/reviews"] = Pages.Console("/seller/reviews", Pages.IsSeller),
             ["GET seller/settings"] = Pages.Console("/seller/settings", Pages.IsSeller),
             ["GET seller/staff"] = Pages.Console("/seller/staff", Pages.IsSeller),
+            ["GET seller/announcements"] = Pages.Console("/seller/announcements", Pages.IsSeller),
             ["GET admin"] = Pages.Console("/admin", who => who == Who.Admin),
             ["GET admin/users"] = Pages.Console("/admin/users?q=test", who => who == Who.Admin),
             ["GET admin/stores"] = Pages.Console("/admin/stores", who => who == Who.Admin),

@@ -78,6 +78,91 @@ public sealed class AnnouncementTests(EmailFixture fixture)
     }
 
     [Fact]
+    public async Task A_store_writes_to_its_buyers_from_the_seller_console_page()
+    {
+        var (store, owner, productId) = await fixture.SellsAtOnceAsync("Tienda de Consola");
+        var (shopper, buyer) = await fixture.VerifiedAsync();
+        await EmailFixture.BuyAndPayAsync(shopper, productId, "console-1");
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        // As a browser: the form's cookies by hand, and redirects seen rather than followed.
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(fixture.PublicUrl) };
+        var session = await SignInPage.CookieAsync(http, owner.Email, TestSecrets.Password);
+
+        Task<HttpResponseMessage> PostAsync(string subjectEs) => PostFormAsync(http, session, "/seller/announcements", new()
+        {
+            ["Form.SubjectEn"] = $"Roasting day {tag}", ["Form.BodyEn"] = "New beans on Friday.",
+            ["Form.SubjectEs"] = subjectEs, ["Form.BodyEs"] = "Granos nuevos el viernes.",
+        });
+
+        // A field left empty: the page answers with the field's error, and nothing is stored.
+        using (var refused = await PostAsync(""))
+        {
+            Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+            Assert.Contains("Write the subject in Spanish.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(0, (await store.GetFromJsonAsync<JsonElement>($"/api/sellers/{owner.SellerId}/announcements")).GetArrayLength());
+        }
+
+        using (var sent = await PostAsync($"Día de tueste {tag}"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        }
+
+        await fixture.ReceiveAsync(buyer.Email, $"Roasting day {tag}");
+        using var page = new HttpRequestMessage(HttpMethod.Get, "/seller/announcements");
+        page.Headers.Add("Cookie", session);
+        var html = await (await http.SendAsync(page)).Content.ReadAsStringAsync();
+        Assert.Contains($"Roasting day {tag}", html, StringComparison.Ordinal);
+        Assert.Contains("data-next-announcement", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Form.SubjectEn", html, StringComparison.Ordinal);
+        store.Dispose();
+        shopper.Dispose();
+    }
+
+    [Fact]
+    public async Task An_admin_announces_to_a_stores_buyers_from_the_admin_page()
+    {
+        var (store, owner, productId) = await fixture.SellsAtOnceAsync("Tienda del Admin");
+        var (shopper, buyer) = await fixture.VerifiedAsync(culture: "es");
+        await EmailFixture.BuyAndPayAsync(shopper, productId, "admin-page-1");
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(fixture.PublicUrl) };
+        var session = await SignInPage.CookieAsync(http, TestSecrets.AdminEmail, TestSecrets.AdminPassword);
+        Dictionary<string, string> Fields(string sellerId) => new()
+        {
+            ["Segment"] = "storeBuyers", ["SellerId"] = sellerId,
+            ["Form.SubjectEn"] = $"Store news {tag}", ["Form.BodyEn"] = "Hello.", ["Form.SubjectEs"] = $"Novedades {tag}", ["Form.BodyEs"] = "Hola.",
+        };
+
+        using (var refused = await PostFormAsync(http, session, "/admin/announcements", Fields("")))
+        {
+            Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+            Assert.Contains("Name the store whose buyers hear of it.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var sent = await PostFormAsync(http, session, "/admin/announcements", Fields(owner.SellerId!)))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
+        }
+
+        var message = await fixture.ReceiveAsync(buyer.Email, $"Novedades {tag}");
+        Assert.Contains("Hola.", message.TextBody, StringComparison.Ordinal);
+        var listed = await store.GetFromJsonAsync<JsonElement>($"/api/sellers/{owner.SellerId}/announcements");
+        Assert.Single(listed.EnumerateArray(), a => a.GetProperty("subject").GetProperty("en").GetString() == $"Store news {tag}");
+        store.Dispose();
+        shopper.Dispose();
+    }
+
+    /// <summary>Posts a console page's form as a browser does: the page's form token, its cookie and the session's.</summary>
+    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient http, string session, string path, Dictionary<string, string> fields)
+    {
+        var (token, antiforgery) = await SignInPage.FormTokenAsync(http, path, session);
+        fields["__RequestVerificationToken"] = token;
+        using var post = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) };
+        post.Headers.Add("Cookie", $"{session}; {antiforgery}");
+        return await http.SendAsync(post);
+    }
+
+    [Fact]
     public async Task Simultaneous_announcements_of_one_store_let_exactly_one_through()
     {
         var (store, owner, _) = await fixture.SellsAtOnceAsync("Tienda Rápida");

@@ -79,6 +79,14 @@ public sealed class Announcements(NpgsqlDataSource db, MailQueue mail, TimeProvi
         return id;
     }
 
+    /// <summary>When the store's staff last announced to its buyers (null: never; an admin's announcements do not count).</summary>
+    public async Task<DateTimeOffset?> LastOfStoreAsync(string sellerId, CancellationToken ct = default)
+    {
+        await using var command = db.CreateCommand("SELECT max(created_at) FROM announcements WHERE seller_id = $1 AND by_store");
+        command.Parameters.Add(new() { Value = sellerId });
+        return await command.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
+    }
+
     public async Task<AnnouncementView?> GetAsync(string announcementId, CancellationToken ct = default) =>
         (await ListAsync(announcementId, null, 1, ct)).SingleOrDefault();
 

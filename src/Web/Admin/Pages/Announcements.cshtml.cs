@@ -17,16 +17,7 @@ public sealed class AnnouncementsModel(Announcements announcements) : Marketplac
     public string? SellerId { get; set; }
 
     [BindProperty]
-    public string? SubjectEn { get; set; }
-
-    [BindProperty]
-    public string? SubjectEs { get; set; }
-
-    [BindProperty]
-    public string? BodyEn { get; set; }
-
-    [BindProperty]
-    public string? BodyEs { get; set; }
+    public AnnouncementForm Form { get; set; } = new();
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -41,20 +32,14 @@ public sealed class AnnouncementsModel(Announcements announcements) : Marketplac
         {
             Segment = Segment,
             SellerId = SellerId,
-            Subject = new LocalizedText { En = SubjectEn, Es = SubjectEs },
-            Body = new LocalizedText { En = BodyEn, Es = BodyEs },
+            Subject = Form.Subject,
+            Body = Form.Body,
         };
         foreach (var (field, messages) in AnnouncementRules.Validate(request, byStore: false))
         {
-            var key = field switch
-            {
-                "subject.en" => nameof(SubjectEn),
-                "subject.es" => nameof(SubjectEs),
-                "body.en" => nameof(BodyEn),
-                "body.es" => nameof(BodyEs),
-                "sellerId" => nameof(SellerId),
-                _ => nameof(Segment),
-            };
+            var key = AnnouncementForm.FieldOf(field) is { } formField
+                ? $"{nameof(Form)}.{formField}"
+                : field == "sellerId" ? nameof(SellerId) : nameof(Segment);
             ModelState.AddModelError(key, messages[0]);
         }
 
