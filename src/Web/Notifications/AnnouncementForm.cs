@@ -1,6 +1,6 @@
 namespace Marketplace.Web.Notifications;
 
-/// <summary>An announcement's words as the admin's and the store's pages post them (partial Shared/_AnnouncementFields).</summary>
+/// <summary>An announcement's words as the admin's and the store's pages post them (partial Notifications/Pages/_AnnouncementFields).</summary>
 public sealed class AnnouncementForm
 {
     public string? SubjectEn { get; set; }
