@@ -6,6 +6,7 @@ using Marketplace.Web.Admin;
 using Marketplace.Web.Cart;
 using Marketplace.Web.Catalog;
 using Marketplace.Web.Community;
+using Marketplace.Web.Finance;
 using Marketplace.Web.Infrastructure;
 using Marketplace.Web.Integrations;
 using Marketplace.Web.Media;
@@ -49,6 +50,7 @@ builder.Services.AddSingleton<StaffInvitations>();
 builder.Services.AddSingleton<ProductEditing>();
 builder.Services.AddSingleton<VerifiedSellers>();
 builder.Services.AddScoped<AdminQueries>();
+builder.Services.AddScoped<LedgerQueries>();
 builder.Services.AddScoped<TwoFactor>();
 builder.Services.AddMarketplaceRealtime();
 // Request lines carry the hub's access_token query value; this category must never log them.
@@ -113,6 +115,7 @@ api.MapOrdersApi();
 api.MapNotificationsApi();
 api.MapEmailPreferencesApi();
 api.MapAnnouncementsApi();
+api.MapFinanceApi();
 api.MapQuestionsApi();
 api.MapReviewsApi();
 // Providers sign their callbacks instead of holding tokens.

@@ -69,7 +69,7 @@ public sealed class OrderPlacementTests
     {
         var order = new OrderState();
 
-        OrderPlacement.Open(order, Request(Coffee, Mug) with { Note = "Door" }, [Coffee], Now);
+        OrderPlacement.Open(order, Request(Coffee, Mug) with { Note = "Door" }, [Coffee], [800], Now);
 
         Assert.Equal((true, "usr_b", "sel_s", OrderStatus.Placed, 17_980L, 500L, 18_480L, "fp"),
             (order.Created, order.BuyerId, order.SellerId, order.Status, order.Subtotal, order.ShippingCost, order.Total, order.CheckoutFingerprint));
@@ -82,7 +82,7 @@ public sealed class OrderPlacementTests
     {
         var order = new OrderState();
         var request = Request(Coffee, Mug);
-        OrderPlacement.Open(order, request, [Coffee], Now);
+        OrderPlacement.Open(order, request, [Coffee], [800], Now);
 
         Assert.Equal([new ShortLine("prd_2", "B", 1, 0)], OrderPlacement.Replay(order, request));
         Assert.Equal("not-the-buyer", Assert.Throws<DomainException>(() => OrderPlacement.Replay(order, request with { BuyerId = "usr_x" })).Code);
@@ -94,7 +94,7 @@ public sealed class OrderPlacementTests
     public void A_quoted_shipping_cost_replaces_the_freight_in_the_total()
     {
         var order = new OrderState();
-        OrderPlacement.Open(order, Request(Coffee), [Coffee], Now);
+        OrderPlacement.Open(order, Request(Coffee), [Coffee], [800], Now);
 
         OrderPlacement.Quote(order, null);
         Assert.Equal(18_480, order.Total);

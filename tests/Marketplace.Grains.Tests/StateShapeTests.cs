@@ -5,6 +5,7 @@ using Marketplace.Contracts.Notifications;
 using Marketplace.Contracts.Orders;
 using Marketplace.Grains.Cart;
 using Marketplace.Grains.Catalog;
+using Marketplace.Grains.Finance;
 using Marketplace.Grains.Notifications;
 using Marketplace.Grains.Orders;
 using Marketplace.Grains.Questions;
@@ -88,6 +89,7 @@ public sealed class StateShapeTests
               "Quantity": 2,
               "UnitPrice": 8990,
               "Freight": 500,
+              "Category": "coffee",
               "Total": 17980
             }
           ],
@@ -155,7 +157,19 @@ public sealed class StateShapeTests
               "Amount": 5
             }
           ],
-          "NoticeSequence": 3
+          "NoticeSequence": 3,
+          "CommissionBps": [ 800 ],
+          "Ledger": [
+            {
+              "Sequence": 1,
+              "Kind": "capture",
+              "Debit": "gateway",
+              "Credit": "store_payable",
+              "Amount": 9200,
+              "Source": "pay_1",
+              "At": "2026-11-30T12:00:00+00:00"
+            }
+          ]
         }
         """;
 
@@ -311,7 +325,7 @@ public sealed class StateShapeTests
         var order = new OrderState
         {
             Created = true, BuyerId = "usr_b", SellerId = "sel_s", SellerName = "Café Ana", Currency = "CLP", Status = OrderStatus.Shipped,
-            Lines = [new OrderLine("prd_1", "A", "Café", 2, 8990, 500)], Subtotal = 17_980, ShippingCost = 500, Total = 18_480,
+            Lines = [new OrderLine("prd_1", "A", "Café", 2, 8990, 500, "coffee")], Subtotal = 17_980, ShippingCost = 500, Total = 18_480,
             ShippingAddress = new PostalAddress("Ana", "Calle 1", "Santiago", null, "CL", "8320000", null), Note = "Door", RequiresConfirmation = true,
             CheckoutFingerprint = "fp", PlacedAt = At, UpdatedAt = At.AddMinutes(5), PaidAt = At.AddMinutes(2), DecideBy = null,
             Timeline = [new OrderTimelineEntry(OrderStatus.Placed, At, null)],
@@ -335,6 +349,8 @@ public sealed class StateShapeTests
                 },
             ],
             NoticeSequence = 3,
+            CommissionBps = [800],
+            Ledger = [new LedgerEntryState { Sequence = 1, Kind = "capture", Debit = "gateway", Credit = "store_payable", Amount = 9200, Source = "pay_1", At = At }],
         };
 
         Shape.Check(order, Order);

@@ -278,6 +278,9 @@ public sealed class AccessMatrixTests(WebFixture fixture)
                 Only(201, Who.Admin)),
             ["DELETE /api/admin/api-keys/{keyId:guid}"] = new(_ => Send(HttpMethod.Delete, $"/api/admin/api-keys/{Guid.NewGuid()}"), Only(404, Who.Admin)),
             ["GET /api/admin/cluster"] = new(_ => Get("/api/admin/cluster"), Only(200, Who.Admin)),
+            ["GET /api/admin/commission"] = new(_ => Get("/api/admin/commission"), Only(200, Who.Admin)),
+            ["PUT /api/admin/commission"] = new(_ => Send(HttpMethod.Put, "/api/admin/commission", new { defaultRate = 8 }), Only(200, Who.Admin)),
+            ["GET /api/admin/ledger/check"] = new(_ => Get("/api/admin/ledger/check"), Only(200, Who.Admin)),
             ["POST /api/admin/announcements/"] = new(_ => Send(HttpMethod.Post, "/api/admin/announcements", new
             {
                 segment = "storeBuyers", sellerId = a, subject = new { en = "Matrix", es = "Matriz" }, body = new { en = "Hello.", es = "Hola." },

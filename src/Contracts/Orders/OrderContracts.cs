@@ -22,7 +22,8 @@ public sealed record OrderLine(
     [property: Id(2)] string Title,
     [property: Id(3)] int Quantity,
     [property: Id(4)] long UnitPrice,
-    [property: Id(5)] long Freight = 0)
+    [property: Id(5)] long Freight = 0,
+    [property: Id(6)] string? Category = null)
 {
     public long Total => UnitPrice * Quantity;
 }
@@ -81,7 +82,10 @@ public sealed record OrderShipment(
     [property: Id(2)] string LabelUrl,
     [property: Id(3)] string Status);
 
-/// <summary>An order as its buyer and its seller see it.</summary>
+/// <summary>
+/// An order as its buyer and its seller see it. <see cref="Commission"/> (what the marketplace takes, in minor units:
+/// fixed once the payment is captured, net of what refunds gave back) is shown to the store and admins only.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mk.OrderView")]
 public sealed record OrderView(
     [property: Id(0)] string OrderId,
@@ -101,7 +105,8 @@ public sealed record OrderView(
     [property: Id(14)] IReadOnlyList<OrderTimelineEntry> Timeline,
     [property: Id(15)] OrderPayment? Payment,
     [property: Id(16)] OrderShipment? Shipment,
-    [property: Id(17)] long RefundedAmount);
+    [property: Id(17)] long RefundedAmount,
+    [property: Id(18)] long? Commission = null);
 
 /// <summary>A card as the shopper hands it over; it travels to the provider and is not kept anywhere else.</summary>
 [GenerateSerializer, Immutable, Alias("mk.CardDetails")]

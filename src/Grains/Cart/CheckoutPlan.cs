@@ -85,7 +85,8 @@ public static class CheckoutPlan
     public static (string OrderId, PlaceOrderRequest Request) Order(string buyerId, CheckoutPart part, StoreProfile? store, CheckoutRequest request)
     {
         var lines = part.Lines.Select(x => new OrderLine(x.Line.ProductId, x.Line.Sku, x.Product.Title, x.Line.Quantity,
-            VariantOf(x.Product, x.Line.Sku)!.Price, request.Freight?.GetValueOrDefault(GrainKeys.Sku(x.Line.ProductId, x.Line.Sku)) ?? 0)).ToList();
+            VariantOf(x.Product, x.Line.Sku)!.Price, request.Freight?.GetValueOrDefault(GrainKeys.Sku(x.Line.ProductId, x.Line.Sku)) ?? 0,
+            x.Product.Category)).ToList();
         var orderId = GrainKeys.DerivedId(GrainKeys.OrderPrefix, buyerId + "\n" + part.SellerId + "\n" + part.Currency, request.IdempotencyKey);
         return (orderId, new PlaceOrderRequest(
             buyerId, part.SellerId, store?.Name ?? part.Lines[0].Product.SellerName, part.Currency, lines, request.ShippingAddress, request.Note,

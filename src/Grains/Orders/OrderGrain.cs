@@ -1,6 +1,8 @@
+using Marketplace.Contracts.Finance;
 using Marketplace.Contracts.Orders;
 using Marketplace.Contracts.Realtime;
 using Marketplace.Grains.Common;
+using Marketplace.Grains.Finance;
 using Marketplace.Grains.Notifications;
 using Marketplace.Grains.Payments;
 using Marketplace.Grains.Shipping;
@@ -87,6 +89,8 @@ public sealed partial class OrderGrain(
         }
 
         OrderPlacement.Validate(OrderId, request);
+        // The rates in force now are fixed on the order's lines (read before anything is held).
+        var rates = await GrainFactory.GetGrain<ICommissionRatesGrain>(0).Get();
         var now = clock.GetUtcNow();
         var holdUntil = OrderPlacement.HoldUntil(request, now, options.Value);
         ReservationResult[] results;
@@ -109,7 +113,7 @@ public sealed partial class OrderGrain(
             return new PlaceOrderResult(null, shortLines);
         }
 
-        OrderPlacement.Open(Order, request, held, now);
+        OrderPlacement.Open(Order, request, held, Commission.RatesOf(rates, request.SellerId, held), now);
         Record(Decide(request.RequiresConfirmation ? OrderEvent.PlacedNeedingConfirmation : OrderEvent.PlacedReadyToPay), null);
         await SaveAsync();
         ArmDeadline();
@@ -375,6 +379,8 @@ public sealed partial class OrderGrain(
     private async Task SaveAsync()
     {
         Order.UpdatedAt = clock.GetUtcNow();
+        // The ledger follows the payments in the same write: a capture's allocations, a refund's reversals.
+        OrderLedger.Post(Order, Order.UpdatedAt);
         try
         {
             await state.WriteOrReloadAsync(this);
@@ -402,7 +408,8 @@ public sealed partial class OrderGrain(
     private OrderView View() => new(
         OrderId, Order.SellerId, Order.SellerName, Order.BuyerId, Order.Status, Order.Lines, Order.Currency, Order.Subtotal,
         Order.ShippingCost, Order.Total, Order.ShippingAddress!, Order.Note, Order.PlacedAt, Order.DecideBy, Order.Timeline,
-        OrderPayments.View(Order), OrderShipping.View(Order), Order.Payments.Sum(p => p.RefundedAmount));
+        OrderPayments.View(Order), OrderShipping.View(Order), Order.Payments.Sum(p => p.RefundedAmount),
+        CallerContext.Current is { } caller && (caller.IsAdmin || caller.ActsFor(Order.SellerId)) ? OrderLedger.ShownCommission(Order) : null);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Order {OrderId} was paid but its stock hold was gone; refunding")]
     private static partial void LogHoldLost(ILogger logger, string orderId);

@@ -124,8 +124,11 @@ public static class OrderPlacement
     public static bool IsRefused(PlaceOrderRequest request, int held, int shortLines) =>
         shortLines > 0 && !(request.TakeWhatIsAvailable && held > 0);
 
-    /// <summary>The order as placed with the held lines; the grain then records its first transition.</summary>
-    public static void Open(OrderState order, PlaceOrderRequest request, List<OrderLine> held, DateTimeOffset now)
+    /// <summary>
+    /// The order as placed with the held lines and their commission rates (in the same order); the grain then records
+    /// its first transition.
+    /// </summary>
+    public static void Open(OrderState order, PlaceOrderRequest request, List<OrderLine> held, IReadOnlyList<int> commissionBps, DateTimeOffset now)
     {
         order.Created = true;
         order.BuyerId = request.BuyerId;
@@ -133,6 +136,7 @@ public static class OrderPlacement
         order.SellerName = request.SellerName;
         order.Currency = request.Currency;
         order.Lines = held;
+        order.CommissionBps = [.. commissionBps];
         order.Subtotal = held.Sum(l => l.Total);
         order.ShippingCost = held.Sum(l => l.Freight);
         order.Total = order.Subtotal + order.ShippingCost;

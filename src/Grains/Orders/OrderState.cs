@@ -68,6 +68,12 @@ public sealed class OrderState
     /// <summary>The sequence number of the last notice.</summary>
     public int NoticeSequence { get; set; }
 
+    /// <summary>The commission rate of each line (basis points, same order as <see cref="Lines"/>), fixed at placement.</summary>
+    public List<int> CommissionBps { get; set; } = [];
+
+    /// <summary>The order's money as immutable ledger entries (<see cref="Finance.OrderLedger"/>), appended, never changed.</summary>
+    public List<Finance.LedgerEntryState> Ledger { get; set; } = [];
+
     /// <summary>
     /// The stored state still lists something decided and not yet done: stock to release, money to give back, or notices
     /// to deliver. The order sweeper wakes such an order after a crash, so its effects are carried out.

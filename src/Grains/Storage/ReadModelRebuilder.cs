@@ -16,6 +16,7 @@ public sealed class ReadModelRebuilder(NpgsqlDataSource db)
     public static IReadOnlyList<IReadModel> All { get; } =
     [
         new Orders.OrderListingReadModel(),
+        new Finance.OrderLedgerReadModel(),
         new Catalog.SearchReadModel(),
         new Catalog.StoreDirectoryReadModel(),
     ];

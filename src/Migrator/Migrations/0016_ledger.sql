@@ -1,0 +1,35 @@
+-- The marketplace's money as an immutable, double-entry ledger in minor units per currency. An order's entries
+-- (capture allocations, refund reversals) are appended in the transaction that stores the order; payouts append
+-- theirs. Accounts: gateway, store_payable, shipping, tax, commission, bank (kept per store and currency).
+CREATE TABLE ledger_entries
+(
+    entry_key  text        NOT NULL PRIMARY KEY,
+    order_id   text,
+    seller_id  text        NOT NULL,
+    currency   text        NOT NULL,
+    kind       text        NOT NULL CHECK (kind IN ('capture', 'refund', 'payout')),
+    debit      text        NOT NULL,
+    credit     text        NOT NULL,
+    amount     bigint      NOT NULL CHECK (amount > 0),
+    source     text        NOT NULL,
+    at         timestamptz NOT NULL,
+    CHECK (debit <> credit)
+);
+CREATE INDEX ix_ledger_entries_order ON ledger_entries (order_id) WHERE order_id IS NOT NULL;
+CREATE INDEX ix_ledger_entries_store ON ledger_entries (seller_id, currency, at);
+
+-- Entries are never changed or removed: corrections are new entries.
+CREATE FUNCTION ledger_entries_append_only() RETURNS trigger
+    LANGUAGE plpgsql AS
+$$
+BEGIN
+    RAISE EXCEPTION 'ledger entries are never changed or removed';
+END;
+$$;
+CREATE TRIGGER ledger_entries_append_only BEFORE UPDATE OR DELETE ON ledger_entries
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger_entries_append_only();
+
+-- What the order kept of its payments, so the ledger check compares the ledger with the orders from the database.
+ALTER TABLE order_listings
+    ADD COLUMN captured          bigint NOT NULL DEFAULT 0,
+    ADD COLUMN captured_refunded bigint NOT NULL DEFAULT 0;

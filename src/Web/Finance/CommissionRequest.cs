@@ -1,0 +1,71 @@
+using System.Globalization;
+using Marketplace.Contracts.Finance;
+
+namespace Marketplace.Web.Finance;
+
+/// <summary>Commission rates as people write them: percentages with up to two decimals (8, 7.5, 12.25).</summary>
+public sealed record CommissionRatesBody
+{
+    public decimal? DefaultRate { get; init; }
+
+    public Dictionary<string, decimal>? Categories { get; init; }
+
+    public Dictionary<string, decimal>? Stores { get; init; }
+}
+
+/// <summary>The rates as the API answers them, in percent.</summary>
+public sealed record CommissionRatesResponse(
+    decimal DefaultRate, IReadOnlyDictionary<string, decimal> Categories, IReadOnlyDictionary<string, decimal> Stores, DateTimeOffset? UpdatedAt)
+{
+    public static CommissionRatesResponse From(CommissionRates rates) => new(
+        Percent.Of(rates.DefaultBps),
+        rates.Categories.ToDictionary(c => c.Key, c => Percent.Of(c.Value), StringComparer.Ordinal),
+        rates.Stores.ToDictionary(s => s.Key, s => Percent.Of(s.Value), StringComparer.Ordinal),
+        rates.UpdatedAt);
+}
+
+/// <summary>Percent ↔ basis points, refusing what basis points cannot hold exactly.</summary>
+public static class Percent
+{
+    public static decimal Of(int bps) => bps / 100m;
+
+    /// <summary>The basis points of a percentage with at most two decimals between 0 and 100, or null.</summary>
+    public static int? ToBps(decimal percent)
+    {
+        var bps = percent * 100m;
+        return percent is >= 0 and <= 100 && bps == decimal.Truncate(bps) ? (int)bps : null;
+    }
+
+    /// <summary>The rates of a request, or the field errors that keep it from being one.</summary>
+    public static (CommissionRates? Rates, Dictionary<string, string[]> Errors) Parse(CommissionRatesBody body)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var defaultBps = body.DefaultRate is { } rate ? ToBps(rate) : null;
+        if (defaultBps is null)
+        {
+            errors["defaultRate"] = ["A percentage between 0 and 100 with at most two decimals."];
+        }
+
+        Dictionary<string, int> Map(string field, Dictionary<string, decimal>? rates)
+        {
+            var map = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var (key, value) in rates ?? [])
+            {
+                if (ToBps(value) is { } bps)
+                {
+                    map[key] = bps;
+                }
+                else
+                {
+                    errors[$"{field}.{key}"] = [string.Format(CultureInfo.InvariantCulture, "{0} is not a percentage between 0 and 100 with at most two decimals.", value)];
+                }
+            }
+
+            return map;
+        }
+
+        var categories = Map("categories", body.Categories);
+        var stores = Map("stores", body.Stores);
+        return errors.Count > 0 ? (null, errors) : (new CommissionRates(defaultBps!.Value, categories, stores), errors);
+    }
+}
