@@ -51,6 +51,9 @@ builder.Services.AddSingleton<ProductEditing>();
 builder.Services.AddSingleton<VerifiedSellers>();
 builder.Services.AddScoped<AdminQueries>();
 builder.Services.AddScoped<LedgerQueries>();
+builder.Services.AddScoped<FinanceQueries>();
+builder.Services.AddScoped<Payouts>();
+builder.Services.AddOptions<FinanceOptions>().BindConfiguration("Finance");
 builder.Services.AddScoped<TwoFactor>();
 builder.Services.AddMarketplaceRealtime();
 // Request lines carry the hub's access_token query value; this category must never log them.

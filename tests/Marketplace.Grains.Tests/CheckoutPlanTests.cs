@@ -67,7 +67,7 @@ public sealed class CheckoutPlanTests
         Assert.Equal(orderId, sameId);
         Assert.NotEqual(orderId, otherKey);
         Assert.True(GrainKeys.IsOrderId(orderId));
-        Assert.Equal([new OrderLine("prd_a", "A", "Café prd_a", 2, 7990, 150)], order.Lines);
+        Assert.Equal([new OrderLine("prd_a", "A", "Café prd_a", 2, 7990, 150, "coffee")], order.Lines);
         Assert.Equal(("Café Ana", true, false), (order.SellerName, order.RequiresConfirmation, order.TakeWhatIsAvailable));
         Assert.Equal(("Store of sel_1", false), (unknownStore.SellerName, unknownStore.RequiresConfirmation));
     }

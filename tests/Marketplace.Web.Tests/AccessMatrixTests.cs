@@ -281,6 +281,19 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET /api/admin/commission"] = new(_ => Get("/api/admin/commission"), Only(200, Who.Admin)),
             ["PUT /api/admin/commission"] = new(_ => Send(HttpMethod.Put, "/api/admin/commission", new { defaultRate = 8 }), Only(200, Who.Admin)),
             ["GET /api/admin/ledger/check"] = new(_ => Get("/api/admin/ledger/check"), Only(200, Who.Admin)),
+            ["POST /api/admin/payouts"] = new(_ =>
+            {
+                var payout = Send(HttpMethod.Post, "/api/admin/payouts", new { periodEnd = DateTimeOffset.UtcNow.AddDays(-1) });
+                payout.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+                return payout;
+            }, Only(201, Who.Admin)),
+            ["GET /api/admin/payouts"] = new(_ => Get("/api/admin/payouts"), Only(200, Who.Admin)),
+            ["GET /api/admin/payouts/{payoutId}"] = new(_ => Get("/api/admin/payouts/po_nothing"), Only(404, Who.Admin)),
+            ["GET /api/admin/payouts/{payoutId}.csv"] = new(_ => Get("/api/admin/payouts/po_nothing.csv"), Only(404, Who.Admin)),
+            ["POST /api/admin/payouts/{payoutId}/paid"] = new(_ => Send(HttpMethod.Post, "/api/admin/payouts/po_nothing/paid"), Only(404, Who.Admin)),
+            // A store's statement is its own: the caller's store, never one named in the request.
+            ["GET /api/seller/statements"] = new(_ => Get("/api/seller/statements?from=2026-01-01&to=2026-02-01"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["GET /api/seller/statements.csv"] = new(_ => Get("/api/seller/statements.csv?from=2026-01-01&to=2026-02-01"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
             ["POST /api/admin/announcements/"] = new(_ => Send(HttpMethod.Post, "/api/admin/announcements", new
             {
                 segment = "storeBuyers", sellerId = a, subject = new { en = "Matrix", es = "Matriz" }, body = new { en = "Hello.", es = "Hola." },

@@ -49,6 +49,86 @@ public sealed class FinanceTests(OrdersWebFixture fixture)
     }
 
     [Fact]
+    public async Task A_stores_statement_adds_up_and_a_payout_pays_what_is_available_once()
+    {
+        using var store = fixture.CreateClient();
+        var sellerId = await store.CreateStoreAsync("Molino Estadístico");
+        (await store.PutAsJsonAsync($"/api/sellers/{sellerId}", new { name = "Molino Estadístico", requiresConfirmation = false })).EnsureSuccessStatusCode();
+        var productId = await store.CreateProductAsync(sellerId);
+        using var admin = await AdminAsync();
+        await SetRatesAsync(admin, new { defaultRate = 8, stores = new Dictionary<string, decimal> { [sellerId] = 10 } });
+        var (shopper, _) = await ShopperAsync(fixture);
+        var from = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await AddAsync(shopper, productId, "CAFE-250", 1);
+        var delivered = await BuyAndDeliverAsync(shopper, store, "statement-1");
+        await AddAsync(shopper, productId, "CAFE-250", 2);
+        using (var placed = await CheckoutAsync(shopper, "statement-2"))
+        {
+            var cancelled = (await placed.ReadJsonAsync()).GetProperty("orders")[0].GetProperty("orderId").GetString()!;
+            await PayAsync(shopper, cancelled);
+            (await store.PostAsJsonAsync($"/api/orders/{cancelled}/cancel", new { reason = "Out of beans" })).EnsureSuccessStatusCode();
+            await WaitForStatusAsync(shopper, cancelled, "refunded");
+        }
+
+        var period = $"from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(1).ToString("O"))}";
+        var line = (await store.GetFromJsonAsync<JsonElement>($"/api/seller/statements?{period}")).GetProperty("lines").EnumerateArray().Single();
+        // Two orders paid (8,990 and 17,980), the second refunded in full; 10 % of the first is the marketplace's.
+        Assert.Equal(("CLP", 2, 26_970L, 899L, 17_980L, 8_091L, 0L), (line.GetProperty("currency").GetString(), line.GetProperty("orders").GetInt32(),
+            line.GetProperty("gross").GetInt64(), line.GetProperty("commission").GetInt64(), line.GetProperty("refunds").GetInt64(),
+            line.GetProperty("netPayable").GetInt64(), line.GetProperty("paidOut").GetInt64()));
+
+        using var csvRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/seller/statements?{period}");
+        csvRequest.Headers.Accept.ParseAdd("text/csv");
+        using var csv = await store.SendAsync(csvRequest);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var csvLines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("From,To,Currency,Orders,Gross,Discounts,Shipping,Tax,Commission,Refunds,NetPayable,PaidOut", csvLines[0], StringComparison.Ordinal);
+        Assert.EndsWith(",CLP,2,26970,0,0,0,899,17980,8091,0", csvLines[1].TrimEnd('\r'), StringComparison.Ordinal);
+
+        // The return window (a second here) has closed on the delivered order: a batch pays it, the same key answers the same batch.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var end = DateTimeOffset.UtcNow.AddSeconds(-0.2);
+        var first = await PayOutAsync(admin, "payout-" + sellerId, HttpStatusCode.Created, end);
+        var ours = first.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("sellerId").GetString() == sellerId);
+        Assert.Equal(8_091, ours.GetProperty("amount").GetInt64());
+        var again = await PayOutAsync(admin, "payout-" + sellerId, HttpStatusCode.OK, end);
+        Assert.Equal(first.GetProperty("payoutId").GetString(), again.GetProperty("payoutId").GetString());
+        var next = await PayOutAsync(admin, "payout-next-" + sellerId, HttpStatusCode.Created);
+        Assert.DoesNotContain(next.GetProperty("lines").EnumerateArray(), l => l.GetProperty("sellerId").GetString() == sellerId);
+        await AssertLedgerHoldsAsync(admin);
+
+        var payoutId = first.GetProperty("payoutId").GetString()!;
+        var bankFile = await admin.GetStringAsync($"/api/admin/payouts/{payoutId}.csv");
+        Assert.Contains($"{payoutId},{sellerId},Molino Estadístico,CLP,8091,", bankFile, StringComparison.Ordinal);
+        using var paid = await admin.PostAsync($"/api/admin/payouts/{payoutId}/paid", null);
+        Assert.Equal("paid", (await paid.ReadJsonAsync()).GetProperty("status").GetString());
+        var after = (await store.GetFromJsonAsync<JsonElement>($"/api/seller/statements?{period}")).GetProperty("lines")[0];
+        Assert.Equal(8_091, after.GetProperty("paidOut").GetInt64());
+        Assert.NotNull(delivered);
+        shopper.Dispose();
+    }
+
+    [Fact]
+    public async Task A_payout_needs_a_key_and_a_period_that_has_ended()
+    {
+        using var admin = await AdminAsync();
+        using var noKey = await admin.PostAsJsonAsync("/api/admin/payouts", new { periodEnd = DateTimeOffset.UtcNow });
+        Assert.Equal("idempotency-key-required", (await noKey.ReadJsonAsync()).GetProperty("code").GetString());
+
+        using var future = new HttpRequestMessage(HttpMethod.Post, "/api/admin/payouts") { Content = JsonContent.Create(new { periodEnd = DateTimeOffset.UtcNow.AddDays(1) }) };
+        future.Headers.Add("Idempotency-Key", "future-" + Guid.NewGuid().ToString("N"));
+        using var refused = await admin.SendAsync(future);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+
+        var key = "reused-" + Guid.NewGuid().ToString("N");
+        await PayOutAsync(admin, key, HttpStatusCode.Created);
+        using var other = new HttpRequestMessage(HttpMethod.Post, "/api/admin/payouts") { Content = JsonContent.Create(new { periodEnd = DateTimeOffset.UtcNow.AddDays(-3) }) };
+        other.Headers.Add("Idempotency-Key", key);
+        using var reused = await admin.SendAsync(other);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+    }
+
+    [Fact]
     public async Task Ledger_entries_cannot_be_changed_or_removed()
     {
         await using var connection = await fixture.Database.DataSource.OpenConnectionAsync();
@@ -91,6 +171,18 @@ public sealed class FinanceTests(OrdersWebFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.True((await refused.ReadJsonAsync()).GetProperty("errors").TryGetProperty(field, out _), await refused.Content.ReadAsStringAsync());
         Assert.Equal(before, await admin.GetStringAsync("/api/admin/commission"));
+    }
+
+    private static async Task<JsonElement> PayOutAsync(HttpClient admin, string key, HttpStatusCode expected, DateTimeOffset? periodEnd = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/admin/payouts")
+        {
+            Content = JsonContent.Create(new { periodEnd = periodEnd ?? DateTimeOffset.UtcNow.AddSeconds(-0.2) }),
+        };
+        request.Headers.Add("Idempotency-Key", key);
+        using var answer = await admin.SendAsync(request);
+        Assert.Equal(expected, answer.StatusCode);
+        return await answer.ReadJsonAsync();
     }
 
     private static async Task SetRatesAsync(HttpClient admin, object rates)

@@ -27,6 +27,8 @@ public sealed class OrdersWebFixture : WebHostFixture
             ["Payments:WebhookSecret"] = TestSecrets.SandboxPaymentsWebhookSecret,
             ["Shipping:WebhookSecret"] = TestSecrets.SandboxShippingWebhookSecret,
             ["Marketplace:PublicUrl"] = BaseUrl,
+            // Delivered orders' money may be paid out a moment after delivery (30 days by default).
+            ["Finance:ReturnWindow"] = "00:00:01",
         });
         factory.UseKestrel(port);
         factory.StartServer();
