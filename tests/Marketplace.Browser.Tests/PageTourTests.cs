@@ -68,12 +68,14 @@ public sealed class PageTourTests(BrowserFixture fixture) : IAsyncLifetime
             ("seller-settings", seller, "/seller/settings"),
             ("seller-staff", seller, "/seller/staff"),
             ("seller-announcements", seller, "/seller/announcements"),
+            ("seller-statements", seller, "/seller/statements"),
         ], width);
 
         var admin = await people.ArriveAsync("admin", viewport);
         await Journeys.SignInAsync(admin, TestSecrets.AdminEmail, TestSecrets.AdminPassword);
         await VisitAsync([("admin", admin, "/admin"), ("admin-users", admin, "/admin/users"), ("admin-stores", admin, "/admin/stores"),
-            ("admin-api-keys", admin, "/admin/api-keys"), ("admin-announcements", admin, "/admin/announcements")], width);
+            ("admin-api-keys", admin, "/admin/api-keys"), ("admin-announcements", admin, "/admin/announcements"),
+            ("admin-commission", admin, "/admin/commission"), ("admin-payouts", admin, "/admin/payouts")], width);
     }
 
     [Fact]

@@ -88,7 +88,7 @@ public sealed class AnnouncementTests(EmailFixture fixture)
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(fixture.PublicUrl) };
         var session = await SignInPage.CookieAsync(http, owner.Email, TestSecrets.Password);
 
-        Task<HttpResponseMessage> PostAsync(string subjectEs) => PostFormAsync(http, session, "/seller/announcements", new()
+        Task<HttpResponseMessage> PostAsync(string subjectEs) => SignInPage.PostFormAsync(http, session, "/seller/announcements", new()
         {
             ["Form.SubjectEn"] = $"Roasting day {tag}", ["Form.BodyEn"] = "New beans on Friday.",
             ["Form.SubjectEs"] = subjectEs, ["Form.BodyEs"] = "Granos nuevos el viernes.",
@@ -133,13 +133,13 @@ public sealed class AnnouncementTests(EmailFixture fixture)
             ["Form.SubjectEn"] = $"Store news {tag}", ["Form.BodyEn"] = "Hello.", ["Form.SubjectEs"] = $"Novedades {tag}", ["Form.BodyEs"] = "Hola.",
         };
 
-        using (var refused = await PostFormAsync(http, session, "/admin/announcements", Fields("")))
+        using (var refused = await SignInPage.PostFormAsync(http, session, "/admin/announcements", Fields("")))
         {
             Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
             Assert.Contains("Name the store whose buyers hear of it.", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        using (var sent = await PostFormAsync(http, session, "/admin/announcements", Fields(owner.SellerId!)))
+        using (var sent = await SignInPage.PostFormAsync(http, session, "/admin/announcements", Fields(owner.SellerId!)))
         {
             Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
         }
@@ -150,16 +150,6 @@ public sealed class AnnouncementTests(EmailFixture fixture)
         Assert.Single(listed.EnumerateArray(), a => a.GetProperty("subject").GetProperty("en").GetString() == $"Store news {tag}");
         store.Dispose();
         shopper.Dispose();
-    }
-
-    /// <summary>Posts a console page's form as a browser does: the page's form token, its cookie and the session's.</summary>
-    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient http, string session, string path, Dictionary<string, string> fields)
-    {
-        var (token, antiforgery) = await SignInPage.FormTokenAsync(http, path, session);
-        fields["__RequestVerificationToken"] = token;
-        using var post = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) };
-        post.Headers.Add("Cookie", $"{session}; {antiforgery}");
-        return await http.SendAsync(post);
     }
 
     [Fact]

@@ -52,7 +52,9 @@ public sealed class FinanceTests(OrdersWebFixture fixture)
     public async Task A_stores_statement_adds_up_and_a_payout_pays_what_is_available_once()
     {
         using var store = fixture.CreateClient();
-        var sellerId = await store.CreateStoreAsync("Molino Estadístico");
+        var owner = await store.RegisterAsync("seller", "Molino Estadístico");
+        store.UseToken(owner.AccessToken);
+        var sellerId = owner.SellerId!;
         (await store.PutAsJsonAsync($"/api/sellers/{sellerId}", new { name = "Molino Estadístico", requiresConfirmation = false })).EnsureSuccessStatusCode();
         var productId = await store.CreateProductAsync(sellerId);
         using var admin = await AdminAsync();
@@ -105,7 +107,58 @@ public sealed class FinanceTests(OrdersWebFixture fixture)
         var after = (await store.GetFromJsonAsync<JsonElement>($"/api/seller/statements?{period}")).GetProperty("lines")[0];
         Assert.Equal(8_091, after.GetProperty("paidOut").GetInt64());
         Assert.NotNull(delivered);
+
+        // The seller console shows the same statement, and downloads it.
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(fixture.BaseUrl) };
+        var session = await SignInPage.CookieAsync(browser, owner.Email, TestSecrets.Password);
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        var tomorrow = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd");
+        using var page = new HttpRequestMessage(HttpMethod.Get, $"/seller/statements?from={today}&to={tomorrow}");
+        page.Headers.Add("Cookie", session);
+        var html = await (await browser.SendAsync(page)).Content.ReadAsStringAsync();
+        Assert.Contains("data-net>$8,091<", html, StringComparison.Ordinal);
+        using var download = new HttpRequestMessage(HttpMethod.Get, $"/seller/statements?handler=Csv&from={today}&to={tomorrow}");
+        download.Headers.Add("Cookie", session);
+        using var file = await browser.SendAsync(download);
+        Assert.Equal("text/csv", file.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(",CLP,2,26970,0,0,0,899,17980,8091,8091", await file.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         shopper.Dispose();
+    }
+
+    [Fact]
+    public async Task An_admin_sets_rates_and_makes_a_payout_batch_from_the_pages()
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(fixture.BaseUrl) };
+        var session = await SignInPage.CookieAsync(browser, TestSecrets.AdminEmail, TestSecrets.AdminPassword);
+        using var admin = await AdminAsync();
+
+        using (var bad = await SignInPage.PostFormAsync(browser, session, "/admin/commission", new() { ["DefaultRate"] = "8", ["Overrides"] = "coffee 10" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, bad.StatusCode);
+            Assert.Contains("Line 1 is not", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var saved = await SignInPage.PostFormAsync(browser, session, "/admin/commission", new() { ["DefaultRate"] = "7.5", ["Overrides"] = "coffee = 9\n\ntea = 11.25" }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        }
+
+        var rates = await admin.GetFromJsonAsync<JsonElement>("/api/admin/commission");
+        Assert.Equal((7.5m, 9m, 11.25m), (rates.GetProperty("defaultRate").GetDecimal(), rates.GetProperty("categories").GetProperty("coffee").GetDecimal(),
+            rates.GetProperty("categories").GetProperty("tea").GetDecimal()));
+
+        var before = (await admin.GetFromJsonAsync<JsonElement>("/api/admin/payouts")).GetArrayLength();
+        using (var made = await SignInPage.PostFormAsync(browser, session, "/admin/payouts", new() { ["key"] = Guid.NewGuid().ToString("N") }))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, made.StatusCode);
+        }
+
+        var batches = await admin.GetFromJsonAsync<JsonElement>("/api/admin/payouts");
+        Assert.Equal(before + 1, batches.GetArrayLength());
+        using var csv = new HttpRequestMessage(HttpMethod.Get, $"/admin/payouts?handler=Csv&payoutId={batches[0].GetProperty("payoutId").GetString()}");
+        csv.Headers.Add("Cookie", session);
+        using var file = await browser.SendAsync(csv);
+        Assert.StartsWith("PayoutId,SellerId,StoreName,Currency,Amount,Reference", await file.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -50,6 +50,16 @@ public static partial class SignInPage
         return answer.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("mk_session=", StringComparison.Ordinal));
     }
 
+    /// <summary>Posts a page's form as a browser does: the page's form token, its antiforgery cookie and the session's.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient http, string session, string path, Dictionary<string, string> fields)
+    {
+        var (token, antiforgery) = await FormTokenAsync(http, path, session);
+        fields["__RequestVerificationToken"] = token;
+        using var post = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(fields) };
+        post.Headers.Add("Cookie", $"{session}; {antiforgery}");
+        return await http.SendAsync(post);
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex FormToken();
 }

@@ -54,4 +54,29 @@ public sealed class StatementTests
         Assert.Equal(new Dictionary<string, long> { ["store_payable"] = 6_000, ["shipping"] = 2_000 }, plan[0].ByAccount);
         Assert.Equal(("USD", 500L), (plan[1].Currency, plan[1].Amount));
     }
+
+    [Theory]
+    [InlineData("8", 800)]
+    [InlineData("7.5", 750)]
+    [InlineData("12.25", 1225)]
+    [InlineData("0", 0)]
+    [InlineData("8.125", null)]
+    [InlineData("-1", null)]
+    [InlineData("100.01", null)]
+    public void A_rate_is_a_percentage_with_at_most_two_decimals(string percent, int? bps) =>
+        Assert.Equal(bps, Percent.ToBps(decimal.Parse(percent, System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Fact]
+    public void Overrides_typed_one_per_line_read_as_categories_and_stores_and_write_back_the_same()
+    {
+        var (body, bad) = CommissionText.Parse(8, " coffee = 10 \n\nsel_0123456789abcdef0123456789 = 5%\r\ntea=11.25");
+
+        Assert.Null(bad);
+        Assert.Equal(new Dictionary<string, decimal> { ["coffee"] = 10, ["tea"] = 11.25m }, body!.Categories);
+        Assert.Equal(new Dictionary<string, decimal> { ["sel_0123456789abcdef0123456789"] = 5 }, body.Stores);
+        var (rates, errors) = Percent.Parse(body);
+        Assert.Empty(errors);
+        Assert.Equal("coffee = 10\ntea = 11.25\nsel_0123456789abcdef0123456789 = 5", CommissionText.Format(rates!));
+        Assert.Equal(2, CommissionText.Parse(8, "coffee = 10\ncoffee ten").BadLine);
+    }
 }

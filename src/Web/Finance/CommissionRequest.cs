@@ -69,3 +69,41 @@ public static class Percent
         return errors.Count > 0 ? (null, errors) : (new CommissionRates(defaultBps!.Value, categories, stores), errors);
     }
 }
+
+/// <summary>
+/// Overrides as an admin types them, one per line: <c>coffee = 10</c> for a category, <c>sel_… = 5</c> for a store
+/// (a store id starts with <c>sel_</c>); blank lines are skipped.
+/// </summary>
+public static class CommissionText
+{
+    public static string Format(CommissionRates rates) => string.Join('\n',
+        rates.Categories.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} = {Percent.Of(c.Value).ToString(CultureInfo.InvariantCulture)}")
+            .Concat(rates.Stores.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} = {Percent.Of(s.Value).ToString(CultureInfo.InvariantCulture)}")));
+
+    /// <summary>The request the text says, or the number of the first line that is not "name = percent".</summary>
+    public static (CommissionRatesBody? Body, int? BadLine) Parse(decimal? defaultRate, string? overrides)
+    {
+        var categories = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var stores = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var lines = (overrides ?? "").Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var parts = line.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || parts[0].Length == 0
+                || !decimal.TryParse(parts[1].TrimEnd('%').Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out var rate))
+            {
+                return (null, i + 1);
+            }
+
+            (parts[0].StartsWith(GrainKeys.SellerPrefix, StringComparison.Ordinal) ? stores : categories)[parts[0]] = rate;
+        }
+
+        return (new CommissionRatesBody { DefaultRate = defaultRate, Categories = categories, Stores = stores }, null);
+    }
+}

@@ -13,11 +13,30 @@ public sealed record PayoutRequest(DateTimeOffset? PeriodEnd);
 [CsvHelper.CsvRecord]
 public sealed partial record StatementCsvRow(
     string From, string To, string Currency, int Orders, string Gross, string Discounts, string Shipping, string Tax, string Commission,
-    string Refunds, string NetPayable, string PaidOut);
+    string Refunds, string NetPayable, string PaidOut)
+{
+    /// <summary>The statement as a CSV download (the API's and the seller console's).</summary>
+    public static IResult File(StoreStatement statement)
+    {
+        string Money(long amount, string currency) => CsvResults.Amount(amount, currency);
+        var rows = statement.Lines.Select(l => new StatementCsvRow(
+            statement.From.ToString("O"), statement.To.ToString("O"), l.Currency, l.Orders, Money(l.Gross, l.Currency), Money(l.Discounts, l.Currency),
+            Money(l.Shipping, l.Currency), Money(l.Tax, l.Currency), Money(l.Commission, l.Currency), Money(l.Refunds, l.Currency),
+            Money(l.NetPayable, l.Currency), Money(l.PaidOut, l.Currency)));
+        return CsvResults.File(rows, $"statement-{statement.From:yyyy-MM-dd}-{statement.To:yyyy-MM-dd}.csv");
+    }
+}
 
 /// <summary>A payout batch as the bank's import reads it: one transfer per store and currency.</summary>
 [CsvHelper.CsvRecord]
-public sealed partial record PayoutCsvRow(string PayoutId, string SellerId, string StoreName, string Currency, string Amount, string Reference);
+public sealed partial record PayoutCsvRow(string PayoutId, string SellerId, string StoreName, string Currency, string Amount, string Reference)
+{
+    /// <summary>The batch as the bank's CSV (the API's and the admin page's).</summary>
+    public static IResult File(PayoutBatchView batch) => CsvResults.File(
+        batch.Lines.Select(l => new PayoutCsvRow(batch.PayoutId, l.SellerId, l.StoreName ?? "", l.Currency, CsvResults.Amount(l.Amount, l.Currency),
+            $"{batch.PayoutId} {batch.PeriodEnd:yyyy-MM-dd}")),
+        $"payout-{batch.PayoutId}.csv");
+}
 
 /// <summary>The marketplace's money: commission rates and the ledger check for operators, statements for stores, payouts.</summary>
 public static class FinanceApi
@@ -74,12 +93,7 @@ public static class FinanceApi
             return TypedResults.Ok(statement);
         }
 
-        string Money(long amount, string currency) => CsvResults.Amount(amount, currency);
-        var rows = statement.Lines.Select(l => new StatementCsvRow(
-            statement.From.ToString("O"), statement.To.ToString("O"), l.Currency, l.Orders, Money(l.Gross, l.Currency), Money(l.Discounts, l.Currency),
-            Money(l.Shipping, l.Currency), Money(l.Tax, l.Currency), Money(l.Commission, l.Currency), Money(l.Refunds, l.Currency),
-            Money(l.NetPayable, l.Currency), Money(l.PaidOut, l.Currency)));
-        return CsvResults.File(rows, $"statement-{statement.From:yyyy-MM-dd}-{statement.To:yyyy-MM-dd}.csv");
+        return StatementCsvRow.File(statement);
     }
 
     private static async Task<Results<Created<PayoutBatchView>, Ok<PayoutBatchView>, ValidationProblem, ProblemHttpResult>> CreatePayout(
@@ -123,10 +137,7 @@ public static class FinanceApi
             return ApiProblems.NotFound("The payout batch");
         }
 
-        return CsvResults.Wanted(http)
-            ? CsvResults.File(batch.Lines.Select(l => new PayoutCsvRow(batch.PayoutId, l.SellerId, l.StoreName ?? "", l.Currency,
-                CsvResults.Amount(l.Amount, l.Currency), $"{batch.PayoutId} {batch.PeriodEnd:yyyy-MM-dd}")), $"payout-{batch.PayoutId}.csv")
-            : TypedResults.Ok(batch);
+        return CsvResults.Wanted(http) ? PayoutCsvRow.File(batch) : TypedResults.Ok(batch);
     }
 
     private static async Task<Results<Ok<PayoutBatchView>, ProblemHttpResult>> MarkPaid(string payoutId, Payouts payouts, CancellationToken ct) =>
