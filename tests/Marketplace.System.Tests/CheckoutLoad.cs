@@ -104,6 +104,17 @@ internal sealed class CheckoutLoad
     }
 
     /// <summary>
+    /// The ledger's invariants, read from the database as the admin's check reads them: every captured unit allocated
+    /// once, refunds reversing allocations, no store account below zero.
+    /// </summary>
+    public static async Task AssertLedgerHoldsAsync(TestDatabase database)
+    {
+        var check = await new Marketplace.Web.Finance.LedgerQueries(database.DataSource).CheckAsync();
+        Assert.True(check.Ok, "ledger: " + string.Join("; ", check.Violations.Select(v => $"{v.Rule} {v.OrderId ?? v.SellerId}: {v.Detail}")));
+        Assert.True(check.Checked > 0, "the ledger check found no paid order to check");
+    }
+
+    /// <summary>
     /// No unit is held for a finished order, once the releases under way are done (waiting at most
     /// <paramref name="within"/>): a finished order gives its units back as an effect after its status is stored, and
     /// one whose release was cut off by a crash finishes it on its retry or from its reminder. Answers how long it took.

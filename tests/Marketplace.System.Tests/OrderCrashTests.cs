@@ -92,6 +92,7 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
         }
 
         await CheckoutLoad.AssertUnitsConservedAsync(database);
+        await CheckoutLoad.AssertLedgerHoldsAsync(database);
 
         // §4.3 from the orders' own state and from the provider: one kept payment per order, refunds within captures.
         var payments = await PaymentsAsync(database);

@@ -63,6 +63,7 @@ public sealed class UpTests(ITestOutputHelper output)
         Assert.True(load.Count("paid") > 10, $"only {load.Count("paid")} payments completed");
         await CheckoutLoad.AssertSettledAsync(database, orderIds, PaymentTimeout);
         await CheckoutLoad.AssertUnitsConservedAsync(database);
+        await CheckoutLoad.AssertLedgerHoldsAsync(database);
         Assert.Equal(3L, await database.ScalarAsync<long>("SELECT count(*) FROM orleans_membership WHERE status = 3"));
         output.WriteLine($"checked: {orderIds.Count} answered orders settled, units conserved; " + await database.ScalarAsync<string>(
             "SELECT string_agg(status || ' ' || n, ', ' ORDER BY status) FROM (SELECT status, count(*) n FROM order_listings GROUP BY status) s"));
