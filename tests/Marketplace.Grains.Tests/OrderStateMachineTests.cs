@@ -31,7 +31,7 @@ public sealed class OrderStateMachineTests
         [(OrderStatus.AwaitingPayment, OrderEvent.BuyerCancelled)] = Move(OrderStatus.Cancelled, ReleaseStock | Seller),
         [(OrderStatus.AwaitingPayment, OrderEvent.SellerCancelled)] = Move(OrderStatus.Cancelled, ReleaseStock | Buyer),
 
-        [(OrderStatus.Paid, OrderEvent.SellerCancelled)] = Move(OrderStatus.Paid, Refund),
+        [(OrderStatus.Paid, OrderEvent.SellerCancelled)] = Move(OrderStatus.Paid, Refund | ReleaseStock),
         [(OrderStatus.Paid, OrderEvent.Shipped)] = Move(OrderStatus.Shipped, Buyer),
         [(OrderStatus.Paid, OrderEvent.RefundSucceeded)] = Move(OrderStatus.Refunded, Buyer | Seller),
         [(OrderStatus.Paid, OrderEvent.PaymentSucceeded)] = Ignored(OrderStatus.Paid),
@@ -111,7 +111,9 @@ public sealed class OrderStateMachineTests
                 continue;
             }
 
-            var endsUnsold = holding.Contains(from) && OrderStateMachine.IsTerminal(transition.Next);
+            // A store taking back a paid order unsells it too: the money goes back, and so do the units.
+            var endsUnsold = (holding.Contains(from) && OrderStateMachine.IsTerminal(transition.Next))
+                || (from == OrderStatus.Paid && @event == OrderEvent.SellerCancelled);
             Assert.True(endsUnsold == transition.Effects.HasFlag(ReleaseStock), $"{from} + {@event}");
             Assert.True((transition.Next == OrderStatus.Paid && from != OrderStatus.Paid) == transition.Effects.HasFlag(CommitStock), $"{from} + {@event}");
         }

@@ -45,6 +45,10 @@ public sealed class FinanceTests(OrdersWebFixture fixture)
         var all = await EntriesAsync(orderId);
         Assert.Equal(17_980, all.Where(e => e.Kind == "refund" && e.Credit == "gateway").Sum(e => e.Amount));
         await AssertLedgerHoldsAsync(admin);
+        // The two units it had sold are back on sale.
+        var stock = await EventuallyAsync(store, $"/api/products/{productId}",
+            p => p.GetProperty("variants").EnumerateArray().Single(v => v.GetProperty("sku").GetString() == "CAFE-250").GetProperty("available").GetInt32() == 20);
+        Assert.Equal(20, stock.GetProperty("variants").EnumerateArray().Single(v => v.GetProperty("sku").GetString() == "CAFE-250").GetProperty("available").GetInt32());
         shopper.Dispose();
     }
 

@@ -297,10 +297,10 @@ public sealed class SkuLedger
     }
 
     /// <summary>
-    /// An order that ends unpaid releases units it had committed: the payment it committed them for was never stored
-    /// (its write failed after the commit, and the order then timed out or was cancelled), and that money goes back to
-    /// the buyer. Only an order that will never be paid releases (DESIGN.md §4.1: every sold unit belongs to a paid
-    /// order), so the units go back on sale.
+    /// An order releases units it had committed when it will not keep its payment: it ended unpaid (the payment it
+    /// committed them for was never stored: its write failed after the commit, and the order then timed out or was
+    /// cancelled), or its store cancelled it after payment; either way that money goes back to the buyer. Only such an
+    /// order releases (DESIGN.md §4.1: every sold unit belongs to a paid order), so the units go back on sale.
     /// </summary>
     private ReservationResult ReturnToShelf(Reservation committed, DateTimeOffset now, out bool changed)
     {

@@ -102,8 +102,9 @@ public static class OrderStateMachine
             (OrderStatus.AwaitingPayment, OrderEvent.SellerCancelled) =>
                 Transition.Move(OrderStatus.Cancelled, OrderEffects.ReleaseStock | OrderEffects.NotifyBuyer),
 
-            // The seller cancels a paid order: the money goes back, and the order is Refunded once the gateway says so.
-            (OrderStatus.Paid, OrderEvent.SellerCancelled) => Transition.Move(OrderStatus.Paid, OrderEffects.Refund),
+            // The seller cancels a paid order: the money goes back (the order is Refunded once the gateway says so) and its
+            // units go back on the shelf.
+            (OrderStatus.Paid, OrderEvent.SellerCancelled) => Transition.Move(OrderStatus.Paid, OrderEffects.Refund | OrderEffects.ReleaseStock),
             (OrderStatus.Paid, OrderEvent.Shipped) => Transition.Move(OrderStatus.Shipped, OrderEffects.NotifyBuyer),
             (OrderStatus.Paid or OrderStatus.Shipped, OrderEvent.RefundSucceeded) =>
                 Transition.Move(OrderStatus.Refunded, OrderEffects.NotifyBuyer | OrderEffects.NotifySeller),
