@@ -33,6 +33,9 @@ public sealed class FinanceTests(OrdersWebFixture fixture)
         await SetRatesAsync(admin, new { defaultRate = 8, stores = new Dictionary<string, decimal> { [sellerId] = 30 } });
         await PayAsync(shopper, orderId);
         Assert.Equal(2_248, (await OrderAsync(admin, orderId)).GetProperty("commission").GetInt64());
+        var dashboard = await store.GetFromJsonAsync<JsonElement>("/api/seller/dashboard");
+        Assert.Equal(("CLP", 2_248L), (dashboard.GetProperty("commission")[0].GetProperty("currency").GetString(),
+            dashboard.GetProperty("commission")[0].GetProperty("amount").GetInt64()));
         var captured = await EntriesAsync(orderId);
         Assert.Equal([("capture", "gateway", "commission", 2_248L), ("capture", "gateway", "store_payable", 17_980L - 2_248)], captured.Order());
         await AssertLedgerHoldsAsync(admin);
@@ -42,6 +45,7 @@ public sealed class FinanceTests(OrdersWebFixture fixture)
         var refunded = await WaitForStatusAsync(shopper, orderId, "refunded");
         Assert.Equal(17_980, refunded.GetProperty("refundedAmount").GetInt64());
         Assert.Equal(0, (await OrderAsync(store, orderId)).GetProperty("commission").GetInt64());
+        Assert.Equal(0, (await store.GetFromJsonAsync<JsonElement>("/api/seller/dashboard")).GetProperty("commission")[0].GetProperty("amount").GetInt64());
         var all = await EntriesAsync(orderId);
         Assert.Equal(17_980, all.Where(e => e.Kind == "refund" && e.Credit == "gateway").Sum(e => e.Amount));
         await AssertLedgerHoldsAsync(admin);

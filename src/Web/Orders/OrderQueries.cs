@@ -23,12 +23,16 @@ public sealed record DailyRevenue(DateOnly Day, string Currency, long Revenue, i
 
 public sealed record TopProduct(string ProductId, string Title, int UnitsSold, long Revenue, string Currency);
 
+/// <summary>An amount in one currency, in minor units.</summary>
+public sealed record CurrencyAmount(string Currency, long Amount);
+
 public sealed record StoreDashboard(
     IReadOnlyList<StatusCount> OrdersByStatus,
     IReadOnlyList<DailyRevenue> RevenueByDay,
     IReadOnlyList<TopProduct> TopProducts,
     IReadOnlyList<OrderSummary> OpenQuotations,
-    IReadOnlyList<LowStockSku> LowStock);
+    IReadOnlyList<LowStockSku> LowStock,
+    IReadOnlyList<CurrencyAmount> Commission);
 
 /// <summary>
 /// Reads of the order read model (migration 0006), which the database keeps in the same transaction as each order's
@@ -104,7 +108,14 @@ public sealed class OrderQueries(NpgsqlDataSource db, IGrainFactory grains)
             """;
         quotations.Parameters.Add(new NpgsqlParameter { Value = sellerId });
         var open = await ReadSummariesAsync(quotations, ct);
-        return new StoreDashboard(byStatus, revenue, top, open, await lowStock);
+        // What the marketplace kept of the store's sales in 30 days: commission taken, less what refunds gave back.
+        var commission = await ReadAsync(connection, """
+            SELECT currency, (sum(amount) FILTER (WHERE credit = 'commission') - coalesce(sum(amount) FILTER (WHERE debit = 'commission'), 0))::bigint
+            FROM ledger_entries
+            WHERE seller_id = $1 AND at >= now() - interval '30 days' AND 'commission' IN (debit, credit)
+            GROUP BY currency ORDER BY currency
+            """, sellerId, r => new CurrencyAmount(r.GetString(0), r.GetInt64(1)), ct);
+        return new StoreDashboard(byStatus, revenue, top, open, await lowStock, commission);
     }
 
     /// <summary>The buyer's delivered orders that include the product, oldest first (candidates for a review).</summary>
