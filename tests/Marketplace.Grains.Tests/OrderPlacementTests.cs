@@ -69,7 +69,7 @@ public sealed class OrderPlacementTests
     {
         var order = new OrderState();
 
-        OrderPlacement.Open(order, Request(Coffee, Mug) with { Note = "Door" }, [Coffee], [800], Now);
+        OrderPlacement.Open(order, Request(Coffee, Mug) with { Note = "Door" }, [Coffee], [800], 0, Now);
 
         Assert.Equal((true, "usr_b", "sel_s", OrderStatus.Placed, 17_980L, 500L, 18_480L, "fp"),
             (order.Created, order.BuyerId, order.SellerId, order.Status, order.Subtotal, order.ShippingCost, order.Total, order.CheckoutFingerprint));
@@ -82,7 +82,7 @@ public sealed class OrderPlacementTests
     {
         var order = new OrderState();
         var request = Request(Coffee, Mug);
-        OrderPlacement.Open(order, request, [Coffee], [800], Now);
+        OrderPlacement.Open(order, request, [Coffee], [800], 0, Now);
 
         Assert.Equal([new ShortLine("prd_2", "B", 1, 0)], OrderPlacement.Replay(order, request));
         Assert.Equal("not-the-buyer", Assert.Throws<DomainException>(() => OrderPlacement.Replay(order, request with { BuyerId = "usr_x" })).Code);
@@ -94,7 +94,7 @@ public sealed class OrderPlacementTests
     public void A_quoted_shipping_cost_replaces_the_freight_in_the_total()
     {
         var order = new OrderState();
-        OrderPlacement.Open(order, Request(Coffee), [Coffee], [800], Now);
+        OrderPlacement.Open(order, Request(Coffee), [Coffee], [800], 0, Now);
 
         OrderPlacement.Quote(order, null);
         Assert.Equal(18_480, order.Total);
@@ -102,6 +102,30 @@ public sealed class OrderPlacementTests
         Assert.Equal((1_000L, 18_980L), (order.ShippingCost, order.Total));
         Assert.Equal(["shippingCost"], Errors(() => OrderPlacement.RequireShippingCost(-1)));
         Assert.Equal(["shippingCost"], Errors(() => OrderPlacement.RequireShippingCost(OrderPlacement.MaxShippingCost + 1)));
+    }
+
+    [Fact]
+    public void Tax_included_in_the_prices_is_shown_and_leaves_the_total_alone()
+    {
+        var order = new OrderState();
+
+        OrderPlacement.Open(order, Request(Coffee, Mug) with { TaxRatePpm = 190_000 }, [Coffee, Mug], [800, 800], 190_000, Now);
+
+        // 17,980 × 19/119 = 2,870.76 → 2,871; 4,990 × 19/119 = 796.72 → 797.
+        Assert.Equal([2_871L, 797L], order.LineTaxes);
+        Assert.Equal((3_668L, 22_970L + 800L), (order.Tax, order.Total));
+    }
+
+    [Fact]
+    public void Tax_excluded_from_the_prices_is_added_to_the_total_and_a_quote_keeps_it()
+    {
+        var order = new OrderState();
+
+        OrderPlacement.Open(order, Request(Coffee) with { PricesIncludeTax = false }, [Coffee], [800], 72_500, Now);
+        Assert.Equal((1_304L, 17_980L + 500L + 1_304L), (order.Tax, order.Total));
+
+        OrderPlacement.Quote(order, 2_000);
+        Assert.Equal(17_980L + 2_000L + 1_304L, order.Total);
     }
 
     private static PlaceOrderRequest Request(params OrderLine[] lines) =>

@@ -29,6 +29,8 @@ public sealed class StateShapeTests
           "Description": "Coffee",
           "RequiresConfirmation": false,
           "Currency": "CLP",
+          "PricesIncludeTax": true,
+          "TaxRatePpm": 190000,
           "LogoUrl": "https://example.com/logo.png",
           "Contact": {
             "Email": "ana@example.com",
@@ -158,6 +160,10 @@ public sealed class StateShapeTests
             }
           ],
           "NoticeSequence": 3,
+          "PricesIncludeTax": true,
+          "TaxRatePpm": 190000,
+          "LineTaxes": [ 2871 ],
+          "Tax": 2871,
           "CommissionBps": [ 800 ],
           "Ledger": [
             {
@@ -307,7 +313,7 @@ public sealed class StateShapeTests
     {
         var seller = new SellerState
         {
-            Created = true, Name = "Café Ana", Description = "Coffee", RequiresConfirmation = false, Currency = "CLP",
+            Created = true, Name = "Café Ana", Description = "Coffee", RequiresConfirmation = false, Currency = "CLP", TaxRatePpm = 190_000,
             LogoUrl = "https://example.com/logo.png", Contact = new StoreContact("ana@example.com", "+56 9", null, "Calle 1", "Santiago", "CL", "76.1"),
             Status = StoreStatus.Suspended, SuspendedReason = "Fraud check", SuspendedAt = At, CreatedAt = At, UpdatedAt = At.AddHours(1),
             Version = 4, CreationFingerprint = "fp", ExternalId = "dir-1", ClaimSecretHash = "abc",
@@ -349,6 +355,9 @@ public sealed class StateShapeTests
                 },
             ],
             NoticeSequence = 3,
+            TaxRatePpm = 190_000,
+            LineTaxes = [2_871],
+            Tax = 2_871,
             CommissionBps = [800],
             Ledger = [new LedgerEntryState { Sequence = 1, Kind = "capture", Debit = "gateway", Credit = "store_payable", Amount = 9200, Source = "pay_1", At = At }],
         };

@@ -29,7 +29,11 @@ public sealed record StoreContact(
     public static readonly StoreContact Empty = new(null, null, null, null, null, null, null);
 }
 
-/// <summary>The editable part of a store: its public profile and its settings.</summary>
+/// <summary>
+/// The editable part of a store: its public profile and its settings. Taxes: prices either include the tax at
+/// <see cref="TaxRatePpm"/> (parts per million; 19 % = 190,000: the default, with no rate), or exclude it, and the
+/// tax is then added at the rate of the buyer's region (the admins' table).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mk.StoreDraft")]
 public sealed record StoreDraft(
     [property: Id(0)] string Name,
@@ -37,7 +41,9 @@ public sealed record StoreDraft(
     [property: Id(2)] bool RequiresConfirmation,
     [property: Id(3)] string Currency,
     [property: Id(4)] string? LogoUrl = null,
-    [property: Id(5)] StoreContact? Contact = null);
+    [property: Id(5)] StoreContact? Contact = null,
+    [property: Id(6)] bool PricesIncludeTax = true,
+    [property: Id(7)] int TaxRatePpm = 0);
 
 /// <summary>A store as everyone may see it, plus its status.</summary>
 [GenerateSerializer, Immutable, Alias("mk.StoreProfile")]
@@ -54,7 +60,9 @@ public sealed record StoreProfile(
     [property: Id(9)] string? LogoUrl,
     [property: Id(10)] StoreContact Contact,
     [property: Id(11)] StoreStatus Status,
-    [property: Id(12)] bool Claimed);
+    [property: Id(12)] bool Claimed,
+    [property: Id(13)] bool PricesIncludeTax = true,
+    [property: Id(14)] int TaxRatePpm = 0);
 
 /// <summary>A page of ids.</summary>
 [GenerateSerializer, Immutable, Alias("mk.IdPage")]

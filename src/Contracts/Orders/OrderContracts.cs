@@ -43,7 +43,9 @@ public sealed record PlaceOrderRequest(
     [property: Id(6)] string? Note,
     [property: Id(7)] bool RequiresConfirmation,
     [property: Id(8)] string CheckoutFingerprint,
-    [property: Id(9)] bool TakeWhatIsAvailable = false);
+    [property: Id(9)] bool TakeWhatIsAvailable = false,
+    [property: Id(10)] bool PricesIncludeTax = true,
+    [property: Id(11)] int TaxRatePpm = 0);
 
 /// <summary>A SKU that could not be reserved in full.</summary>
 [GenerateSerializer, Immutable, Alias("mk.ShortLine")]
@@ -85,6 +87,8 @@ public sealed record OrderShipment(
 /// <summary>
 /// An order as its buyer and its seller see it. <see cref="Commission"/> (what the marketplace takes, in minor units:
 /// fixed once the payment is captured, net of what refunds gave back) is shown to the store and admins only.
+/// <see cref="Tax"/> is the tax of the lines, fixed at placement: part of the prices when <see cref="PricesIncludeTax"/>,
+/// else added to the total.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("mk.OrderView")]
 public sealed record OrderView(
@@ -106,7 +110,9 @@ public sealed record OrderView(
     [property: Id(15)] OrderPayment? Payment,
     [property: Id(16)] OrderShipment? Shipment,
     [property: Id(17)] long RefundedAmount,
-    [property: Id(18)] long? Commission = null);
+    [property: Id(18)] long? Commission = null,
+    [property: Id(19)] long Tax = 0,
+    [property: Id(20)] bool PricesIncludeTax = true);
 
 /// <summary>A card as the shopper hands it over; it travels to the provider and is not kept anywhere else.</summary>
 [GenerateSerializer, Immutable, Alias("mk.CardDetails")]

@@ -90,7 +90,8 @@ public static class CheckoutPlan
         var orderId = GrainKeys.DerivedId(GrainKeys.OrderPrefix, buyerId + "\n" + part.SellerId + "\n" + part.Currency, request.IdempotencyKey);
         return (orderId, new PlaceOrderRequest(
             buyerId, part.SellerId, store?.Name ?? part.Lines[0].Product.SellerName, part.Currency, lines, request.ShippingAddress, request.Note,
-            store?.RequiresConfirmation ?? false, request.Fingerprint, request.Mode == CheckoutMode.TakeWhatIsAvailable));
+            store?.RequiresConfirmation ?? false, request.Fingerprint, request.Mode == CheckoutMode.TakeWhatIsAvailable,
+            store?.PricesIncludeTax ?? true, store?.TaxRatePpm ?? 0));
     }
 
     /// <summary>What placing a part answered: its order, or the short lines that refused it (nothing of the store was held).</summary>

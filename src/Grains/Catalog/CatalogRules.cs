@@ -36,6 +36,11 @@ public static partial class CatalogRules
         }
 
         CheckUrl(errors, "logoUrl", draft.LogoUrl);
+        if (draft.TaxRatePpm is < 0 or > Finance.TaxRules.MaxRatePpm)
+        {
+            errors.Add("taxRate", $"A percentage between 0 and {Finance.TaxRules.MaxRatePpm / 10_000}.");
+        }
+
         var contact = draft.Contact ?? StoreContact.Empty;
         CheckText(errors, "contact.email", contact.Email, 254, required: false);
         if (contact.Email is { Length: > 0 } email && (!email.Contains('@', StringComparison.Ordinal) || email.Any(char.IsWhiteSpace)))

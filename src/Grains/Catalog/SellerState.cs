@@ -13,6 +13,11 @@ public sealed class SellerState
 
     public string Currency { get; set; } = "";
 
+    /// <summary>Prices include the tax (at <see cref="TaxRatePpm"/>); otherwise it is added by the buyer's region.</summary>
+    public bool PricesIncludeTax { get; set; } = true;
+
+    public int TaxRatePpm { get; set; }
+
     public string? LogoUrl { get; set; }
 
     public StoreContact Contact { get; set; } = StoreContact.Empty;

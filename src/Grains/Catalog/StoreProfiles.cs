@@ -13,6 +13,8 @@ public static class StoreProfiles
         s.Description = Clean(draft.Description);
         s.RequiresConfirmation = draft.RequiresConfirmation;
         s.Currency = draft.Currency;
+        s.PricesIncludeTax = draft.PricesIncludeTax;
+        s.TaxRatePpm = draft.TaxRatePpm;
         s.LogoUrl = Clean(draft.LogoUrl);
         var c = draft.Contact ?? StoreContact.Empty;
         s.Contact = new StoreContact(Clean(c.Email)?.ToLowerInvariant(), Clean(c.Phone), Clean(c.Website), Clean(c.Address),
@@ -27,7 +29,10 @@ public static class StoreProfiles
     /// </summary>
     public static bool ApplyFromDirectory(SellerState s, StoreDraft draft, DateTimeOffset now)
     {
-        var merged = draft with { RequiresConfirmation = s.RequiresConfirmation, Currency = s.Currency };
+        var merged = draft with
+        {
+            RequiresConfirmation = s.RequiresConfirmation, Currency = s.Currency, PricesIncludeTax = s.PricesIncludeTax, TaxRatePpm = s.TaxRatePpm,
+        };
         var probe = new SellerState();
         Apply(probe, merged, default);
         if (probe.Name == s.Name && probe.Description == s.Description && probe.LogoUrl == s.LogoUrl && probe.Contact == s.Contact)
@@ -41,7 +46,7 @@ public static class StoreProfiles
 
     public static StoreProfile View(string sellerId, SellerState s) => new(
         sellerId, s.Name, s.Description, s.RequiresConfirmation, s.Currency, s.Products.Count, s.Version, s.CreatedAt, s.UpdatedAt,
-        s.LogoUrl, s.Contact, s.Status, Claimed: s.Staff.Exists(m => m.Role == StaffRole.Owner));
+        s.LogoUrl, s.Contact, s.Status, Claimed: s.Staff.Exists(m => m.Role == StaffRole.Owner), s.PricesIncludeTax, s.TaxRatePpm);
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -30,7 +30,7 @@ public sealed class LedgerEntryState
 
 /// <summary>
 /// The money of an order as ledger entries, derived from its payments: the captured payment allocated to the store's
-/// payable, shipping, tax and the marketplace's commission; what refunds gave back taken from those allocations in
+/// payable, shipping, the tax fixed at placement and the marketplace's commission; what refunds gave back taken from those allocations in
 /// proportion (the last refund takes exactly what is left), so captured − refunded = what the allocations hold. Pure
 /// and idempotent: <see cref="Post"/> appends only what the payments say and the ledger does not yet have, so calling
 /// it before every write of the order is safe, and an order captured before the ledger existed gets its entries on
@@ -72,21 +72,30 @@ public static class OrderLedger
 
     /// <summary>
     /// How a captured amount is allocated: commission per line at the line's rate fixed at placement (half-up, in minor
-    /// units), shipping as quoted, tax (none until stores charge it), and the rest owed to the store.
+    /// units), shipping as quoted, the tax fixed at placement, and the rest owed to the store.
     /// </summary>
     public static IReadOnlyList<(string Account, long Amount)> Allocate(OrderState order, long captured)
     {
         var commission = Math.Min(CommissionOf(order), captured);
         var shipping = Math.Min(order.ShippingCost, captured - commission);
-        var payable = captured - commission - shipping;
-        return new (string, long)[] { (LedgerAccounts.StorePayable, payable), (LedgerAccounts.Shipping, shipping), (LedgerAccounts.Commission, commission) }
+        var tax = Math.Min(order.Tax, captured - commission - shipping);
+        var payable = captured - commission - shipping - tax;
+        return new (string, long)[]
+            {
+                (LedgerAccounts.StorePayable, payable), (LedgerAccounts.Shipping, shipping), (LedgerAccounts.Tax, tax), (LedgerAccounts.Commission, commission),
+            }
             .Where(a => a.Item2 > 0)
             .ToList();
     }
 
-    /// <summary>The commission the order's lines carry at the rates fixed when it was placed (none for orders placed before).</summary>
+    /// <summary>
+    /// The commission the order's lines carry at the rates fixed when it was placed (none for orders placed before), on
+    /// each line's price without its tax.
+    /// </summary>
     public static long CommissionOf(OrderState order) =>
-        order.Lines.Select((line, i) => Commission.OfLine(line.Total, i < order.CommissionBps.Count ? order.CommissionBps[i] : 0)).Sum();
+        order.Lines.Select((line, i) => Commission.OfLine(
+            line.Total - (order.PricesIncludeTax && i < order.LineTaxes.Count ? order.LineTaxes[i] : 0),
+            i < order.CommissionBps.Count ? order.CommissionBps[i] : 0)).Sum();
 
     /// <summary>What each allocation account holds now: allocated on capture less what refunds took back.</summary>
     public static IReadOnlyDictionary<string, long> Held(OrderState order)

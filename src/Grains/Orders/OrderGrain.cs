@@ -91,6 +91,8 @@ public sealed partial class OrderGrain(
         OrderPlacement.Validate(OrderId, request);
         // The rates in force now are fixed on the order's lines (read before anything is held).
         var rates = await GrainFactory.GetGrain<ICommissionRatesGrain>(0).Get();
+        var taxRate = OrderTaxes.RateFor(request.PricesIncludeTax, request.TaxRatePpm,
+            request.PricesIncludeTax ? TaxRates.None : await GrainFactory.GetGrain<ITaxRatesGrain>(0).Get(), request.ShippingAddress);
         var now = clock.GetUtcNow();
         var holdUntil = OrderPlacement.HoldUntil(request, now, options.Value);
         ReservationResult[] results;
@@ -113,7 +115,7 @@ public sealed partial class OrderGrain(
             return new PlaceOrderResult(null, shortLines);
         }
 
-        OrderPlacement.Open(Order, request, held, Commission.RatesOf(rates, request.SellerId, held), now);
+        OrderPlacement.Open(Order, request, held, Commission.RatesOf(rates, request.SellerId, held), taxRate, now);
         Record(Decide(request.RequiresConfirmation ? OrderEvent.PlacedNeedingConfirmation : OrderEvent.PlacedReadyToPay), null);
         await SaveAsync();
         ArmDeadline();
@@ -409,7 +411,8 @@ public sealed partial class OrderGrain(
         OrderId, Order.SellerId, Order.SellerName, Order.BuyerId, Order.Status, Order.Lines, Order.Currency, Order.Subtotal,
         Order.ShippingCost, Order.Total, Order.ShippingAddress!, Order.Note, Order.PlacedAt, Order.DecideBy, Order.Timeline,
         OrderPayments.View(Order), OrderShipping.View(Order), Order.Payments.Sum(p => p.RefundedAmount),
-        CallerContext.Current is { } caller && (caller.IsAdmin || caller.ActsFor(Order.SellerId)) ? OrderLedger.ShownCommission(Order) : null);
+        CallerContext.Current is { } caller && (caller.IsAdmin || caller.ActsFor(Order.SellerId)) ? OrderLedger.ShownCommission(Order) : null,
+        Order.Tax, Order.PricesIncludeTax);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Order {OrderId} was paid but its stock hold was gone; refunding")]
     private static partial void LogHoldLost(ILogger logger, string orderId);

@@ -68,13 +68,16 @@ public static class OrderPlacement
         }
     }
 
+    /// <summary>What the buyer pays: the lines and shipping, and the tax when the prices do not include it.</summary>
+    public static long TotalOf(OrderState order) => order.Subtotal + order.ShippingCost + (order.PricesIncludeTax ? 0 : order.Tax);
+
     /// <summary>The shipping cost the store quoted when accepting, if it named one; the total follows.</summary>
     public static void Quote(OrderState order, long? shippingCost)
     {
         if (shippingCost is { } cost)
         {
             order.ShippingCost = cost;
-            order.Total = order.Subtotal + cost;
+            order.Total = TotalOf(order);
         }
     }
 
@@ -128,7 +131,8 @@ public static class OrderPlacement
     /// The order as placed with the held lines and their commission rates (in the same order); the grain then records
     /// its first transition.
     /// </summary>
-    public static void Open(OrderState order, PlaceOrderRequest request, List<OrderLine> held, IReadOnlyList<int> commissionBps, DateTimeOffset now)
+    public static void Open(
+        OrderState order, PlaceOrderRequest request, List<OrderLine> held, IReadOnlyList<int> commissionBps, int taxRatePpm, DateTimeOffset now)
     {
         order.Created = true;
         order.BuyerId = request.BuyerId;
@@ -139,7 +143,11 @@ public static class OrderPlacement
         order.CommissionBps = [.. commissionBps];
         order.Subtotal = held.Sum(l => l.Total);
         order.ShippingCost = held.Sum(l => l.Freight);
-        order.Total = order.Subtotal + order.ShippingCost;
+        order.PricesIncludeTax = request.PricesIncludeTax;
+        order.TaxRatePpm = taxRatePpm;
+        order.LineTaxes = [.. held.Select(l => Finance.TaxRules.OfLine(l.Total, taxRatePpm, request.PricesIncludeTax))];
+        order.Tax = order.LineTaxes.Sum();
+        order.Total = TotalOf(order);
         order.ShippingAddress = request.ShippingAddress;
         order.Note = request.Note;
         order.RequiresConfirmation = request.RequiresConfirmation;

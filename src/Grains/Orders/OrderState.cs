@@ -68,6 +68,17 @@ public sealed class OrderState
     /// <summary>The sequence number of the last notice.</summary>
     public int NoticeSequence { get; set; }
 
+    /// <summary>Whether the lines' prices include <see cref="Tax"/> (otherwise it is added to the total).</summary>
+    public bool PricesIncludeTax { get; set; } = true;
+
+    /// <summary>The rate the lines are taxed at (parts per million), fixed at placement.</summary>
+    public int TaxRatePpm { get; set; }
+
+    /// <summary>Each line's tax (same order as <see cref="Lines"/>), rounded half-up per line.</summary>
+    public List<long> LineTaxes { get; set; } = [];
+
+    public long Tax { get; set; }
+
     /// <summary>The commission rate of each line (basis points, same order as <see cref="Lines"/>), fixed at placement.</summary>
     public List<int> CommissionBps { get; set; } = [];
 

@@ -26,7 +26,15 @@ public sealed record StoreRequest
 
     public StoreContactRequest? Contact { get; init; }
 
-    internal StoreDraft ToDraft() => new(Name!, Description, RequiresConfirmation ?? true, Currency ?? "CLP", LogoUrl, Contact?.ToContact());
+    /// <summary>Whether prices include the tax (default true: today's prices are what buyers pay).</summary>
+    public bool? PricesIncludeTax { get; init; }
+
+    /// <summary>The tax included in prices, in percent with up to four decimals (19 for Chile's IVA). Default 0.</summary>
+    [Range(0, 50)]
+    public decimal? TaxRate { get; init; }
+
+    internal StoreDraft ToDraft() => new(Name!, Description, RequiresConfirmation ?? true, Currency ?? "CLP", LogoUrl, Contact?.ToContact(),
+        PricesIncludeTax ?? true, TaxRatePercent.ToPpm(TaxRate ?? 0));
 }
 
 /// <summary>How to reach a store and where it is.</summary>
@@ -141,11 +149,22 @@ public sealed record StoreResponse(
     string? LogoUrl,
     StoreContact Contact,
     StoreStatus Status,
-    bool Claimed)
+    bool Claimed,
+    bool PricesIncludeTax,
+    decimal TaxRate)
 {
     public static StoreResponse From(StoreProfile p) =>
         new(p.SellerId, p.Name, p.Description, p.RequiresConfirmation, p.Currency, p.ProductCount, p.Version, p.CreatedAt, p.UpdatedAt,
-            p.LogoUrl, p.Contact, p.Status, p.Claimed);
+            p.LogoUrl, p.Contact, p.Status, p.Claimed, p.PricesIncludeTax, TaxRatePercent.Of(p.TaxRatePpm));
+}
+
+/// <summary>Tax rates as people write them (percent, up to four decimals: 8.875) and as the grains keep them (parts per million).</summary>
+public static class TaxRatePercent
+{
+    public static decimal Of(int ppm) => ppm / 10_000m;
+
+    /// <summary>The rate in parts per million; a fraction finer than the fourth decimal is rounded away (the grains check the range).</summary>
+    public static int ToPpm(decimal percent) => (int)decimal.Round(percent * 10_000m, MidpointRounding.AwayFromZero);
 }
 
 public sealed record VariantResponse(string Sku, string SkuId, IReadOnlyDictionary<string, string> Options, long Price, int Available);
