@@ -76,6 +76,8 @@ public static class EmailSamples
                 ["subtotal"] = "17,980 CLP",
                 ["shipping"] = "1,500 CLP",
                 ["total"] = "19,480 CLP",
+                ["tax"] = "2,871 CLP",
+                ["tax_included"] = true,
                 ["address"] = "Ana Pérez, Av. Providencia 1234, Santiago, CL",
             },
         };

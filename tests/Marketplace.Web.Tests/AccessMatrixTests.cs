@@ -281,6 +281,8 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET /api/admin/commission"] = new(_ => Get("/api/admin/commission"), Only(200, Who.Admin)),
             ["PUT /api/admin/commission"] = new(_ => Send(HttpMethod.Put, "/api/admin/commission", new { defaultRate = 8 }), Only(200, Who.Admin)),
             ["GET /api/admin/ledger/check"] = new(_ => Get("/api/admin/ledger/check"), Only(200, Who.Admin)),
+            ["GET /api/admin/tax-rates"] = new(_ => Get("/api/admin/tax-rates"), Only(200, Who.Admin)),
+            ["PUT /api/admin/tax-rates"] = new(_ => Send(HttpMethod.Put, "/api/admin/tax-rates", new { countries = new Dictionary<string, Dictionary<string, decimal>> { ["US"] = new() { ["CA"] = 7.25m } } }), Only(200, Who.Admin)),
             ["POST /api/admin/payouts"] = new(_ =>
             {
                 var payout = Send(HttpMethod.Post, "/api/admin/payouts", new { periodEnd = DateTimeOffset.UtcNow.AddDays(-1) });

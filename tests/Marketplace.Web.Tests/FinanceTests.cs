@@ -190,6 +190,73 @@ public sealed class FinanceTests(OrdersWebFixture fixture)
     }
 
     [Fact]
+    public async Task Tax_included_in_a_stores_prices_is_shown_allocated_and_kept_out_of_the_commission()
+    {
+        using var store = fixture.CreateClient();
+        var sellerId = await store.CreateStoreAsync("Almacén con IVA");
+        (await store.PutAsJsonAsync($"/api/sellers/{sellerId}", new { name = "Almacén con IVA", requiresConfirmation = false, pricesIncludeTax = true, taxRate = 19 }))
+            .EnsureSuccessStatusCode();
+        var productId = await store.CreateProductAsync(sellerId);
+        using var admin = await AdminAsync();
+        await SetRatesAsync(admin, new { defaultRate = 8, stores = new Dictionary<string, decimal> { [sellerId] = 10 } });
+        var (shopper, _) = await ShopperAsync(fixture);
+        await AddAsync(shopper, productId, "CAFE-250", 1);
+        using var placed = await CheckoutAsync(shopper, "iva-1");
+        var orderId = (await placed.ReadJsonAsync()).GetProperty("orders")[0].GetProperty("orderId").GetString()!;
+
+        // 8,990 with 19 % inside: 1,435.38 → 1,435; the buyer pays the price as shown.
+        var order = await OrderAsync(shopper, orderId);
+        Assert.Equal((1_435L, true, 8_990L), (order.GetProperty("tax").GetInt64(), order.GetProperty("pricesIncludeTax").GetBoolean(), order.GetProperty("total").GetInt64()));
+        await PayAsync(shopper, orderId);
+
+        // Commission is 10 % of the price without its tax (7,555 → 755.5 → 756); the store keeps the rest of the net.
+        var credited = (await EntriesAsync(orderId)).ToDictionary(e => e.Credit, e => e.Amount);
+        Assert.Equal((1_435L, 756L, 8_990L - 1_435 - 756), (credited["tax"], credited["commission"], credited["store_payable"]));
+        await AssertLedgerHoldsAsync(admin);
+        shopper.Dispose();
+    }
+
+    [Fact]
+    public async Task Tax_excluded_from_a_stores_prices_is_added_at_the_rate_of_the_buyers_region()
+    {
+        using var admin = await AdminAsync();
+        using (var rates = await admin.PutAsJsonAsync("/api/admin/tax-rates", new { countries = Rates(("CA", 7.25m), ("NY", 8.875m)) }))
+        {
+            Assert.Equal(HttpStatusCode.OK, rates.StatusCode);
+        }
+
+        using var store = fixture.CreateClient();
+        var sellerId = await store.CreateStoreAsync("Coast Roasters");
+        (await store.PutAsJsonAsync($"/api/sellers/{sellerId}", new { name = "Coast Roasters", requiresConfirmation = false, pricesIncludeTax = false }))
+            .EnsureSuccessStatusCode();
+        var productId = await store.CreateProductAsync(sellerId);
+        var (shopper, _) = await ShopperAsync(fixture);
+        await AddAsync(shopper, productId, "CAFE-250", 1);
+
+        using (var noRegion = await CheckoutAsync(shopper, "us-1", new { shippingAddress = new { name = "Ann Lee", line1 = "1 Main St", city = "Fresno", country = "US" } }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, noRegion.StatusCode);
+            Assert.True((await noRegion.ReadJsonAsync()).GetProperty("errors").TryGetProperty("shippingAddress.region", out _));
+        }
+
+        using var placed = await CheckoutAsync(shopper, "us-2", new { shippingAddress = new { name = "Ann Lee", line1 = "1 Main St", city = "Fresno", region = "CA", country = "US" } });
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        var orderId = (await placed.ReadJsonAsync()).GetProperty("orders")[0].GetProperty("orderId").GetString()!;
+
+        // 8,990 × 7.25 % = 651.775 → 652, added on top.
+        var order = await OrderAsync(shopper, orderId);
+        Assert.Equal((652L, false, 9_642L), (order.GetProperty("tax").GetInt64(), order.GetProperty("pricesIncludeTax").GetBoolean(), order.GetProperty("total").GetInt64()));
+        await PayAsync(shopper, orderId);
+        Assert.Equal(652, (await EntriesAsync(orderId)).Single(e => e.Credit == "tax").Amount);
+        await AssertLedgerHoldsAsync(admin);
+
+        using var bad = await admin.PutAsJsonAsync("/api/admin/tax-rates", new { countries = Rates(("CA", 70m)) });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(7.25m, (await admin.GetFromJsonAsync<JsonElement>("/api/admin/tax-rates")).GetProperty("countries").GetProperty("US").GetProperty("CA").GetDecimal());
+        shopper.Dispose();
+    }
+
+    [Fact]
     public async Task Ledger_entries_cannot_be_changed_or_removed()
     {
         await using var connection = await fixture.Database.DataSource.OpenConnectionAsync();
@@ -245,6 +312,10 @@ public sealed class FinanceTests(OrdersWebFixture fixture)
         Assert.Equal(expected, answer.StatusCode);
         return await answer.ReadJsonAsync();
     }
+
+    /// <summary>Regional rates of the United States (codes are dictionary keys, which JSON naming leaves as they are).</summary>
+    private static Dictionary<string, Dictionary<string, decimal>> Rates(params (string Region, decimal Rate)[] regions) =>
+        new() { ["US"] = regions.ToDictionary(r => r.Region, r => r.Rate) };
 
     private static async Task SetRatesAsync(HttpClient admin, object rates)
     {

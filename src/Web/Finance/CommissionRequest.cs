@@ -107,3 +107,29 @@ public static class CommissionText
         return (new CommissionRatesBody { DefaultRate = defaultRate, Categories = categories, Stores = stores }, null);
     }
 }
+
+/// <summary>Regional tax rates as the API takes and answers them: <c>{countries: {US: {CA: 7.25, NY: 8.875}}}</c>, in percent.</summary>
+public sealed record TaxRatesBody
+{
+    public Dictionary<string, Dictionary<string, decimal>>? Countries { get; init; }
+
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    public static TaxRatesBody From(TaxRates rates) => new()
+    {
+        Countries = rates.Countries.ToDictionary(c => c.Key, c => c.Value.ToDictionary(r => r.Key, r => r.Value / 10_000m, StringComparer.Ordinal), StringComparer.Ordinal),
+        UpdatedAt = rates.UpdatedAt,
+    };
+
+    /// <summary>The table in parts per million (a rate outside 0-50 % or finer than four decimals is refused by the grain's rules).</summary>
+    public TaxRates ToRates() => new((Countries ?? []).ToDictionary(
+        c => c.Key,
+        c => (IReadOnlyDictionary<string, int>)c.Value.ToDictionary(r => r.Key, r => Ppm(r.Value), StringComparer.Ordinal),
+        StringComparer.Ordinal));
+
+    private static int Ppm(decimal percent)
+    {
+        var ppm = percent * 10_000m;
+        return ppm == decimal.Truncate(ppm) && ppm is >= 0 and <= int.MaxValue ? (int)ppm : -1;
+    }
+}

@@ -47,6 +47,9 @@ public static class FinanceApi
         admin.MapGet("/commission", GetRates).WithName("GetCommissionRates").WithSummary("The commission rates in percent: default, per category, per store");
         admin.MapPut("/commission", SetRates).WithName("SetCommissionRates")
             .WithSummary("Replace the commission rates; orders already placed keep the rates they were placed with");
+        admin.MapGet("/tax-rates", GetTaxRates).WithName("GetTaxRates").WithSummary("Tax rates in percent per country and region, for stores whose prices exclude tax");
+        admin.MapPut("/tax-rates", SetTaxRates).WithName("SetTaxRates")
+            .WithSummary("Replace the regional tax rates; orders already placed keep the tax they were placed with");
         admin.MapGet("/ledger/check", Check).WithName("CheckLedger")
             .WithSummary("Check the ledger's invariants against the orders in the database");
         admin.MapPost("/payouts", CreatePayout).WithName("CreatePayoutBatch")
@@ -75,6 +78,12 @@ public static class FinanceApi
 
         return TypedResults.Ok(CommissionRatesResponse.From(await grains.GetGrain<ICommissionRatesGrain>(0).Set(rates)));
     }
+
+    private static async Task<Ok<TaxRatesBody>> GetTaxRates(IGrainFactory grains) =>
+        TypedResults.Ok(TaxRatesBody.From(await grains.GetGrain<ITaxRatesGrain>(0).Get()));
+
+    private static async Task<Results<Ok<TaxRatesBody>, ValidationProblem>> SetTaxRates(TaxRatesBody body, IGrainFactory grains) =>
+        TypedResults.Ok(TaxRatesBody.From(await grains.GetGrain<ITaxRatesGrain>(0).Set(body.ToRates())));
 
     private static async Task<Ok<LedgerCheckResult>> Check(LedgerQueries ledger, CancellationToken ct) =>
         TypedResults.Ok(await ledger.CheckAsync(ct));

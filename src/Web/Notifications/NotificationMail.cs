@@ -81,6 +81,8 @@ public static class NotificationMail
             ["subtotal"] = Amount(order.Subtotal),
             ["shipping"] = order.ShippingCost > 0 ? Amount(order.ShippingCost) : null,
             ["total"] = Amount(order.Total),
+            ["tax"] = order.Tax > 0 ? Amount(order.Tax) : null,
+            ["tax_included"] = order.PricesIncludeTax,
             ["refunded"] = order.RefundedAmount > 0 ? Amount(order.RefundedAmount) : null,
             ["address"] = string.Join(", ", new[] { address.Name, address.Line1, address.PostalCode, address.City, address.Region, address.Country }
                 .Where(p => !string.IsNullOrWhiteSpace(p))),

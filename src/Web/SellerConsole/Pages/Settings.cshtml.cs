@@ -62,6 +62,12 @@ public sealed class SettingsModel : SellerPage
         [StringLength(500), Url(ErrorMessage = "Write a full address, starting with https://")]
         public string? LogoUrl { get; set; }
 
+        /// <summary>Prices include the tax (Chile's IVA) rather than have it added by the buyer's region.</summary>
+        public bool PricesIncludeTax { get; set; } = true;
+
+        [Range(0, 50, ErrorMessage = "A percentage between 0 and 50.")]
+        public decimal TaxRate { get; set; }
+
         [StringLength(254), EmailAddress(ErrorMessage = "That is not an email address.")]
         public string? Email { get; set; }
 
@@ -90,6 +96,8 @@ public sealed class SettingsModel : SellerPage
             RequiresConfirmation = p.RequiresConfirmation,
             Currency = p.Currency,
             LogoUrl = p.LogoUrl,
+            PricesIncludeTax = p.PricesIncludeTax,
+            TaxRate = Catalog.TaxRatePercent.Of(p.TaxRatePpm),
             Email = p.Contact.Email,
             Phone = p.Contact.Phone,
             Website = p.Contact.Website,
@@ -101,6 +109,7 @@ public sealed class SettingsModel : SellerPage
 
         public StoreDraft ToDraft() => new(Name!.Trim(), FormValues.OrNull(Description), RequiresConfirmation, Currency, FormValues.OrNull(LogoUrl),
             new StoreContact(FormValues.OrNull(Email), FormValues.OrNull(Phone), FormValues.OrNull(Website), FormValues.OrNull(Address),
-                FormValues.OrNull(City), FormValues.OrNull(Country), FormValues.OrNull(TaxId)));
+                FormValues.OrNull(City), FormValues.OrNull(Country), FormValues.OrNull(TaxId)),
+            PricesIncludeTax, Catalog.TaxRatePercent.ToPpm(TaxRate));
     }
 }
