@@ -40,13 +40,16 @@ public static partial class DemoCatalog
         LittleOakToys(),
     ];
 
+    /// <summary>Chile's IVA, included in the prices of the Chilean stores (19 %, in parts per million).</summary>
+    private const int ChileanVat = 190_000;
+
     private static StoreSpec CafeAna() => new(
         "cafe-ana", "ANA", "ana@demo.marketplace.local", "Ana",
         new StoreDraft("Café Ana",
             "Café de especialidad tostado cada semana en el Cerro Alegre de Valparaíso. Granos de origen único, molienda a " +
             "pedido y todo lo necesario para prepararlo en casa.",
             RequiresConfirmation: true, "CLP",
-            Contact: new StoreContact("hola@cafeana.example", null, "https://cafeana.example", "Templeman 520, Cerro Alegre", "Valparaíso", "Chile", null)),
+            Contact: new StoreContact("hola@cafeana.example", null, "https://cafeana.example", "Templeman 520, Cerro Alegre", "Valparaíso", "Chile", null), TaxRatePpm: ChileanVat),
         new Palette(["#f3e9dc", "#eadbc8", "#f5efe6", "#e9e1d3"], ["#6b4a32", "#3e2a1e", "#8c5a3c", "#a0522d", "#2f4f4f"],
             ["#f4d9a8", "#e9c46a", "#fefaf0", "#d8b48a"]),
         Logo(Motif.Mug, "#f3e9dc", "#6b4a32", "#f4d9a8"),
@@ -160,7 +163,7 @@ public static partial class DemoCatalog
             new StoreDraft("Tejidos del Sur",
                 "Tejidos hechos a mano en Chiloé con lana de oveja hilada en rueca y teñida con plantas de la isla. Cada pieza es única.",
                 RequiresConfirmation: true, "CLP",
-                Contact: new StoreContact("hola@tejidosdelsur.example", null, "https://tejidosdelsur.example", "Calle Blanco 356", "Castro, Chiloé", "Chile", null)),
+                Contact: new StoreContact("hola@tejidosdelsur.example", null, "https://tejidosdelsur.example", "Calle Blanco 356", "Castro, Chiloé", "Chile", null), TaxRatePpm: ChileanVat),
             new Palette(["#e8eef0", "#efe9e1", "#e4e9e4", "#f1ece4"], ["#8a6f5a", "#5b6f7c", "#7a4a3a", "#556b4f", "#b08d57"],
                 ["#efe6d6", "#c9a23a", "#a23b2f", "#2f5d8a"]),
             Logo(Motif.Sweater, "#e8eef0", "#5b6f7c", "#efe6d6"),
@@ -223,7 +226,7 @@ public static partial class DemoCatalog
             new StoreDraft("Greda Viva",
                 "Cerámica de greda hecha a mano en Pomaire por tercera generación: ollas, fuentes y vajilla que van del horno a la mesa.",
                 RequiresConfirmation: true, "CLP",
-                Contact: new StoreContact("contacto@gredaviva.example", null, "https://gredaviva.example", "Av. Roberto Bravo 185", "Pomaire, Melipilla", "Chile", null)),
+                Contact: new StoreContact("contacto@gredaviva.example", null, "https://gredaviva.example", "Av. Roberto Bravo 185", "Pomaire, Melipilla", "Chile", null), TaxRatePpm: ChileanVat),
             new Palette(["#f2e6da", "#efe3d3", "#e9ddd0", "#f4ece2"], ["#a0522d", "#8b4a2b", "#b5653a", "#7a3e22", "#3b3b3b"],
                 ["#2e8b57", "#3aa6a0", "#f0e6d8", "#d9b382"]),
             Logo(Motif.Vase, "#f2e6da", "#a0522d", "#f0e6d8"),
@@ -297,7 +300,7 @@ public static partial class DemoCatalog
                 "Librería independiente en el barrio Lastarria: narrativa, poesía, ensayo y libros infantiles de editoriales chilenas y " +
                 "latinoamericanas.",
                 RequiresConfirmation: false, "CLP",
-                Contact: new StoreContact("libros@lapluma.example", null, "https://lapluma.example", "José Victorino Lastarria 70, local 4", "Santiago", "Chile", null)),
+                Contact: new StoreContact("libros@lapluma.example", null, "https://lapluma.example", "José Victorino Lastarria 70, local 4", "Santiago", "Chile", null), TaxRatePpm: ChileanVat),
             new Palette(["#f5f1e8", "#ece6da", "#e6ebe8", "#f2ede4"], ["#1f3a5f", "#7a1f2b", "#2e5e4e", "#c77d2e", "#4a3b6b", "#333333"],
                 ["#e9c46a", "#f4efe6", "#e76f51", "#a8dadc"]),
             Logo(Motif.Book, "#f5f1e8", "#1f3a5f", "#e9c46a"),
@@ -388,7 +391,7 @@ public static partial class DemoCatalog
             "Tés, hierbas y despensa del sur de Chile: miel de ulmo, mermeladas, merkén y yerba mate, de productores que conocemos " +
             "por su nombre.",
             RequiresConfirmation: false, "CLP",
-            Contact: new StoreContact("hola@lashojas.example", null, "https://lashojas.example", "San José 242", "Puerto Varas", "Chile", null)),
+            Contact: new StoreContact("hola@lashojas.example", null, "https://lashojas.example", "San José 242", "Puerto Varas", "Chile", null), TaxRatePpm: ChileanVat),
         new Palette(["#eef3e6", "#f4efe2", "#e7efe9", "#f6f1e7"], ["#4f7a4a", "#6b8e23", "#8b5e3c", "#c9a23a", "#7a2e3a", "#2f5a3a"],
             ["#f6f1e7", "#e9c46a", "#c0392b", "#f4a261"]),
         Logo(Motif.Jar, "#eef3e6", "#4f7a4a", "#e9c46a"),
