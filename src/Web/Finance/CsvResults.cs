@@ -29,9 +29,5 @@ public static class CsvResults
     }
 
     /// <summary>An amount in major units with the currency's decimals, as a spreadsheet or a bank reads it ("8990", "12.50").</summary>
-    public static string Amount(long minorUnits, string currency)
-    {
-        var decimals = Currencies.IsSupported(currency) ? Currencies.DecimalsOf(currency) : 0;
-        return (minorUnits / (decimal)Math.Pow(10, decimals)).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-    }
+    public static string Amount(long minorUnits, string currency) => Shared.Money.Input(minorUnits, currency, CultureInfo.InvariantCulture);
 }

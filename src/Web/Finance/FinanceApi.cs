@@ -124,10 +124,7 @@ public static class FinanceApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["periodEnd"] = ["The period's end: an ISO 8601 time, not in the future."] });
         }
 
-        // Microseconds, as the database keeps it: a retry with the same value then finds the same batch.
-        var end = periodEnd.ToUniversalTime();
-        end = end.AddTicks(-(end.Ticks % 10));
-        var (batch, created) = await payouts.CreateAsync(key, end, user.UserId(), ct);
+        var (batch, created) = await payouts.CreateAsync(key, periodEnd, user.UserId(), ct);
         if (batch is null)
         {
             return ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "idempotency-key-reused", "This Idempotency-Key was used for another period.");

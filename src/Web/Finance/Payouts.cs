@@ -50,6 +50,9 @@ public sealed class Payouts(NpgsqlDataSource db, IOptions<FinanceOptions> option
     /// <summary>The batch of this key: created now (true) or earlier (false); null when the key was used for another period.</summary>
     public async Task<(PayoutBatchView? Batch, bool Created)> CreateAsync(string idempotencyKey, DateTimeOffset periodEnd, string adminId, CancellationToken ct = default)
     {
+        // Microseconds in UTC, as the database keeps it: a retry with the same value then finds the same batch.
+        periodEnd = periodEnd.ToUniversalTime();
+        periodEnd = periodEnd.AddTicks(-(periodEnd.Ticks % 10));
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var locking = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext('payouts'))", connection, transaction))

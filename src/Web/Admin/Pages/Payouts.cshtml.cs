@@ -32,8 +32,7 @@ public sealed class PayoutsModel(Payouts payouts, TimeProvider clock) : Marketpl
             return BadRequest();
         }
 
-        var now = clock.GetUtcNow();
-        var (batch, created) = await payouts.CreateAsync("page:" + key, now.AddTicks(-(now.Ticks % 10)), User.UserId(), ct);
+        var (batch, created) = await payouts.CreateAsync("page:" + key, clock.GetUtcNow(), User.UserId(), ct);
         Flash = batch is null || !created
             ? T["That payout batch was already made."]
             : string.Format(CultureInfo.CurrentCulture, T["Payout batch made: {0} store payment(s)."].Value, batch.Lines.Count);
