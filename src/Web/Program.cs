@@ -12,6 +12,7 @@ using Marketplace.Web.Integrations;
 using Marketplace.Web.Media;
 using Marketplace.Web.Notifications;
 using Marketplace.Web.Orders;
+using Marketplace.Web.Promotions;
 using Marketplace.Web.Realtime;
 using Marketplace.Web.Search;
 using Marketplace.Web.SellerConsole;
@@ -119,6 +120,7 @@ api.MapNotificationsApi();
 api.MapEmailPreferencesApi();
 api.MapAnnouncementsApi();
 api.MapFinanceApi();
+api.MapCouponsApi();
 api.MapQuestionsApi();
 api.MapReviewsApi();
 // Providers sign their callbacks instead of holding tokens.
@@ -126,7 +128,7 @@ app.MapGroup("/api").MapWebhooksApi();
 // Partner systems authenticate with API keys, not user tokens.
 app.MapGroup("/api").MapIntegrationsApi();
 // Guests have carts too: the cart group asks for any token, not for an account.
-app.MapGroup("/api").RetryTransientFailures().MapCartApi();
+app.MapGroup("/api").RetryTransientFailures().MapCartApi().MapCartCouponsApi();
 
 // The Online Marketplace benchmark's contract: unauthenticated by design, so off unless configured (404 then).
 app.MapBenchmarkModule(benchmarkModule);

@@ -164,6 +164,17 @@ public sealed class StateShapeTests
           "TaxRatePpm": 190000,
           "LineTaxes": [ 2871 ],
           "Tax": 2871,
+          "Discounts": [
+            {
+              "CouponId": "cpn_1",
+              "Code": "SAVE5",
+              "Automatic": false,
+              "Description": null,
+              "Amount": 500
+            }
+          ],
+          "LineDiscounts": [ 500 ],
+          "Discount": 500,
           "CommissionBps": [ 800 ],
           "Ledger": [
             {
@@ -288,7 +299,8 @@ public sealed class StateShapeTests
                       "Available": 1
                     }
                   ],
-                  "PriceChanges": []
+                  "PriceChanges": [],
+                  "CouponProblem": null
                 }
               ],
               "Dropped": [
@@ -300,6 +312,12 @@ public sealed class StateShapeTests
                 }
               ],
               "At": "2026-11-30T12:00:00+00:00"
+            }
+          ],
+          "Coupons": [
+            {
+              "SellerId": "sel_1",
+              "Code": "SAVE5"
             }
           ],
           "RecentAdds": [
@@ -358,6 +376,9 @@ public sealed class StateShapeTests
             TaxRatePpm = 190_000,
             LineTaxes = [2_871],
             Tax = 2_871,
+            Discounts = [new OrderDiscount("cpn_1", "SAVE5", false, null, 500)],
+            LineDiscounts = [500],
+            Discount = 500,
             CommissionBps = [800],
             Ledger = [new LedgerEntryState { Sequence = 1, Kind = "capture", Debit = "gateway", Credit = "store_payable", Amount = 9200, Source = "pay_1", At = At }],
         };
@@ -411,7 +432,7 @@ public sealed class StateShapeTests
         var cart = new CartState
         {
             Lines = [new CartLineState { ProductId = "prd_1", Sku = "A", Quantity = 2, PriceWhenAdded = 8990, Currency = "CLP", ProductVersion = 3, AddedAt = At }],
-            UpdatedAt = At, MergedGuests = ["gst_1"], RecentAdds = ["op_1"],
+            UpdatedAt = At, MergedGuests = ["gst_1"], RecentAdds = ["op_1"], Coupons = [new CartCouponState { SellerId = "sel_1", Code = "SAVE5" }],
             Checkouts =
             [
                 new CheckoutRecord

@@ -21,14 +21,35 @@ public sealed record CartLineView(
     public bool PriceChanged => UnitPrice != PriceWhenAdded;
 }
 
-/// <summary>One store's part of a cart, in one currency: what a checkout turns into one order.</summary>
+/// <summary>
+/// One store's part of a cart, in one currency: what a checkout turns into one order. <see cref="Discount"/> is the
+/// offer its lines get now (the coupon entered, <see cref="CouponCode"/>, or an automatic promotion); when the entered
+/// coupon gives nothing, <see cref="CouponProblem"/> says why (a code of <c>CouponProblems</c>, with
+/// <see cref="CouponMinSubtotal"/> for <c>below-minimum</c>).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mk.CartSellerView")]
 public sealed record CartSellerView(
     [property: Id(0)] string SellerId,
     [property: Id(1)] string SellerName,
     [property: Id(2)] string Currency,
     [property: Id(3)] IReadOnlyList<CartLineView> Lines,
-    [property: Id(4)] long Subtotal);
+    [property: Id(4)] long Subtotal,
+    [property: Id(5)] CartDiscount? Discount = null,
+    [property: Id(6)] string? CouponCode = null,
+    [property: Id(7)] string? CouponProblem = null,
+    [property: Id(8)] long CouponMinSubtotal = 0)
+{
+    /// <summary>What checking out this part costs before shipping (and before tax where prices exclude it).</summary>
+    public long Total => Subtotal - (Discount?.Amount ?? 0);
+}
+
+/// <summary>A discount a cart's store part gets: the coupon or promotion and what it takes off.</summary>
+[GenerateSerializer, Immutable, Alias("mk.CartDiscount")]
+public sealed record CartDiscount(
+    [property: Id(0)] string Code,
+    [property: Id(1)] bool Automatic,
+    [property: Id(2)] string? Description,
+    [property: Id(3)] long Amount);
 
 [GenerateSerializer, Immutable, Alias("mk.CartView")]
 public sealed record CartView(
@@ -77,6 +98,18 @@ public interface ICartGrain : IGrainWithStringKey
     /// <summary>Empties the cart (after its lines moved to the account's cart).</summary>
     [Alias("Clear")]
     Task Clear();
+
+    /// <summary>
+    /// Enters a store's coupon code for that store's part of the cart (replacing one entered before). 400 when the cart
+    /// holds nothing of the store, 404 when the store has no such code, 409 <c>coupon-unavailable</c> when it cannot be
+    /// used (ended, not started, used up).
+    /// </summary>
+    [Alias("ApplyCoupon")]
+    Task<CartView> ApplyCoupon(string sellerId, string code);
+
+    /// <summary>Takes the coupon entered for a store's part out of the cart; nothing when there was none.</summary>
+    [Alias("RemoveCoupon")]
+    Task<CartView> RemoveCoupon(string sellerId);
 
     /// <summary>
     /// Turns the cart into one order per store and currency (or only the given store's), each reserving all its lines
@@ -144,8 +177,9 @@ public sealed record PriceChange(
     [property: Id(3)] long UnitPrice);
 
 /// <summary>
-/// One store's part that became no order. <see cref="Code"/>: <c>out-of-stock</c> (see <see cref="Short"/>) or
-/// <c>price-changed</c> (see <see cref="PriceChanges"/>); its lines stay in the cart.
+/// One store's part that became no order. <see cref="Code"/>: <c>out-of-stock</c> (see <see cref="Short"/>),
+/// <c>price-changed</c> (see <see cref="PriceChanges"/>) or <c>coupon-unavailable</c> (see <see cref="CouponProblem"/>;
+/// the coupon entered leaves the cart); its lines stay in the cart.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("mk.CheckoutRefusal")]
 public sealed record CheckoutRefusal(
@@ -154,7 +188,8 @@ public sealed record CheckoutRefusal(
     [property: Id(2)] string Code,
     [property: Id(3)] string Detail,
     [property: Id(4)] IReadOnlyList<ShortLine> Short,
-    [property: Id(5)] IReadOnlyList<PriceChange> PriceChanges);
+    [property: Id(5)] IReadOnlyList<PriceChange> PriceChanges,
+    [property: Id(6)] string? CouponProblem = null);
 
 /// <summary>
 /// What a checkout did: no orders at all means it was refused as a whole (409). <see cref="Dropped"/>: lines a

@@ -15,6 +15,7 @@ public static class GrainKeys
     public const string OrderPrefix = "ord_";
     public const string QuestionPrefix = "qst_";
     public const string ReviewPrefix = "rev_";
+    public const string CouponPrefix = "cpn_";
 
     private const int RandomPartLength = 26;
 
@@ -23,6 +24,8 @@ public static class GrainKeys
     public static string NewProductId() => ProductPrefix + RandomPart();
 
     public static string NewUserId() => UserPrefix + RandomPart();
+
+    public static string NewCouponId() => CouponPrefix + RandomPart();
 
     /// <summary>An id derived from a client's Idempotency-Key, so a retried create lands on the same grain.</summary>
     public static string DerivedId(string prefix, string scope, string idempotencyKey)
@@ -38,6 +41,8 @@ public static class GrainKeys
     public static bool IsOrderId(string? value) => HasShape(value, OrderPrefix);
 
     public static bool IsUserId(string? value) => HasShape(value, UserPrefix);
+
+    public static bool IsCouponId(string? value) => HasShape(value, CouponPrefix);
 
     /// <summary>A question's id: it names its product (so a request finds the grain) and a random part.</summary>
     public static string NewQuestionId(string productId) =>

@@ -45,7 +45,19 @@ public sealed record PlaceOrderRequest(
     [property: Id(8)] string CheckoutFingerprint,
     [property: Id(9)] bool TakeWhatIsAvailable = false,
     [property: Id(10)] bool PricesIncludeTax = true,
-    [property: Id(11)] int TaxRatePpm = 0);
+    [property: Id(11)] int TaxRatePpm = 0,
+    [property: Id(12)] Promotions.CouponTerms? Offer = null);
+
+/// <summary>
+/// A discount fixed on an order when it was placed: the coupon (or automatic promotion) and what it took off the lines.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("mk.OrderDiscount")]
+public sealed record OrderDiscount(
+    [property: Id(0)] string CouponId,
+    [property: Id(1)] string Code,
+    [property: Id(2)] bool Automatic,
+    [property: Id(3)] string? Description,
+    [property: Id(4)] long Amount);
 
 /// <summary>A SKU that could not be reserved in full.</summary>
 [GenerateSerializer, Immutable, Alias("mk.ShortLine")]
@@ -55,11 +67,15 @@ public sealed record ShortLine(
     [property: Id(2)] int Requested,
     [property: Id(3)] int Available);
 
-/// <summary>The answer to placing an order: the order, or the lines that were short (and then nothing was held).</summary>
+/// <summary>
+/// The answer to placing an order: the order, or the lines that were short, or why its coupon could not be used (and
+/// then nothing was held).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("mk.PlaceOrderResult")]
 public sealed record PlaceOrderResult(
     [property: Id(0)] OrderView? Order,
-    [property: Id(1)] IReadOnlyList<ShortLine> Short);
+    [property: Id(1)] IReadOnlyList<ShortLine> Short,
+    [property: Id(2)] string? CouponRefused = null);
 
 [GenerateSerializer, Immutable, Alias("mk.OrderTimelineEntry")]
 public sealed record OrderTimelineEntry(
@@ -88,7 +104,8 @@ public sealed record OrderShipment(
 /// An order as its buyer and its seller see it. <see cref="Commission"/> (what the marketplace takes, in minor units:
 /// fixed once the payment is captured, net of what refunds gave back) is shown to the store and admins only.
 /// <see cref="Tax"/> is the tax of the lines, fixed at placement: part of the prices when <see cref="PricesIncludeTax"/>,
-/// else added to the total.
+/// else added to the total. <see cref="Discounts"/> were taken off the lines at placement (<see cref="Discount"/> in all);
+/// the total is the subtotal less the discount, plus shipping, plus the tax when prices exclude it.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("mk.OrderView")]
 public sealed record OrderView(
@@ -112,7 +129,9 @@ public sealed record OrderView(
     [property: Id(17)] long RefundedAmount,
     [property: Id(18)] long? Commission = null,
     [property: Id(19)] long Tax = 0,
-    [property: Id(20)] bool PricesIncludeTax = true);
+    [property: Id(20)] bool PricesIncludeTax = true,
+    [property: Id(21)] IReadOnlyList<OrderDiscount>? Discounts = null,
+    [property: Id(22)] long Discount = 0);
 
 /// <summary>A card as the shopper hands it over; it travels to the provider and is not kept anywhere else.</summary>
 [GenerateSerializer, Immutable, Alias("mk.CardDetails")]

@@ -1,7 +1,9 @@
 using Marketplace.Contracts.Cart;
 using Marketplace.Contracts.Orders;
+using Marketplace.Contracts.Promotions;
 using Marketplace.Contracts.Realtime;
 using Marketplace.Grains.Common;
+using Marketplace.Grains.Promotions;
 using Marketplace.Grains.Realtime;
 
 namespace Marketplace.Grains.Cart;
@@ -174,6 +176,44 @@ public sealed class CartGrain(
         }
     }
 
+    public async Task<CartView> ApplyCoupon(string sellerId, string code)
+    {
+        RequireOwner();
+        var products = await ProductsAsync(state.State.Lines.Select(l => l.ProductId));
+        if (!state.State.Lines.Any(l => products.GetValueOrDefault(l.ProductId) is { } p && string.Equals(p.SellerId, sellerId, StringComparison.Ordinal)))
+        {
+            throw DomainException.Invalid(new Dictionary<string, string[]> { ["sellerId"] = ["The cart holds nothing of this store."] });
+        }
+
+        var terms = await GrainFactory.GetGrain<IStoreCouponsGrain>(sellerId).Find(code) ?? throw DomainException.NotFound("The coupon");
+        var now = clock.GetUtcNow();
+        var problem = terms.StartsAt > now ? CouponProblems.NotStarted
+            : terms.EndsAt <= now ? CouponProblems.Ended
+            : terms.MaxUses is { } max && await GrainFactory.GetGrain<ICouponGrain>(terms.CouponId).Usage() is var usage && usage.Used + usage.Held >= max
+                ? CouponProblems.UsedUp
+                : null;
+        if (problem is not null)
+        {
+            throw DomainException.Conflict("coupon-unavailable", CouponProblems.Describe(problem));
+        }
+
+        state.State.Coupons.RemoveAll(c => string.Equals(c.SellerId, sellerId, StringComparison.Ordinal));
+        state.State.Coupons.Add(new CartCouponState { SellerId = sellerId, Code = terms.Code });
+        await SaveAsync();
+        return Announce(await ViewAsync(products));
+    }
+
+    public async Task<CartView> RemoveCoupon(string sellerId)
+    {
+        RequireOwner();
+        if (state.State.Coupons.RemoveAll(c => string.Equals(c.SellerId, sellerId, StringComparison.Ordinal)) > 0)
+        {
+            await SaveAsync();
+        }
+
+        return Announce(await ViewAsync());
+    }
+
     public async Task<CheckoutResult> Checkout(CheckoutRequest request)
     {
         RequireOwner();
@@ -231,10 +271,22 @@ public sealed class CartGrain(
             return new CheckoutPlacement(null, refusal, []);
         }
 
-        var store = await GrainFactory.GetGrain<ISellerGrain>(part.SellerId).GetProfile();
-        var (orderId, order) = CheckoutPlan.Order(buyerId, part, store, request);
-        return CheckoutPlan.Placed(part, await GrainFactory.GetGrain<IOrderGrain>(orderId).Place(order));
+        var storeRead = GrainFactory.GetGrain<ISellerGrain>(part.SellerId).GetProfile();
+        var offers = await GrainFactory.GetGrain<IStoreCouponsGrain>(part.SellerId).Offers();
+        var (orderId, order) = CheckoutPlan.Order(buyerId, part, await storeRead, request);
+        var entered = CouponOf(part.SellerId);
+        var (offer, problem) = CartDiscounts.ForCheckout(offers, entered, order.Lines, order.Currency, clock.GetUtcNow());
+        if (problem is not null)
+        {
+            return CheckoutPlan.CouponRefused(part, problem, entered: true);
+        }
+
+        var placed = await GrainFactory.GetGrain<IOrderGrain>(orderId).Place(order with { Offer = offer });
+        return CheckoutPlan.Placed(part, placed, entered: offer is not null && string.Equals(offer.Code, entered, StringComparison.Ordinal));
     }
+
+    private string? CouponOf(string sellerId) =>
+        state.State.Coupons.FirstOrDefault(c => string.Equals(c.SellerId, sellerId, StringComparison.Ordinal))?.Code;
 
     private CartLineState? Find(string productId, string sku) => state.State.Lines.FirstOrDefault(l =>
         string.Equals(l.ProductId, productId, StringComparison.Ordinal) && string.Equals(l.Sku, sku, StringComparison.Ordinal));
@@ -275,16 +327,33 @@ public sealed class CartGrain(
             var product = byId.GetValueOrDefault(line.ProductId);
             var variant = VariantOf(product, line.Sku);
             var purchasable = product is { Status: ProductStatus.Published, SellerStatus: StoreStatus.Active } && variant is not null;
-            return (SellerId: product?.SellerId ?? "", SellerName: product?.SellerName ?? "", View: new CartLineView(
+            return (SellerId: product?.SellerId ?? "", SellerName: product?.SellerName ?? "", product?.Category, View: new CartLineView(
                 line.ProductId, line.Sku, product?.Title ?? "", line.Quantity, variant?.Price ?? line.PriceWhenAdded,
                 line.PriceWhenAdded, product?.Currency ?? line.Currency, variant?.Available ?? 0, purchasable));
         }).ToList();
 
-        var sellers = views
+        var now = clock.GetUtcNow();
+        var sellers = await Task.WhenAll(views
             .GroupBy(v => (v.SellerId, v.View.Currency))
-            .Select(g => new CartSellerView(g.Key.SellerId, g.First().SellerName, g.Key.Currency, g.Select(v => v.View).ToList(),
-                g.Where(v => v.View.Purchasable).Sum(v => v.View.UnitPrice * v.View.Quantity)))
-            .ToList();
+            .Select(async g =>
+            {
+                var forSale = g.Where(v => v.View.Purchasable)
+                    .Select(v => new OrderLine(v.View.ProductId, v.View.Sku, v.View.Title, v.View.Quantity, v.View.UnitPrice, 0, v.Category)).ToList();
+                var view = new CartSellerView(g.Key.SellerId, g.First().SellerName, g.Key.Currency, g.Select(v => v.View).ToList(), forSale.Sum(l => l.Total));
+                var code = CouponOf(g.Key.SellerId);
+                if (forSale.Count == 0 || !GrainKeys.IsSellerId(g.Key.SellerId))
+                {
+                    return view with { CouponCode = code };
+                }
+
+                // The store's running offers (and the entered coupon as the store has it, when it is not among them).
+                var coupons = GrainFactory.GetGrain<IStoreCouponsGrain>(g.Key.SellerId);
+                var offers = await coupons.Offers();
+                var entered = code is null ? null
+                    : offers.FirstOrDefault(o => string.Equals(o.Code, code, StringComparison.Ordinal)) ?? await coupons.Find(code);
+                var (discount, problem) = CartDiscounts.View(offers, code, entered, forSale, g.Key.Currency, now);
+                return view with { Discount = discount, CouponCode = code, CouponProblem = problem, CouponMinSubtotal = entered?.MinSubtotal ?? 0 };
+            }));
         return new CartView(sellers, views.Sum(v => v.View.Quantity), state.State.UpdatedAt);
     }
 

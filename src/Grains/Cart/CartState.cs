@@ -17,6 +17,9 @@ public sealed class CartState
     /// <summary>The latest checkouts by Idempotency-Key (most recent last), answered again on a replay.</summary>
     public List<CheckoutRecord> Checkouts { get; set; } = [];
 
+    /// <summary>The coupon code entered for each store's part (one per store).</summary>
+    public List<CartCouponState> Coupons { get; set; } = [];
+
     /// <summary>Operation ids of the latest additions (most recent last), so an addition asked again adds nothing.</summary>
     public List<string> RecentAdds { get; set; } = [];
 }
@@ -61,4 +64,11 @@ public sealed class CartLineState
     public int ProductVersion { get; set; }
 
     public DateTimeOffset AddedAt { get; set; }
+}
+
+public sealed class CartCouponState
+{
+    public string SellerId { get; set; } = "";
+
+    public string Code { get; set; } = "";
 }

@@ -7,8 +7,11 @@ namespace Marketplace.Grains.Cart;
 /// <summary>One store's part of a checkout: the cart lines for sale from that store, in one currency, with their products.</summary>
 public sealed record CheckoutPart(string SellerId, string Currency, IReadOnlyList<(CartLineState Line, ProductDetails Product)> Lines);
 
-/// <summary>What became of one store's part: an order, or a refusal; and the lines dropped when the buyer takes what there is.</summary>
-public sealed record CheckoutPlacement(CheckoutOrder? Order, CheckoutRefusal? Refusal, IReadOnlyList<ShortLine> Dropped);
+/// <summary>
+/// What became of one store's part: an order, or a refusal; the lines dropped when the buyer takes what there is; and
+/// whether the coupon entered for the store leaves the cart (it could not be used).
+/// </summary>
+public sealed record CheckoutPlacement(CheckoutOrder? Order, CheckoutRefusal? Refusal, IReadOnlyList<ShortLine> Dropped, bool DropCoupon = false);
 
 /// <summary>
 /// What a checkout does to a cart, as decisions: which lines go to which store's order, when a risen price refuses a
@@ -94,11 +97,22 @@ public static class CheckoutPlan
             store?.PricesIncludeTax ?? true, store?.TaxRatePpm ?? 0));
     }
 
-    /// <summary>What placing a part answered: its order, or the short lines that refused it (nothing of the store was held).</summary>
-    public static CheckoutPlacement Placed(CheckoutPart part, PlaceOrderResult placed) => placed.Order is { } order
-        ? new CheckoutPlacement(Summary(order), null, placed.Short)
-        : new CheckoutPlacement(null, new CheckoutRefusal(part.SellerId, part.Currency, "out-of-stock",
-            "Not enough stock for every line; nothing of this store was reserved.", placed.Short, []), placed.Short);
+    /// <summary>
+    /// What placing a part answered: its order, or the short lines or the coupon that refused it (nothing of the store
+    /// was held). <paramref name="entered"/>: whether the order's offer was the coupon the shopper entered.
+    /// </summary>
+    public static CheckoutPlacement Placed(CheckoutPart part, PlaceOrderResult placed, bool entered = false) => placed switch
+    {
+        { Order: { } order } => new CheckoutPlacement(Summary(order), null, placed.Short),
+        { CouponRefused: { } problem } => CouponRefused(part, problem, entered),
+        _ => new CheckoutPlacement(null, new CheckoutRefusal(part.SellerId, part.Currency, "out-of-stock",
+            "Not enough stock for every line; nothing of this store was reserved.", placed.Short, []), placed.Short),
+    };
+
+    /// <summary>A part refused for its coupon; the coupon the shopper entered leaves the cart, so checking out again goes without it.</summary>
+    public static CheckoutPlacement CouponRefused(CheckoutPart part, string problem, bool entered) =>
+        new(null, new CheckoutRefusal(part.SellerId, part.Currency, "coupon-unavailable",
+            Contracts.Promotions.CouponProblems.Describe(problem) + " Nothing of this store was reserved.", [], [], problem), [], DropCoupon: entered);
 
     /// <summary>
     /// The cart after the checkout and its answer: bought lines leave the cart (and, when the buyer takes what there is,
@@ -121,6 +135,14 @@ public static class CheckoutPlan
             cart.Lines.RemoveAll(l => order.Lines.Any(o =>
                 string.Equals(o.ProductId, l.ProductId, StringComparison.Ordinal) && string.Equals(o.Sku, l.Sku, StringComparison.Ordinal)));
         }
+
+        // A coupon goes with its store's lines, and one that could not be used leaves so the next checkout goes without it.
+        var dropped = parts.Zip(placements).Where(x => x.Second.DropCoupon).Select(x => x.First.SellerId).ToHashSet(StringComparer.Ordinal);
+        cart.Coupons.RemoveAll(c =>
+        {
+            var store = parts.Where(p => string.Equals(p.SellerId, c.SellerId, StringComparison.Ordinal)).ToList();
+            return dropped.Contains(c.SellerId) || (store.Count > 0 && !store.Any(p => p.Lines.Any(x => cart.Lines.Contains(x.Line))));
+        });
 
         var result = new CheckoutResult(orders, placements.Select(p => p.Refusal).OfType<CheckoutRefusal>().ToList(),
             partial ? placements.SelectMany(p => p.Dropped).ToList() : null);

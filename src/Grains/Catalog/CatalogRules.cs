@@ -242,6 +242,9 @@ public static partial class CatalogRules
         }
     }
 
+    /// <summary>A category name as products carry it: 1-64 lowercase letters, digits or dashes.</summary>
+    public static bool IsCategory(string? value) => !string.IsNullOrEmpty(value) && CategoryPattern().IsMatch(value);
+
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
     private static partial Regex CategoryPattern();
 

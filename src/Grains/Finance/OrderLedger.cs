@@ -90,11 +90,11 @@ public static class OrderLedger
 
     /// <summary>
     /// The commission the order's lines carry at the rates fixed when it was placed (none for orders placed before), on
-    /// each line's price without its tax.
+    /// each line's price after its discount and without its tax.
     /// </summary>
     public static long CommissionOf(OrderState order) =>
-        order.Lines.Select((line, i) => Commission.OfLine(
-            line.Total - (order.PricesIncludeTax && i < order.LineTaxes.Count ? order.LineTaxes[i] : 0),
+        order.Lines.Select((_, i) => Commission.OfLine(
+            OrderPlacement.NetOfLine(order, i) - (order.PricesIncludeTax && i < order.LineTaxes.Count ? order.LineTaxes[i] : 0),
             i < order.CommissionBps.Count ? order.CommissionBps[i] : 0)).Sum();
 
     /// <summary>What each allocation account holds now: allocated on capture less what refunds took back.</summary>

@@ -1,5 +1,6 @@
 using Marketplace.Contracts.Finance;
 using Marketplace.Contracts.Orders;
+using Marketplace.Contracts.Promotions;
 using Marketplace.Contracts.Realtime;
 using Marketplace.Grains.Common;
 using Marketplace.Grains.Finance;
@@ -49,6 +50,8 @@ public sealed partial class OrderGrain(
     private Caller Caller => CallerContext.Require();
 
     private OrderStock Stock => new(GrainFactory, OrderId, logger);
+
+    private OrderCoupons Coupons => new(GrainFactory, OrderId);
 
     private OrderPaymentClient Gateway => new(payments, OrderId, clock);
 
@@ -115,11 +118,44 @@ public sealed partial class OrderGrain(
             return new PlaceOrderResult(null, shortLines);
         }
 
-        OrderPlacement.Open(Order, request, held, Commission.RatesOf(rates, request.SellerId, held), taxRate, now);
+        var discount = OrderPlacement.DiscountOf(request, held, now);
+        if (discount is { Applies: false } && !request.TakeWhatIsAvailable)
+        {
+            return await RefuseForCouponAsync(held, discount.Problem);
+        }
+
+        if (discount is { Applies: true })
+        {
+            CouponHold hold;
+            try
+            {
+                hold = await Coupons.HoldAsync(discount.Terms, request.BuyerId, holdUntil);
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                await RefuseForCouponAsync(held, null);
+                throw new DomainException(DomainErrorKind.Unavailable, "coupon-unavailable-now", "The coupon could not be checked. Nothing was reserved; retry.");
+            }
+
+            if (!hold.Held)
+            {
+                return await RefuseForCouponAsync(held, hold.Reason);
+            }
+        }
+
+        OrderPlacement.Open(Order, request, held, Commission.RatesOf(rates, request.SellerId, held), taxRate, now, discount);
         Record(Decide(request.RequiresConfirmation ? OrderEvent.PlacedNeedingConfirmation : OrderEvent.PlacedReadyToPay), null);
         await SaveAsync();
         ArmDeadline();
         return new PlaceOrderResult(View(), shortLines);
+    }
+
+    /// <summary>The order's coupon cannot be used: the stock held for it goes back, and the answer says why.</summary>
+    private async Task<PlaceOrderResult> RefuseForCouponAsync(IReadOnlyList<OrderLine> held, string? problem)
+    {
+        await Stock.ReleaseAsync(held);
+        DeactivateOnIdle();
+        return new PlaceOrderResult(null, [], problem ?? CouponProblems.UsedUp);
     }
 
     public Task<OrderView> Get()
@@ -293,7 +329,10 @@ public sealed partial class OrderGrain(
         {
             case PaymentOutcome.Capture:
                 // Committed before the write (idempotent; a failure here fails the webhook, which the provider repeats).
+                // The coupon's use is kept with the sold units (both idempotent, before the write like them).
+                var confirmed = Coupons.ConfirmAsync(Order.Discounts);
                 var commits = await Stock.CommitAsync(Order.Lines);
+                await confirmed;
                 if (OrderPayments.Capture(Order, payment, amount, commits, Turn))
                 {
                     LogHoldLost(logger, OrderId);
@@ -349,7 +388,9 @@ public sealed partial class OrderGrain(
             return () => OrderPayments.RecordRefund(Order, payment, receipt.RefundId, receipt.Amount, Turn);
         }
 
-        return await Stock.ReleaseAsync(Order.Lines).Then(() => Order.PendingStock = OrderEffects.None);
+        // A coupon's held use goes back with the stock (a kept one, of a paid order, stays kept).
+        return await Task.WhenAll(Stock.ReleaseAsync(Order.Lines), Coupons.ReleaseAsync(Order.Discounts))
+            .Then(() => Order.PendingStock = OrderEffects.None);
     }
 
     private async Task OnDeadlineAsync()
@@ -412,7 +453,7 @@ public sealed partial class OrderGrain(
         Order.ShippingCost, Order.Total, Order.ShippingAddress!, Order.Note, Order.PlacedAt, Order.DecideBy, Order.Timeline,
         OrderPayments.View(Order), OrderShipping.View(Order), Order.Payments.Sum(p => p.RefundedAmount),
         CallerContext.Current is { } caller && (caller.IsAdmin || caller.ActsFor(Order.SellerId)) ? OrderLedger.ShownCommission(Order) : null,
-        Order.Tax, Order.PricesIncludeTax);
+        Order.Tax, Order.PricesIncludeTax, Order.Discounts, Order.Discount);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Order {OrderId} was paid but its stock hold was gone; refunding")]
     private static partial void LogHoldLost(ILogger logger, string orderId);

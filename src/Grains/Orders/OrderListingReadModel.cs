@@ -24,7 +24,8 @@ public sealed record OrderListingRow(
     IReadOnlyList<OrderLine> Lines,
     long Captured = 0,
     long CapturedRefunded = 0,
-    DateTimeOffset? DeliveredAt = null);
+    DateTimeOffset? DeliveredAt = null,
+    long Discount = 0);
 
 /// <summary>
 /// <c>order_listings</c> and <c>order_listing_lines</c> from an order's state. An order has a listing once it is
@@ -42,7 +43,7 @@ public sealed class OrderListingReadModel : ReadModel<OrderState, OrderListingRo
             grainKey, state.BuyerId, state.SellerId, state.SellerName, StateJson.Name(state.Status), state.Currency, state.Total,
             state.Payments.Sum(p => p.RefundedAmount), state.Lines.Sum(l => l.Quantity), state.PlacedAt, state.UpdatedAt,
             state.PaidAt, state.DecideBy, state.NeedsAttention, version, state.Lines, Captured(state)?.Amount ?? 0,
-            Captured(state)?.RefundedAmount ?? 0, state.Timeline.LastOrDefault(t => t.Status == OrderStatus.Delivered)?.At);
+            Captured(state)?.RefundedAmount ?? 0, state.Timeline.LastOrDefault(t => t.Status == OrderStatus.Delivered)?.At, state.Discount);
 
     /// <summary>The payment the order kept (the ledger check holds its amounts against the ledger).</summary>
     private static PaymentAttemptState? Captured(OrderState state) =>
@@ -54,10 +55,11 @@ public sealed class OrderListingReadModel : ReadModel<OrderState, OrderListingRo
         batch.BatchCommands.Add(Statement("""
             INSERT INTO order_listings (order_id, buyer_id, seller_id, seller_name, status, currency, total, refunded, item_count,
                                         placed_at, updated_at, paid_at, decide_by, needs_attention, state_version, captured, captured_refunded,
-                                        delivered_at)
+                                        delivered_at, discount)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
                                  $8::bigint[], $9::integer[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[],
-                                 $13::timestamptz[], $14::boolean[], $15::integer[], $16::bigint[], $17::bigint[], $18::timestamptz[])
+                                 $13::timestamptz[], $14::boolean[], $15::integer[], $16::bigint[], $17::bigint[], $18::timestamptz[],
+                                 $19::bigint[])
             ON CONFLICT (order_id) DO UPDATE
                 SET status = EXCLUDED.status, total = EXCLUDED.total, refunded = EXCLUDED.refunded,
                     updated_at = EXCLUDED.updated_at, paid_at = EXCLUDED.paid_at, decide_by = EXCLUDED.decide_by,
@@ -72,7 +74,7 @@ public sealed class OrderListingReadModel : ReadModel<OrderState, OrderListingRo
             UtcOrNull(listings.Select(r => r.PaidAt)), UtcOrNull(listings.Select(r => r.DecideBy)),
             listings.Select(r => r.NeedsAttention).ToArray(), listings.Select(r => r.StateVersion).ToArray(),
             listings.Select(r => r.Captured).ToArray(), listings.Select(r => r.CapturedRefunded).ToArray(),
-            UtcOrNull(listings.Select(r => r.DeliveredAt))));
+            UtcOrNull(listings.Select(r => r.DeliveredAt)), listings.Select(r => r.Discount).ToArray()));
 
         var lines = rows.Where(r => r.IsNew)
             .SelectMany(r => r.Row.Lines.Select((line, i) => (r.Row.OrderId, r.Row.SellerId, LineNo: i + 1, Line: line)))

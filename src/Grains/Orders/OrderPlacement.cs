@@ -68,8 +68,20 @@ public static class OrderPlacement
         }
     }
 
-    /// <summary>What the buyer pays: the lines and shipping, and the tax when the prices do not include it.</summary>
-    public static long TotalOf(OrderState order) => order.Subtotal + order.ShippingCost + (order.PricesIncludeTax ? 0 : order.Tax);
+    /// <summary>What the buyer pays: the lines less their discounts, shipping, and the tax when the prices do not include it.</summary>
+    public static long TotalOf(OrderState order) => order.Subtotal - order.Discount + order.ShippingCost + (order.PricesIncludeTax ? 0 : order.Tax);
+
+    /// <summary>A line's amount after its discount: what its tax and commission are taken on.</summary>
+    public static long NetOfLine(OrderState order, int line) =>
+        order.Lines[line].Total - (line < order.LineDiscounts.Count ? order.LineDiscounts[line] : 0);
+
+    /// <summary>
+    /// The discount the order's coupon gives the held lines, or null without a coupon. A coupon the shopper counted on
+    /// that no longer applies refuses the order (<see cref="DiscountVerdict.Problem"/>), unless the buyer takes what
+    /// there is: then the lines are bought without it.
+    /// </summary>
+    public static Promotions.DiscountVerdict? DiscountOf(PlaceOrderRequest request, IReadOnlyList<OrderLine> held, DateTimeOffset now) =>
+        request.Offer is { } offer ? Promotions.Discounts.Apply(offer, held, request.Currency, now) : null;
 
     /// <summary>The shipping cost the store quoted when accepting, if it named one; the total follows.</summary>
     public static void Quote(OrderState order, long? shippingCost)
@@ -128,11 +140,12 @@ public static class OrderPlacement
         shortLines > 0 && !(request.TakeWhatIsAvailable && held > 0);
 
     /// <summary>
-    /// The order as placed with the held lines and their commission rates (in the same order); the grain then records
-    /// its first transition.
+    /// The order as placed with the held lines, their commission rates (in the same order) and the discount its coupon
+    /// gives them; the grain then records its first transition.
     /// </summary>
     public static void Open(
-        OrderState order, PlaceOrderRequest request, List<OrderLine> held, IReadOnlyList<int> commissionBps, int taxRatePpm, DateTimeOffset now)
+        OrderState order, PlaceOrderRequest request, List<OrderLine> held, IReadOnlyList<int> commissionBps, int taxRatePpm, DateTimeOffset now,
+        Promotions.DiscountVerdict? discount = null)
     {
         order.Created = true;
         order.BuyerId = request.BuyerId;
@@ -143,9 +156,16 @@ public static class OrderPlacement
         order.CommissionBps = [.. commissionBps];
         order.Subtotal = held.Sum(l => l.Total);
         order.ShippingCost = held.Sum(l => l.Freight);
+        if (discount is { Applies: true } applied)
+        {
+            order.Discounts = [new OrderDiscount(applied.Terms.CouponId, applied.Terms.Code, applied.Terms.Automatic, applied.Terms.Description, applied.Amount)];
+            order.LineDiscounts = [.. applied.PerLine];
+            order.Discount = applied.Amount;
+        }
+
         order.PricesIncludeTax = request.PricesIncludeTax;
         order.TaxRatePpm = taxRatePpm;
-        order.LineTaxes = [.. held.Select(l => Finance.TaxRules.OfLine(l.Total, taxRatePpm, request.PricesIncludeTax))];
+        order.LineTaxes = [.. held.Select((_, i) => Finance.TaxRules.OfLine(NetOfLine(order, i), taxRatePpm, request.PricesIncludeTax))];
         order.Tax = order.LineTaxes.Sum();
         order.Total = TotalOf(order);
         order.ShippingAddress = request.ShippingAddress;

@@ -79,6 +79,15 @@ public sealed class OrderState
 
     public long Tax { get; set; }
 
+    /// <summary>The discounts fixed at placement (a coupon or an automatic promotion; at most one today).</summary>
+    public List<OrderDiscount> Discounts { get; set; } = [];
+
+    /// <summary>What the discounts took off each line (same order as <see cref="Lines"/>).</summary>
+    public List<long> LineDiscounts { get; set; } = [];
+
+    /// <summary>What the discounts took off in all; the total is <see cref="Subtotal"/> less this.</summary>
+    public long Discount { get; set; }
+
     /// <summary>The commission rate of each line (basis points, same order as <see cref="Lines"/>), fixed at placement.</summary>
     public List<int> CommissionBps { get; set; } = [];
 

@@ -44,7 +44,13 @@ public sealed record CartLineResponse(
     int Available,
     bool Purchasable);
 
-public sealed record CartSellerResponse(string SellerId, string SellerName, string Currency, IReadOnlyList<CartLineResponse> Lines, long Subtotal);
+/// <summary>
+/// One store's part: <c>discount</c> is the offer it gets now (null for none) and <c>total</c> the subtotal less it;
+/// <c>coupon</c> is the code entered for the store, and <c>couponProblem</c> why it gives nothing, if it does not.
+/// </summary>
+public sealed record CartSellerResponse(
+    string SellerId, string SellerName, string Currency, IReadOnlyList<CartLineResponse> Lines, long Subtotal, CartDiscount? Discount, long Total,
+    string? Coupon, string? CouponProblem, long? CouponMinSubtotal);
 
 public sealed record CartResponse(IReadOnlyList<CartSellerResponse> Sellers, int Items, DateTimeOffset? UpdatedAt)
 {
@@ -52,7 +58,8 @@ public sealed record CartResponse(IReadOnlyList<CartSellerResponse> Sellers, int
         cart.Sellers.Select(s => new CartSellerResponse(s.SellerId, s.SellerName, s.Currency,
             s.Lines.Select(l => new CartLineResponse(l.ProductId, l.Sku, l.Title, l.Quantity, l.UnitPrice, l.PriceWhenAdded,
                 l.PriceChanged, l.Currency, l.Available, l.Purchasable)).ToList(),
-            s.Subtotal)).ToList(),
+            s.Subtotal, s.Discount, s.Total, s.CouponCode, s.CouponProblem,
+            s.CouponProblem == Contracts.Promotions.CouponProblems.BelowMinimum ? s.CouponMinSubtotal : null)).ToList(),
         cart.Items,
         cart.UpdatedAt);
 }

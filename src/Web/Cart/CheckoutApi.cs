@@ -36,6 +36,8 @@ public static class CheckoutApi
             CheckoutOutcome.UnknownStore => ApiProblems.NotFound("The store"),
             CheckoutOutcome.PricesChanged => Refused("price-changed",
                 "Prices rose since the lines were added; the cart shows the new prices. Check out again to accept them.", result!),
+            CheckoutOutcome.CouponUnavailable => Refused("coupon-unavailable",
+                "A coupon could not be used, so nothing was ordered; it was taken out of the cart. Check out again to buy without it.", result!),
             CheckoutOutcome.Refused => Refused("checkout-refused",
                 "No order could be placed; nothing was reserved. See 'refused' for each store.", result!),
             _ => TypedResults.Created("/api/orders", CheckoutResponse.From(result!)),

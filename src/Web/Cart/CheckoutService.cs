@@ -20,6 +20,9 @@ public enum CheckoutOutcome
     /// <summary>Nothing was placed (stock, a closed store…); nothing was reserved.</summary>
     Refused,
 
+    /// <summary>Nothing was placed because a coupon could not be used; it left the cart, so checking out again goes without it.</summary>
+    CouponUnavailable,
+
     /// <summary>The store named for a one-store checkout is not a store id.</summary>
     UnknownStore,
 }
@@ -48,6 +51,7 @@ public sealed class CheckoutService(IGrainFactory grains, IOptions<JsonOptions> 
     public static CheckoutOutcome OutcomeOf(CheckoutResult result) => result switch
     {
         { Orders.Count: 0 } when result.Refused.All(r => r.Code == "price-changed") => CheckoutOutcome.PricesChanged,
+        { Orders.Count: 0 } when result.Refused.Any(r => r.Code == "coupon-unavailable") => CheckoutOutcome.CouponUnavailable,
         { Orders.Count: 0 } => CheckoutOutcome.Refused,
         { Refused.Count: > 0 } => CheckoutOutcome.PartlyPlaced,
         _ => CheckoutOutcome.Placed,

@@ -20,6 +20,12 @@ public sealed class FinanceQueries(NpgsqlDataSource db)
             WHERE seller_id = $1 AND at >= $2 AND at < $3 AND kind = 'capture'
             GROUP BY currency
             """) { Parameters = { new() { Value = sellerId }, new() { Value = from }, new() { Value = to } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            SELECT currency, sum(discount)::bigint
+            FROM order_listings
+            WHERE order_id IN (SELECT order_id FROM ledger_entries WHERE seller_id = $1 AND at >= $2 AND at < $3 AND kind = 'capture')
+            GROUP BY currency
+            """) { Parameters = { new() { Value = sellerId }, new() { Value = from }, new() { Value = to } } });
         await using var reader = await batch.ExecuteReaderAsync(ct);
         var movements = new List<LedgerMovement>();
         while (await reader.ReadAsync(ct))
@@ -34,6 +40,13 @@ public sealed class FinanceQueries(NpgsqlDataSource db)
             orders[reader.GetString(0)] = reader.GetInt32(1);
         }
 
-        return new StoreStatement(sellerId, from, to, Statements.Lines(movements, orders));
+        await reader.NextResultAsync(ct);
+        var discounts = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+        {
+            discounts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return new StoreStatement(sellerId, from, to, Statements.Lines(movements, orders, discounts));
     }
 }

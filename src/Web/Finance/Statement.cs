@@ -6,10 +6,11 @@ namespace Marketplace.Web.Finance;
 public sealed record LedgerMovement(string Currency, string Kind, string Debit, string Credit, long Amount);
 
 /// <summary>
-/// A store's statement for one currency in a period, in minor units. <see cref="Gross"/> is what buyers paid (captured);
-/// <see cref="Shipping"/> and <see cref="Tax"/> are parts of it; <see cref="Commission"/> is what the marketplace kept,
+/// A store's statement for one currency in a period, in minor units. <see cref="Gross"/> is what the orders paid in the
+/// period were worth before <see cref="Discounts"/>, so gross − discounts is what buyers paid (captured);
+/// <see cref="Shipping"/> and <see cref="Tax"/> are parts of that; <see cref="Commission"/> is what the marketplace kept,
 /// net of what refunds gave back; <see cref="Refunds"/> is what went back to buyers; <see cref="NetPayable"/> is what the
-/// store earned in the period (gross − commission − refunds, with the refunded commission back); <see cref="PaidOut"/>
+/// store earned in the period (gross − discounts − commission − refunds); <see cref="PaidOut"/>
 /// is what payouts sent to its bank.
 /// </summary>
 public sealed record StatementLine(
@@ -25,7 +26,8 @@ public static class Statements
 
     private static readonly HashSet<string> Owed = new(StringComparer.Ordinal) { LedgerAccounts.StorePayable, LedgerAccounts.Shipping, LedgerAccounts.Tax };
 
-    public static IReadOnlyList<StatementLine> Lines(IEnumerable<LedgerMovement> movements, IReadOnlyDictionary<string, int> ordersByCurrency) =>
+    public static IReadOnlyList<StatementLine> Lines(
+        IEnumerable<LedgerMovement> movements, IReadOnlyDictionary<string, int> ordersByCurrency, IReadOnlyDictionary<string, long>? discountsByCurrency = null) =>
         movements.GroupBy(m => m.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
         {
             long Sum(Func<LedgerMovement, bool> which) => g.Where(which).Sum(m => m.Amount);
@@ -37,8 +39,8 @@ public static class Statements
             return new StatementLine(
                 g.Key,
                 ordersByCurrency.GetValueOrDefault(g.Key),
-                captures.Sum(m => m.Amount),
-                0,
+                captures.Sum(m => m.Amount) + (discountsByCurrency?.GetValueOrDefault(g.Key) ?? 0),
+                discountsByCurrency?.GetValueOrDefault(g.Key) ?? 0,
                 captures.Where(m => m.Credit == LedgerAccounts.Shipping).Sum(m => m.Amount) - refunds.Where(m => m.Debit == LedgerAccounts.Shipping).Sum(m => m.Amount),
                 captures.Where(m => m.Credit == LedgerAccounts.Tax).Sum(m => m.Amount) - refunds.Where(m => m.Debit == LedgerAccounts.Tax).Sum(m => m.Amount),
                 commission,

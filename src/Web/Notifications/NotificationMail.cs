@@ -82,6 +82,8 @@ public static class NotificationMail
             ["shipping"] = order.ShippingCost > 0 ? Amount(order.ShippingCost) : null,
             ["total"] = Amount(order.Total),
             ["tax"] = order.Tax > 0 ? Amount(order.Tax) : null,
+            ["discount"] = order.Discount > 0 ? Amount(order.Discount) : null,
+            ["discount_code"] = order.Discounts?.FirstOrDefault() is { } d ? (d.Automatic ? d.Description ?? d.Code : d.Code) : null,
             ["tax_included"] = order.PricesIncludeTax,
             ["refunded"] = order.RefundedAmount > 0 ? Amount(order.RefundedAmount) : null,
             ["address"] = string.Join(", ", new[] { address.Name, address.Line1, address.PostalCode, address.City, address.Region, address.Country }

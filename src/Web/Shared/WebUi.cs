@@ -32,6 +32,7 @@ public static class WebUi
                 // The addresses these two pages had as Pages/Index.cshtml and Pages/Orders/Index.cshtml stay served.
                 o.Conventions.AddPageRoute("/Catalog/Pages/Index", "Index");
                 o.Conventions.AddPageRoute("/Orders/Pages/Index", "orders/index");
+                o.Conventions.AuthorizePage("/Promotions/Pages/Coupons", AuthorizationSetup.SellerPolicy);
                 o.Conventions.AuthorizeFolder("/Admin/Pages", AuthorizationSetup.AdminPolicy);
                 o.Conventions.AuthorizeFolder("/Orders/Pages", AuthorizationSetup.UserPolicy);
                 o.Conventions.AuthorizePage("/Cart/Pages/Checkout", AuthorizationSetup.UserPolicy);

@@ -41,6 +41,37 @@ public sealed class CartModel : MarketplacePage
         return RedirectToPage();
     }
 
+    public async Task<IActionResult> OnPostCouponAsync(string sellerId, string? code)
+    {
+        if (User.Identity?.IsAuthenticated != true || !GrainKeys.IsSellerId(sellerId) || string.IsNullOrWhiteSpace(code) || code.Length > 64)
+        {
+            FlashError = T["Enter the store's coupon code."];
+            return RedirectToPage();
+        }
+
+        try
+        {
+            await Grains.GetGrain<ICartGrain>(User.UserId()).ApplyCoupon(sellerId, code);
+            Flash = T["Coupon applied."];
+        }
+        catch (DomainException e)
+        {
+            FlashError = e.Kind == DomainErrorKind.NotFound ? T["The store has no such coupon."] : T[e.Errors?.Values.FirstOrDefault()?.FirstOrDefault() ?? e.Message];
+        }
+
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostRemoveCouponAsync(string sellerId)
+    {
+        if (User.Identity?.IsAuthenticated == true && GrainKeys.IsSellerId(sellerId))
+        {
+            await Grains.GetGrain<ICartGrain>(User.UserId()).RemoveCoupon(sellerId);
+        }
+
+        return RedirectToPage();
+    }
+
     public async Task<IActionResult> OnPostRemoveAsync(string productId, string sku)
     {
         if (User.Identity?.IsAuthenticated == true && GrainKeys.IsProductId(productId))

@@ -63,12 +63,15 @@ public sealed class CheckoutModel(CheckoutService checkout) : MarketplacePage
         {
             case CheckoutOutcome.UnknownStore:
                 return NotFound();
-            case CheckoutOutcome.PricesChanged or CheckoutOutcome.Refused:
+            case CheckoutOutcome.PricesChanged or CheckoutOutcome.Refused or CheckoutOutcome.CouponUnavailable:
                 Refused = answer.Result!.Refused;
                 CheckoutKey = Guid.NewGuid().ToString("N");
-                ModelState.AddModelError("", T[answer.Outcome == CheckoutOutcome.PricesChanged
-                    ? "Prices changed since you added these products. Check the new prices and confirm again."
-                    : "No order could be placed: some products are no longer available in the quantity you chose."]);
+                ModelState.AddModelError("", T[answer.Outcome switch
+                {
+                    CheckoutOutcome.PricesChanged => "Prices changed since you added these products. Check the new prices and confirm again.",
+                    CheckoutOutcome.CouponUnavailable => "Your coupon could not be used, so nothing was ordered; it was taken out of your cart. Check the total and confirm again to buy without it.",
+                    _ => "No order could be placed: some products are no longer available in the quantity you chose.",
+                }]);
                 return await FormAgainAsync();
         }
 

@@ -1,0 +1,98 @@
+using Marketplace.Contracts.Promotions;
+
+namespace Marketplace.Grains.Promotions;
+
+/// <summary>Persisted uses of one coupon.</summary>
+public sealed class CouponUsesState
+{
+    /// <summary>Uses kept by paid orders.</summary>
+    public int Used { get; set; }
+
+    /// <summary>Uses kept per buyer (for the per-customer limit).</summary>
+    public Dictionary<string, int> UsedBy { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Uses held by orders awaiting payment, and recently kept ones (so a repeated confirmation counts once).</summary>
+    public List<CouponHoldState> Holds { get; set; } = [];
+}
+
+public sealed class CouponHoldState
+{
+    public string OrderId { get; set; } = "";
+
+    public string BuyerId { get; set; } = "";
+
+    public DateTimeOffset Until { get; set; }
+
+    /// <summary>When the order was paid and the use kept; null while it is only held.</summary>
+    public DateTimeOffset? KeptAt { get; set; }
+}
+
+/// <summary>
+/// Counting a coupon's uses (pure): holds count against the limits until they are kept, given back, or lapse at their
+/// time (the order gives them back before that; lapsing is the safety net, like a stock hold's expiry). Every operation
+/// is keyed by order id and safe to repeat. A kept use is remembered for <see cref="KeptMemory"/>, long after any
+/// repetition of its confirmation.
+/// </summary>
+public static class CouponUses
+{
+    public static readonly TimeSpan KeptMemory = TimeSpan.FromDays(7);
+
+    /// <summary>Answers whether the order holds a use; true when the state changed.</summary>
+    public static (CouponHold Answer, bool Changed) Hold(CouponUsesState uses, CouponTerms terms, string orderId, string buyerId, DateTimeOffset until, DateTimeOffset now)
+    {
+        var changed = Tidy(uses, now);
+        if (uses.Holds.Any(h => string.Equals(h.OrderId, orderId, StringComparison.Ordinal)))
+        {
+            return (new CouponHold(true), changed);
+        }
+
+        if (terms.MaxUses is { } max && Taken(uses) >= max)
+        {
+            return (new CouponHold(false, CouponProblems.UsedUp), changed);
+        }
+
+        var byBuyer = uses.UsedBy.GetValueOrDefault(buyerId)
+            + uses.Holds.Count(h => h.KeptAt is null && string.Equals(h.BuyerId, buyerId, StringComparison.Ordinal));
+        if (terms.MaxUsesPerCustomer is { } perCustomer && byBuyer >= perCustomer)
+        {
+            return (new CouponHold(false, CouponProblems.UsedByYou), changed);
+        }
+
+        uses.Holds.Add(new CouponHoldState { OrderId = orderId, BuyerId = buyerId, Until = until });
+        return (new CouponHold(true), true);
+    }
+
+    /// <summary>The order was paid: its held use is kept. True when the state changed.</summary>
+    public static bool Confirm(CouponUsesState uses, string orderId, DateTimeOffset now)
+    {
+        var hold = uses.Holds.FirstOrDefault(h => string.Equals(h.OrderId, orderId, StringComparison.Ordinal));
+        if (hold is null || hold.KeptAt is not null)
+        {
+            return Tidy(uses, now);
+        }
+
+        hold.KeptAt = now;
+        uses.Used++;
+        uses.UsedBy[hold.BuyerId] = uses.UsedBy.GetValueOrDefault(hold.BuyerId) + 1;
+        Tidy(uses, now);
+        return true;
+    }
+
+    /// <summary>The order ended unpaid: its held use goes back; a kept one stays. True when the state changed.</summary>
+    public static bool Release(CouponUsesState uses, string orderId, DateTimeOffset now)
+    {
+        var removed = uses.Holds.RemoveAll(h => h.KeptAt is null && string.Equals(h.OrderId, orderId, StringComparison.Ordinal)) > 0;
+        return Tidy(uses, now) || removed;
+    }
+
+    /// <summary>Uses kept or held: what the total limit compares with.</summary>
+    public static int Taken(CouponUsesState uses) => uses.Used + uses.Holds.Count(h => h.KeptAt is null);
+
+    public static CouponUsage Usage(CouponUsesState uses) => new(uses.Used, uses.Holds.Count(h => h.KeptAt is null));
+
+    public static bool UsedUp(CouponUsesState uses, CouponTerms terms) => terms.MaxUses is { } max && Taken(uses) >= max;
+
+    /// <summary>Drops lapsed holds and kept uses older than <see cref="KeptMemory"/>; true when something went.</summary>
+    private static bool Tidy(CouponUsesState uses, DateTimeOffset now) =>
+        uses.Holds.RemoveAll(h => h.KeptAt is { } kept ? now - kept > KeptMemory : h.Until <= now) > 0;
+}
