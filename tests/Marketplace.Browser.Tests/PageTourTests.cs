@@ -69,6 +69,7 @@ public sealed class PageTourTests(BrowserFixture fixture) : IAsyncLifetime
             ("seller-staff", seller, "/seller/staff"),
             ("seller-announcements", seller, "/seller/announcements"),
             ("seller-statements", seller, "/seller/statements"),
+            ("seller-coupons", seller, "/seller/coupons"),
         ], width);
 
         var admin = await people.ArriveAsync("admin", viewport);

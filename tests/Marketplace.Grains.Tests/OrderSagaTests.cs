@@ -4,6 +4,7 @@ using Marketplace.Contracts.Catalog;
 using Marketplace.Contracts.Common;
 using Marketplace.Contracts.Inventory;
 using Marketplace.Contracts.Orders;
+using Marketplace.Contracts.Promotions;
 using Marketplace.Testing;
 
 namespace Marketplace.Grains.Tests;
@@ -200,6 +201,39 @@ public sealed class OrderSagaTests(SagaClusterFixture cluster)
         await Eventually(async () => await cluster.Database.ScalarAsync<long>(
             "SELECT count(*) FROM order_listings WHERE order_id = ANY(@ids) AND needs_attention", ("ids", orders.Select(o => o.OrderId).ToArray())) == 0);
         Assert.Equal(0L, await cluster.Database.ScalarAsync<long>("SELECT count(*) FROM orleans_reminders WHERE reminder_name = 'order-saga'"));
+    }
+
+    [Fact]
+    public async Task A_coupon_used_by_an_order_that_expires_unpaid_gives_its_use_back_and_a_paid_one_keeps_it()
+    {
+        var store = await StoreAsync("Café Ana", requiresConfirmation: false);
+        Samples.ActAs(store.Owner);
+        var coupons = Grains.GetGrain<IStoreCouponsGrain>(store.SellerId);
+        var terms = await coupons.Create(new CouponDraft("once", CouponKind.Percent, 1_000, 0, null, null, 1, null, [], [], false, null));
+        var (firstCart, first) = Shopper();
+        await firstCart.AddItem(store.ProductId, "CAFE-250", 1);
+        Assert.Equal(899, (await firstCart.ApplyCoupon(store.SellerId, "ONCE")).Sellers.Single().Discount!.Amount);
+        var unpaid = (await firstCart.Checkout(Request("c1"))).Orders.Single();
+        Assert.Equal(8_990 - 899, unpaid.Total);
+        Assert.Equal(new CouponUsage(0, 1), await Grains.GetGrain<ICouponGrain>(terms.CouponId).Usage());
+
+        // While the first order holds the only use, a second shopper cannot enter the coupon.
+        var (secondCart, second) = Shopper();
+        await secondCart.AddItem(store.ProductId, "CAFE-250", 1);
+        var refused = await Assert.ThrowsAsync<DomainException>(() => secondCart.ApplyCoupon(store.SellerId, "once"));
+        Assert.Equal("coupon-unavailable", refused.Code);
+
+        // The first order expires unpaid: the use is back, and the second shopper buys with it and keeps it.
+        Samples.ActAs(first);
+        await Eventually(async () => (await OrderOf(unpaid.OrderId).Get()).Status == OrderStatus.Expired);
+        await Eventually(async () => await Grains.GetGrain<ICouponGrain>(terms.CouponId).Usage() == new CouponUsage(0, 0));
+        Samples.ActAs(second);
+        await secondCart.ApplyCoupon(store.SellerId, "once");
+        var paid = await PayAsync((await secondCart.Checkout(Request("c2"))).Orders.Single().OrderId);
+        Assert.Equal((OrderStatus.Paid, 899L), (paid.Status, paid.Discount));
+        Assert.Equal(new CouponUsage(1, 0), await Grains.GetGrain<ICouponGrain>(terms.CouponId).Usage());
+        Samples.ActAs(store.Owner);
+        Assert.True((await coupons.List()).Single().UsedUp);
     }
 
     [Fact]

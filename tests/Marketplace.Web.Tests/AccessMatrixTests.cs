@@ -296,6 +296,15 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             // A store's statement is its own: the caller's store, never one named in the request.
             ["GET /api/seller/statements"] = new(_ => Get("/api/seller/statements?from=2026-01-01&to=2026-02-01"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
             ["GET /api/seller/statements.csv"] = new(_ => Get("/api/seller/statements.csv?from=2026-01-01&to=2026-02-01"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            // Coupons are the caller's store's: created, listed and deleted there, never in a store named in the request.
+            ["POST /api/seller/coupons/"] = new(_ => Send(HttpMethod.Post, "/api/seller/coupons",
+                new { code = "M" + Guid.NewGuid().ToString("N")[..10], kind = "percent", value = 10 }), Only(201, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["GET /api/seller/coupons/"] = new(_ => Get("/api/seller/coupons"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["DELETE /api/seller/coupons/{code}"] = new(_ => Send(HttpMethod.Delete, "/api/seller/coupons/NOT-A-COUPON"),
+                Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            // A shopper enters a code only for a store in the cart (none here holds anything of this one).
+            ["POST /api/cart/coupons/"] = new(_ => Send(HttpMethod.Post, "/api/cart/coupons", new { sellerId = w.StoreC, code = "ANY-CODE" }), Visitors(400)),
+            ["DELETE /api/cart/coupons/{sellerId}"] = new(_ => Send(HttpMethod.Delete, $"/api/cart/coupons/{w.StoreC}"), Visitors(200)),
             ["POST /api/admin/announcements/"] = new(_ => Send(HttpMethod.Post, "/api/admin/announcements", new
             {
                 segment = "storeBuyers", sellerId = a, subject = new { en = "Matrix", es = "Matriz" }, body = new { en = "Hello.", es = "Hola." },
@@ -370,6 +379,7 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET seller/staff"] = Pages.Console("/seller/staff", Pages.IsSeller),
             ["GET seller/announcements"] = Pages.Console("/seller/announcements", Pages.IsSeller),
             ["GET seller/statements"] = Pages.Console("/seller/statements", Pages.IsSeller),
+            ["GET seller/coupons"] = Pages.Console("/seller/coupons", Pages.IsSeller),
             ["GET admin"] = Pages.Console("/admin", who => who == Who.Admin),
             ["GET admin/users"] = Pages.Console("/admin/users?q=test", who => who == Who.Admin),
             ["GET admin/stores"] = Pages.Console("/admin/stores", who => who == Who.Admin),
