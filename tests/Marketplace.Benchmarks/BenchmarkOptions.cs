@@ -2,10 +2,13 @@ using System.Globalization;
 
 namespace Marketplace.Benchmarks;
 
-/// <summary>Command-line knobs shared by the benchmarks; <see cref="Silos"/> is the number of silo processes (checkout).</summary>
-public sealed record BenchmarkOptions(int Seconds, int Clients, int? Products, int? Rate = null, int Silos = 1)
+/// <summary>
+/// Command-line knobs shared by the benchmarks; <see cref="Silos"/> is the number of silo processes and
+/// <see cref="Coupon"/> has every purchase enter a store coupon (checkout).
+/// </summary>
+public sealed record BenchmarkOptions(int Seconds, int Clients, int? Products, int? Rate = null, int Silos = 1, bool Coupon = false)
 {
-    public const string Usage = "inventory|search|checkout|realtime|announce|om [--seconds N] [--clients N] [--products N] [--rate N] [--silos N]";
+    public const string Usage = "inventory|search|checkout|realtime|announce|om [--seconds N] [--clients N] [--products N] [--rate N] [--silos N] [--coupon]";
 
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -15,7 +18,8 @@ public sealed record BenchmarkOptions(int Seconds, int Clients, int? Products, i
             return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : null;
         }
 
-        return new BenchmarkOptions(Value("--seconds") ?? 10, Value("--clients") ?? 0, Value("--products"), Value("--rate"), Value("--silos") ?? 1);
+        return new BenchmarkOptions(Value("--seconds") ?? 10, Value("--clients") ?? 0, Value("--products"), Value("--rate"), Value("--silos") ?? 1,
+            args.Contains("--coupon"));
     }
 }
 

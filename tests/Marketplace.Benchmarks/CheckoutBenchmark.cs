@@ -49,11 +49,11 @@ public static class CheckoutBenchmark
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1024 }) { BaseAddress = web.BaseAddress };
             Console.WriteLine($"checkout benchmark: {siloCount} silo process(es), a web host process, the sandbox process and this load generator, " +
                               $"{Environment.ProcessorCount} cores, {shoppers} concurrent shoppers (a hub connection each), {stores} stores, " +
-                              $"{options.Seconds} s, PostgreSQL with fsync on");
-            var products = new List<string>();
+                              $"{options.Seconds} s, PostgreSQL with fsync on{(options.Coupon ? ", every purchase with a store coupon (10 % off, entered after adding)" : "")}");
+            var products = new List<(string ProductId, string SellerId)>();
             for (var i = 0; i < stores; i++)
             {
-                products.Add(await CreateProductAsync(http, i));
+                products.Add(await CreateProductAsync(http, i, options.Coupon));
             }
 
             var tokens = new List<string>();
@@ -70,12 +70,12 @@ public static class CheckoutBenchmark
             await PostgresStatistics.EnableStatementsAsync(database);
             var postgres = await PostgresStatistics.ServerProcessIdAsync(database);
 
-            await ShopAsync(http, products, tokens, connections, seconds: 3);
+            await ShopAsync(http, products, tokens, connections, options.Coupon, seconds: 3);
 
             var before = await ReadCostsAsync(database, http, silos);
             await PostgresStatistics.ResetStatementsAsync(database);
             var cpuBefore = Cpu(processes, postgres);
-            var run = await ShopAsync(http, products, tokens, connections, options.Seconds);
+            var run = await ShopAsync(http, products, tokens, connections, options.Coupon, options.Seconds);
             var cpuAfter = Cpu(processes, postgres);
             var after = await ReadCostsAsync(database, http, silos);
             var statements = await PostgresStatistics.TopStatementsAsync(database, TopStatements);
@@ -107,8 +107,12 @@ public static class CheckoutBenchmark
         public int Completed => Steps[^1].Count;
     }
 
-    /// <summary>Every shopper buys, one purchase after another, until <paramref name="seconds"/> have passed.</summary>
-    private static async Task<Run> ShopAsync(HttpClient http, List<string> products, List<string> tokens, List<PaidEvents> connections, int seconds)
+    /// <summary>
+    /// Every shopper buys, one purchase after another, until <paramref name="seconds"/> have passed; with
+    /// <paramref name="coupon"/> each enters the store's coupon after adding (timed with the addition).
+    /// </summary>
+    private static async Task<Run> ShopAsync(
+        HttpClient http, List<(string ProductId, string SellerId)> products, List<string> tokens, List<PaidEvents> connections, bool coupon, int seconds)
     {
         var stop = DateTime.UtcNow.AddSeconds(seconds);
         var started = Stopwatch.GetTimestamp();
@@ -129,8 +133,13 @@ public static class CheckoutBenchmark
                 string? orderId = null;
                 try
                 {
-                    await Send(http, token, HttpMethod.Post, "/api/cart/items",
-                        new { productId = products[random.Next(products.Count)], sku = "S", quantity = 1 + random.Next(2) });
+                    var (productId, sellerId) = products[random.Next(products.Count)];
+                    await Send(http, token, HttpMethod.Post, "/api/cart/items", new { productId, sku = "S", quantity = 1 + random.Next(2) });
+                    if (coupon)
+                    {
+                        await Send(http, token, HttpMethod.Post, "/api/cart/coupons", new { sellerId, code = CouponCode });
+                    }
+
                     var t1 = Lap(steps, step++, t0);
                     var checkout = await Send(http, token, HttpMethod.Post, "/api/cart/checkout",
                         new { shippingAddress = new { name = "Bench", line1 = "Calle 1", city = "Santiago", country = "CL" } }, key);
@@ -344,8 +353,13 @@ public static class CheckoutBenchmark
         return (int)status is >= 200 and < 300 ? json : throw new InvalidOperationException($"{method} {path}: {(int)status} {json}");
     }
 
-    /// <summary>A store that takes orders without quoting, with one product of one SKU with ample stock.</summary>
-    private static async Task<string> CreateProductAsync(HttpClient http, int i)
+    private const string CouponCode = "BENCH10";
+
+    /// <summary>
+    /// A store that takes orders without quoting, with one product of one SKU with ample stock (and, when asked, a coupon
+    /// with a usage limit, so its uses are counted).
+    /// </summary>
+    private static async Task<(string ProductId, string SellerId)> CreateProductAsync(HttpClient http, int i, bool coupon)
     {
         var seller = await http.RegisterAsync("seller", $"Bench store {i}");
         var (token, sellerId) = (seller.AccessToken, seller.SellerId!);
@@ -355,7 +369,12 @@ public static class CheckoutBenchmark
             title = "Bench coffee", description = "Benchmark", category = "coffee", currency = "CLP", price = 1000, status = "published",
             variants = new object[] { new { sku = "S", options = new { size = "1" }, stock = 1_000_000 } },
         });
-        return product.GetProperty("productId").GetString()!;
+        if (coupon)
+        {
+            await Send(http, token, HttpMethod.Post, "/api/seller/coupons", new { code = CouponCode, kind = "percent", value = 10, maxUses = 1_000_000 });
+        }
+
+        return (product.GetProperty("productId").GetString()!, sellerId);
     }
 
     /// <summary>
