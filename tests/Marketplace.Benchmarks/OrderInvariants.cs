@@ -32,6 +32,7 @@ public static class OrderInvariants
         var soldVersusOrders = await database.ScalarAsync<long>("""
             SELECT (SELECT coalesce(sum(sold), 0) FROM inventory_skus)
                  - (SELECT coalesce(sum(l.quantity), 0) FROM order_listing_lines l JOIN order_listings o USING (order_id) WHERE o.paid_at IS NOT NULL)
+                 + (SELECT coalesce(sum(returned), 0) FROM inventory_adjustments)
             """);
         Console.WriteLine($"invariants: {orders} orders ({paid} paid); SKUs not conserving units: {unconserved}; orders keeping two payments: " +
                           $"{doubleCaptured}; refunds above capture: {overRefunded}; units sold minus units in paid orders: {soldVersusOrders}");

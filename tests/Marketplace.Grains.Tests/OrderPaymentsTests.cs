@@ -35,7 +35,11 @@ public sealed class OrderPaymentsTests
         Assert.Equal(2, OrderPayments.NextAttempt(order));
         Assert.Equal($"{OrderId}:pay:2", OrderPayments.SessionKey(OrderId, 2));
         Assert.Equal($"{OrderId}:card:2", OrderPayments.CardKey(OrderId, 2));
-        Assert.Equal($"{OrderId}:refund:pay_1", OrderPayments.RefundKey(OrderId, "pay_1"));
+        var payment = new PaymentAttemptState { PaymentId = "pay_1", Amount = 10_000 };
+        Assert.Equal($"{OrderId}:refund:pay_1", OrderPayments.RefundKey(OrderId, payment));
+        // A second refund of the same payment (a later return) names what was refunded before it.
+        payment.RefundedAmount = 2_500;
+        Assert.Equal($"{OrderId}:refund:pay_1:2500", OrderPayments.RefundKey(OrderId, payment));
     }
 
     [Fact]

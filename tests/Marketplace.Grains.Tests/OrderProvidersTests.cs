@@ -135,7 +135,7 @@ public sealed class OrderProvidersTests
         public bool Down { get; init; }
 
         public Task<ShipmentLabel> CreateShipmentAsync(string orderId, ShippingAddress address, string webhookUrl, string idempotencyKey,
-            CancellationToken cancellationToken = default)
+            bool isReturn = false, CancellationToken cancellationToken = default)
         {
             if (Down)
             {

@@ -26,6 +26,30 @@ public sealed class SkuLedgerTests
     }
 
     [Fact]
+    public void Returned_units_go_back_on_the_shelf_or_are_written_off_once_and_never_more_than_were_sold()
+    {
+        var sku = NewSku(10);
+        sku.Reserve("o1", 4, Now.AddMinutes(5), Now, out _);
+        var committed = sku.Commit("o1", Now, out _)!;
+        var sold = sku.Find("o1")!;
+        Assert.Equal(ReservationStatus.Committed, committed.Status);
+
+        Assert.True(sku.TakeBack("o1/r1", sold, 2, writeOff: false, Now));
+        Assert.False(sku.TakeBack("o1/r1", sold, 2, writeOff: false, Now));
+        Assert.Equal(new StockLevel(8, 0, 2, 0), sku.Counters.ToLevel());
+        Assert.True(sku.TakeBack("o1/r2", sold, 1, writeOff: true, Now));
+        // Written off: it left sold and the stock (an adjustment of −1), not back on hand.
+        Assert.Equal((new StockLevel(8, 0, 1, 0), -1L), (sku.Counters.ToLevel(), sku.Counters.Adjustments));
+        Assert.True(sku.IsConsistent());
+        var batch = sku.TakeBatch();
+        Assert.Equal([("return", 0, 2), ("write-off", -1, 1)], batch.Adjustments.Select(a => (a.Kind, a.Delta, a.Returned)));
+
+        Assert.Equal("not-sold-here", Assert.Throws<DomainException>(() => sku.TakeBack("o1/r3", sold, 5, writeOff: false, Now)).Code);
+        sku.Reserve("o2", 1, Now.AddMinutes(5), Now, out _);
+        Assert.Equal("not-sold-here", Assert.Throws<DomainException>(() => sku.TakeBack("o2/r1", sku.Find("o2")!, 1, writeOff: false, Now)).Code);
+    }
+
+    [Fact]
     public void Commit_turns_held_units_into_sold_ones_and_release_gives_them_back()
     {
         var sku = NewSku(10);

@@ -31,6 +31,7 @@ public sealed class StateShapeTests
           "Currency": "CLP",
           "PricesIncludeTax": true,
           "TaxRatePpm": 190000,
+          "ReturnWindowDays": 14,
           "LogoUrl": "https://example.com/logo.png",
           "Contact": {
             "Email": "ana@example.com",
@@ -175,6 +176,25 @@ public sealed class StateShapeTests
           ],
           "LineDiscounts": [ 500 ],
           "Discount": 500,
+          "ReturnWindowDays": 30,
+          "Returns": [
+            {
+              "ReturnId": "r1",
+              "Lines": [ { "ProductId": "prd_1", "Sku": "A", "Quantity": 1 } ],
+              "Reason": "Torn",
+              "Status": "received",
+              "RequestedAt": "2026-11-30T12:00:00+00:00",
+              "DecidedAt": "2026-11-30T12:00:00+00:00",
+              "Note": null,
+              "RefundShipping": false,
+              "WriteOff": true,
+              "Shipment": { "ShipmentId": "shp_r1", "TrackingNumber": "TRK-R1", "LabelUrl": "https://label/r1", "Status": "delivered" },
+              "ReceivedAt": "2026-11-30T12:00:00+00:00",
+              "Refund": 4000,
+              "RefundQueued": true,
+              "StockPending": false
+            }
+          ],
           "CommissionBps": [ 800 ],
           "Ledger": [
             {
@@ -331,7 +351,7 @@ public sealed class StateShapeTests
     {
         var seller = new SellerState
         {
-            Created = true, Name = "Café Ana", Description = "Coffee", RequiresConfirmation = false, Currency = "CLP", TaxRatePpm = 190_000,
+            Created = true, Name = "Café Ana", Description = "Coffee", RequiresConfirmation = false, Currency = "CLP", TaxRatePpm = 190_000, ReturnWindowDays = 14,
             LogoUrl = "https://example.com/logo.png", Contact = new StoreContact("ana@example.com", "+56 9", null, "Calle 1", "Santiago", "CL", "76.1"),
             Status = StoreStatus.Suspended, SuspendedReason = "Fraud check", SuspendedAt = At, CreatedAt = At, UpdatedAt = At.AddHours(1),
             Version = 4, CreationFingerprint = "fp", ExternalId = "dir-1", ClaimSecretHash = "abc",
@@ -379,6 +399,15 @@ public sealed class StateShapeTests
             Discounts = [new OrderDiscount("cpn_1", "SAVE5", false, null, 500)],
             LineDiscounts = [500],
             Discount = 500,
+            Returns =
+            [
+                new ReturnState
+                {
+                    ReturnId = "r1", Lines = [new ReturnLine("prd_1", "A", 1)], Reason = "Torn", Status = ReturnStatus.Received, RequestedAt = At,
+                    DecidedAt = At, WriteOff = true, ReceivedAt = At, Refund = 4000, RefundQueued = true,
+                    Shipment = new ShipmentState { ShipmentId = "shp_r1", TrackingNumber = "TRK-R1", LabelUrl = "https://label/r1", Status = "delivered" },
+                },
+            ],
             CommissionBps = [800],
             Ledger = [new LedgerEntryState { Sequence = 1, Kind = "capture", Debit = "gateway", Credit = "store_payable", Amount = 9200, Source = "pay_1", At = At }],
         };

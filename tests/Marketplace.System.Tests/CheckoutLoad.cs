@@ -75,8 +75,9 @@ internal sealed class CheckoutLoad
     }
 
     /// <summary>
-    /// §4.1: units conserved; every sold unit belongs to a paid order; nothing held for a finished order (once the
-    /// releases under way are done).
+    /// §4.1: units conserved; every sold unit belongs to a paid order and was not returned since (a return takes units
+    /// out of sold: back on hand, or written off as an adjustment); nothing held for a finished order (once the releases
+    /// under way are done).
     /// </summary>
     public static async Task AssertUnitsConservedAsync(TestDatabase database)
     {
@@ -85,6 +86,7 @@ internal sealed class CheckoutLoad
         Assert.Equal(0L, await database.ScalarAsync<long>("""
             SELECT count(*) FROM inventory_skus s
             WHERE s.sold <> (SELECT coalesce(sum(quantity), 0) FROM inventory_reservations r WHERE r.sku_id = s.sku_id AND r.status = 'committed')
+                           - (SELECT coalesce(sum(returned), 0) FROM inventory_adjustments a WHERE a.sku_id = s.sku_id)
             """));
         var committedWithoutPayment = await database.ScalarAsync<string>("""
             SELECT string_agg(r.order_id || ' (' || coalesce(o.status, 'no listing') || ', placed ' || coalesce(to_char(o.placed_at, 'HH24:MI:SS.MS'), '?')

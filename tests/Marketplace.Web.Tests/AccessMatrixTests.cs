@@ -236,6 +236,13 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["POST /api/orders/{orderId}/reject"] = new(_ => Send(HttpMethod.Post, $"/api/orders/{w.Order}/reject", new { reason = "Matrix" }),
                 Only(409, Who.SellerA)),
             ["POST /api/orders/{orderId}/ship"] = new(_ => Send(HttpMethod.Post, $"/api/orders/{w.Order}/ship"), Only(409, Who.SellerA)),
+            // Returns: the buyer asks (this order is not delivered: 409), only its store decides (there is no return r1: 404).
+            ["POST /api/orders/{orderId}/returns/"] = new(_ => Send(HttpMethod.Post, $"/api/orders/{w.Order}/returns",
+                new { lines = new[] { new { sku = "CAFE-250", quantity = 1 } }, reason = "Matrix" }), Only(409, Who.Shopper)),
+            ["POST /api/orders/{orderId}/returns/{returnId}/approve"] = new(_ => Send(HttpMethod.Post, $"/api/orders/{w.Order}/returns/r1/approve", new { }),
+                Only(404, Who.SellerA)),
+            ["POST /api/orders/{orderId}/returns/{returnId}/reject"] = new(_ => Send(HttpMethod.Post, $"/api/orders/{w.Order}/returns/r1/reject",
+                new { reason = "Matrix" }), Only(404, Who.SellerA)),
             ["GET /api/seller/orders"] = new(_ => Get("/api/seller/orders"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
             ["GET /api/seller/dashboard"] = new(_ => Get("/api/seller/dashboard"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
             // Providers sign instead of authenticating: an unsigned event is refused whoever sends it.

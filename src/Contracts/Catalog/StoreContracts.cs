@@ -43,7 +43,12 @@ public sealed record StoreDraft(
     [property: Id(4)] string? LogoUrl = null,
     [property: Id(5)] StoreContact? Contact = null,
     [property: Id(6)] bool PricesIncludeTax = true,
-    [property: Id(7)] int TaxRatePpm = 0);
+    [property: Id(7)] int TaxRatePpm = 0,
+    [property: Id(8)] int ReturnWindowDays = StoreDraft.DefaultReturnWindowDays)
+{
+    /// <summary>How long after delivery a buyer may ask to return, unless the store says otherwise.</summary>
+    public const int DefaultReturnWindowDays = 30;
+}
 
 /// <summary>A store as everyone may see it, plus its status.</summary>
 [GenerateSerializer, Immutable, Alias("mk.StoreProfile")]
@@ -62,7 +67,8 @@ public sealed record StoreProfile(
     [property: Id(11)] StoreStatus Status,
     [property: Id(12)] bool Claimed,
     [property: Id(13)] bool PricesIncludeTax = true,
-    [property: Id(14)] int TaxRatePpm = 0);
+    [property: Id(14)] int TaxRatePpm = 0,
+    [property: Id(15)] int ReturnWindowDays = StoreDraft.DefaultReturnWindowDays);
 
 /// <summary>A page of ids.</summary>
 [GenerateSerializer, Immutable, Alias("mk.IdPage")]

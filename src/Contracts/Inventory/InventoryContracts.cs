@@ -89,6 +89,14 @@ public interface IInventoryGrain : IGrainWithStringKey
     [Alias("Commit")]
     Task<ReservationResult> Commit(string orderId);
 
+    /// <summary>
+    /// Units of a paid order coming back (a return the store received), once per <paramref name="returnId"/>: from sold
+    /// back on the shelf, or, <paramref name="writeOff"/>, out of the stock (damaged). 409 when the order bought no
+    /// units here, or fewer than that.
+    /// </summary>
+    [Alias("TakeBack")]
+    Task<StockLevel> TakeBack(string orderId, string returnId, int quantity, bool writeOff);
+
     /// <summary>The order's hold on this SKU, or <see cref="ReservationStatus.Unknown"/>.</summary>
     [Alias("GetReservation")]
     Task<ReservationResult> GetReservation(string orderId);

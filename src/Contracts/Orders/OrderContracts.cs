@@ -46,7 +46,8 @@ public sealed record PlaceOrderRequest(
     [property: Id(9)] bool TakeWhatIsAvailable = false,
     [property: Id(10)] bool PricesIncludeTax = true,
     [property: Id(11)] int TaxRatePpm = 0,
-    [property: Id(12)] Promotions.CouponTerms? Offer = null);
+    [property: Id(12)] Promotions.CouponTerms? Offer = null,
+    [property: Id(13)] int ReturnWindowDays = 30);
 
 /// <summary>
 /// A discount fixed on an order when it was placed: the coupon (or automatic promotion) and what it took off the lines.
@@ -131,7 +132,52 @@ public sealed record OrderView(
     [property: Id(19)] long Tax = 0,
     [property: Id(20)] bool PricesIncludeTax = true,
     [property: Id(21)] IReadOnlyList<OrderDiscount>? Discounts = null,
-    [property: Id(22)] long Discount = 0);
+    [property: Id(22)] long Discount = 0,
+    [property: Id(23)] IReadOnlyList<OrderReturnView>? Returns = null,
+    [property: Id(24)] DateTimeOffset? ReturnBy = null);
+
+/// <summary>Where a return of delivered lines stands.</summary>
+[GenerateSerializer, Alias("mk.ReturnStatus")]
+public enum ReturnStatus
+{
+    /// <summary>The buyer asked; the store approves or rejects.</summary>
+    Requested = 0,
+    /// <summary>The store agreed: a return label was booked; the parcel is on its way back.</summary>
+    Approved = 1,
+    Rejected = 2,
+    /// <summary>The carrier delivered the parcel to the store: the refund is decided and the units go back.</summary>
+    Received = 3,
+    /// <summary>The gateway gave the money back.</summary>
+    Refunded = 4,
+}
+
+/// <summary>Units of one of the order's lines a return sends back.</summary>
+[GenerateSerializer, Immutable, Alias("mk.ReturnLine")]
+public sealed record ReturnLine(
+    [property: Id(0)] string ProductId,
+    [property: Id(1)] string Sku,
+    [property: Id(2)] int Quantity);
+
+/// <summary>
+/// A return as buyer and store see it. <see cref="Refund"/>: what the buyer gets back, decided when the parcel arrives
+/// (the lines' price less their share of the order's discount, with their tax where it was added, plus shipping if the
+/// store chose to refund it).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("mk.OrderReturnView")]
+public sealed record OrderReturnView(
+    [property: Id(0)] string ReturnId,
+    [property: Id(1)] ReturnStatus Status,
+    [property: Id(2)] IReadOnlyList<ReturnLine> Lines,
+    [property: Id(3)] string Reason,
+    [property: Id(4)] DateTimeOffset RequestedAt,
+    [property: Id(5)] DateTimeOffset? DecidedAt,
+    [property: Id(6)] string? Note,
+    [property: Id(7)] string? TrackingNumber,
+    [property: Id(8)] string? LabelUrl,
+    [property: Id(9)] long? Refund,
+    [property: Id(10)] bool RefundShipping,
+    [property: Id(11)] bool WriteOff,
+    [property: Id(12)] DateTimeOffset? ReceivedAt);
 
 /// <summary>A card as the shopper hands it over; it travels to the provider and is not kept anywhere else.</summary>
 [GenerateSerializer, Immutable, Alias("mk.CardDetails")]
@@ -231,6 +277,25 @@ public interface IOrderGrain : IGrainWithStringKey
     /// <summary>Books the shipment at the carrier; the seller only, once paid. Repeating it answers the same shipment.</summary>
     [Alias("Ship")]
     Task<OrderView> Ship(string webhookUrl);
+
+    /// <summary>
+    /// The buyer asks to return units of delivered lines, within the store's return window, with a reason. Answers the
+    /// order with the new return last.
+    /// </summary>
+    [Alias("RequestReturn")]
+    Task<OrderView> RequestReturn(IReadOnlyList<ReturnLine> lines, string reason);
+
+    /// <summary>
+    /// The store agrees to a requested return: a return label is booked with the carrier (its tracking reaches the
+    /// webhook). <paramref name="refundShipping"/> adds the order's shipping to the refund; <paramref name="writeOff"/>
+    /// keeps the units off the shelf when they come back (damaged). Repeating it changes nothing.
+    /// </summary>
+    [Alias("ApproveReturn")]
+    Task<OrderView> ApproveReturn(string returnId, bool refundShipping, bool writeOff, string webhookUrl);
+
+    /// <summary>The store turns a requested return down, saying why.</summary>
+    [Alias("RejectReturn")]
+    Task<OrderView> RejectReturn(string returnId, string reason);
 
     /// <summary>Applies a verified payment event once (by event id); answers after it is stored.</summary>
     [Alias("ApplyPaymentEvent")]

@@ -94,7 +94,7 @@ public static class CheckoutPlan
         return (orderId, new PlaceOrderRequest(
             buyerId, part.SellerId, store?.Name ?? part.Lines[0].Product.SellerName, part.Currency, lines, request.ShippingAddress, request.Note,
             store?.RequiresConfirmation ?? false, request.Fingerprint, request.Mode == CheckoutMode.TakeWhatIsAvailable,
-            store?.PricesIncludeTax ?? true, store?.TaxRatePpm ?? 0));
+            store?.PricesIncludeTax ?? true, store?.TaxRatePpm ?? 0, ReturnWindowDays: store?.ReturnWindowDays ?? StoreDraft.DefaultReturnWindowDays));
     }
 
     /// <summary>

@@ -25,6 +25,12 @@ public static partial class CatalogRules
     /// <summary>Upper bound for a price in minor units (10^12 leaves room for totals in a long).</summary>
     public const long MaxPrice = 1_000_000_000_000;
 
+    /// <summary>
+    /// The longest return window a store may give: no longer than payouts hold an order's money (Finance:ReturnWindow,
+    /// 30 days by default), so a refund inside the window never drives a store's balance below zero.
+    /// </summary>
+    public const int MaxReturnWindowDays = 30;
+
     public static IReadOnlyDictionary<string, string[]> Validate(StoreDraft draft)
     {
         var errors = new ErrorCollector();
@@ -39,6 +45,11 @@ public static partial class CatalogRules
         if (draft.TaxRatePpm is < 0 or > Finance.TaxRules.MaxRatePpm)
         {
             errors.Add("taxRate", $"A percentage between 0 and {Finance.TaxRules.MaxRatePpm / 10_000}.");
+        }
+
+        if (draft.ReturnWindowDays is < 0 or > MaxReturnWindowDays)
+        {
+            errors.Add("returnWindowDays", $"Between 0 (no returns) and {MaxReturnWindowDays} days.");
         }
 
         var contact = draft.Contact ?? StoreContact.Empty;

@@ -18,6 +18,9 @@ public sealed class SellerState
 
     public int TaxRatePpm { get; set; }
 
+    /// <summary>Days after delivery a buyer may ask to return (0: no returns).</summary>
+    public int ReturnWindowDays { get; set; } = StoreDraft.DefaultReturnWindowDays;
+
     public string? LogoUrl { get; set; }
 
     public StoreContact Contact { get; set; } = StoreContact.Empty;

@@ -15,6 +15,7 @@ public static class StoreProfiles
         s.Currency = draft.Currency;
         s.PricesIncludeTax = draft.PricesIncludeTax;
         s.TaxRatePpm = draft.TaxRatePpm;
+        s.ReturnWindowDays = draft.ReturnWindowDays;
         s.LogoUrl = Clean(draft.LogoUrl);
         var c = draft.Contact ?? StoreContact.Empty;
         s.Contact = new StoreContact(Clean(c.Email)?.ToLowerInvariant(), Clean(c.Phone), Clean(c.Website), Clean(c.Address),
@@ -32,6 +33,7 @@ public static class StoreProfiles
         var merged = draft with
         {
             RequiresConfirmation = s.RequiresConfirmation, Currency = s.Currency, PricesIncludeTax = s.PricesIncludeTax, TaxRatePpm = s.TaxRatePpm,
+            ReturnWindowDays = s.ReturnWindowDays,
         };
         var probe = new SellerState();
         Apply(probe, merged, default);
@@ -46,7 +48,8 @@ public static class StoreProfiles
 
     public static StoreProfile View(string sellerId, SellerState s) => new(
         sellerId, s.Name, s.Description, s.RequiresConfirmation, s.Currency, s.Products.Count, s.Version, s.CreatedAt, s.UpdatedAt,
-        s.LogoUrl, s.Contact, s.Status, Claimed: s.Staff.Exists(m => m.Role == StaffRole.Owner), s.PricesIncludeTax, s.TaxRatePpm);
+        s.LogoUrl, s.Contact, s.Status, Claimed: s.Staff.Exists(m => m.Role == StaffRole.Owner), s.PricesIncludeTax, s.TaxRatePpm,
+        s.ReturnWindowDays);
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

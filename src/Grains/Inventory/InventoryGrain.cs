@@ -172,6 +172,40 @@ public sealed partial class InventoryGrain(
 
     public Task<ReservationResult> Commit(string orderId) => SettleAsync(orderId, ReservationStatus.Committed);
 
+    public async Task<StockLevel> TakeBack(string orderId, string returnId, int quantity, bool writeOff)
+    {
+        RequireOrderId(orderId);
+        var key = orderId + "/" + returnId;
+        if (string.IsNullOrWhiteSpace(returnId) || key.Length > 100)
+        {
+            throw InvalidField("returnId", "A return id is short text.");
+        }
+
+        var sku = RequireLedger();
+        if (!sku.KnowsAdjustment(key) && await store.AdjustmentExistsAsync(SkuId, key))
+        {
+            sku.RememberAdjustment(key);
+        }
+
+        if (!sku.KnowsAdjustment(key))
+        {
+            if (sku.Find(orderId) is null)
+            {
+                await RecallAsync(orderId);
+            }
+
+            var committed = sku.Find(orderId) ?? throw DomainException.Conflict("not-sold-here", "The order bought nothing of this SKU.");
+            if (sku.TakeBack(key, committed, quantity, writeOff, clock.GetUtcNow()))
+            {
+                await Writes.StoreAsync();
+                return durable;
+            }
+        }
+
+        await Writes.WhenStoredAsync();
+        return durable;
+    }
+
     public async Task<ReservationResult> GetReservation(string orderId)
     {
         RequireOrderId(orderId);

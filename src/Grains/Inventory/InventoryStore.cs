@@ -295,8 +295,8 @@ public sealed class PostgresInventoryStore(NpgsqlDataSource dataSource) : IInven
         {
             var a = batch.Adjustments;
             command.BatchCommands.Add(new NpgsqlBatchCommand("""
-                INSERT INTO inventory_adjustments (sku_id, adjustment_id, kind, delta, on_hand_after, at)
-                SELECT $1, u.* FROM unnest($2::text[], $3::text[], $4::integer[], $5::integer[], $6::timestamptz[]) AS u
+                INSERT INTO inventory_adjustments (sku_id, adjustment_id, kind, delta, on_hand_after, at, returned)
+                SELECT $1, u.* FROM unnest($2::text[], $3::text[], $4::integer[], $5::integer[], $6::timestamptz[], $7::integer[]) AS u
                 """)
             {
                 Parameters =
@@ -307,6 +307,7 @@ public sealed class PostgresInventoryStore(NpgsqlDataSource dataSource) : IInven
                     new() { Value = a.Select(x => x.Delta).ToArray() },
                     new() { Value = a.Select(x => x.OnHandAfter).ToArray() },
                     new() { Value = a.Select(x => x.At.UtcDateTime).ToArray() },
+                    new() { Value = a.Select(x => x.Returned).ToArray() },
                 },
             });
         }

@@ -27,8 +27,12 @@ public sealed record Reservation(
     DateTimeOffset CreatedAt,
     DateTimeOffset? SettledAt);
 
-/// <summary>A change of on-hand units made by the store.</summary>
-public sealed record StockAdjustment(string AdjustmentId, string Kind, int Delta, int OnHandAfter, DateTimeOffset At);
+/// <summary>
+/// A change of units outside orders: the store's (set, restock; <see cref="Delta"/> units on hand) or a return of sold
+/// units (<see cref="Returned"/> units leave <c>sold</c>: back on hand, or written off with a delta of −returned).
+/// <see cref="Delta"/> is always what the change adds to the SKU's adjustments.
+/// </summary>
+public sealed record StockAdjustment(string AdjustmentId, string Kind, int Delta, int OnHandAfter, DateTimeOffset At, int Returned = 0);
 
 /// <summary>What a SKU's storage holds: its counters and the reservations still held.</summary>
 public sealed record SkuSnapshot(SkuCounters Counters, IReadOnlyList<Reservation> Held);
@@ -227,6 +231,32 @@ public sealed class SkuLedger
         }
 
         Adjust(adjustmentId, "restock", delta, now);
+        return true;
+    }
+
+    /// <summary>
+    /// Takes back <paramref name="quantity"/> sold units of <paramref name="committed"/>'s order once per
+    /// <paramref name="returnId"/>: on the shelf again, or written off (they leave the stock, as an adjustment). Answers
+    /// false for a repeated id. Never more than the order bought, nor than are sold.
+    /// </summary>
+    public bool TakeBack(string returnId, Reservation committed, int quantity, bool writeOff, DateTimeOffset now)
+    {
+        if (knownAdjustments.Contains(returnId))
+        {
+            return false;
+        }
+
+        if (committed.Status != ReservationStatus.Committed || quantity < 1 || quantity > committed.Quantity || quantity > Counters.Sold)
+        {
+            throw DomainException.Conflict("not-sold-here", $"The order did not buy {quantity} unit(s) of this SKU that could come back.");
+        }
+
+        Counters = writeOff
+            ? Counters with { Sold = Counters.Sold - quantity, Adjustments = Counters.Adjustments - quantity, UpdatedAt = now }
+            : Counters with { Sold = Counters.Sold - quantity, OnHand = Counters.OnHand + quantity, UpdatedAt = now };
+        knownAdjustments.Add(returnId);
+        newAdjustments.Add(new StockAdjustment(returnId, writeOff ? "write-off" : "return", writeOff ? -quantity : 0, Counters.OnHand, now, quantity));
+        pendingOperations++;
         return true;
     }
 

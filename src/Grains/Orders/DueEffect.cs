@@ -1,8 +1,8 @@
 namespace Marketplace.Grains.Orders;
 
 /// <summary>
-/// An effect an order decided and stored but has not carried out yet: its holds to let go, or money of one payment to
-/// give back. Read from the stored state (<see cref="OrderState.PendingStock"/>, <see cref="PaymentAttemptState.RefundDue"/>),
+/// An effect an order decided and stored but has not carried out yet: its holds to let go, money of one payment to
+/// give back, or a return's units to take back. Read from the stored state (<see cref="OrderState.PendingStock"/>, <see cref="PaymentAttemptState.RefundDue"/>),
 /// so what the order's outbox of effects carries out is exactly what a crash would leave for the sweeper.
 /// </summary>
 public abstract record DueEffect
@@ -16,8 +16,12 @@ public abstract record DueEffect
         }
 
         due.AddRange(OrderPayments.RefundsDue(order).Select(p => new Refund(p)));
+        due.AddRange(order.Returns.Where(r => r.StockPending).Select(r => new TakeBack(r)));
         return due;
     }
+
+    /// <summary>A received return's units go back to the inventory (idempotent there, by order and return id).</summary>
+    public sealed record TakeBack(ReturnState Return) : DueEffect;
 
     /// <summary>Every line's hold goes back to the shelf (idempotent at the inventory, by order id).</summary>
     public sealed record ReleaseStock : DueEffect;

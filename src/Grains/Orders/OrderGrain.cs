@@ -256,6 +256,45 @@ public sealed partial class OrderGrain(
         return await ApplyAsync(transition, $"Tracking number {label.TrackingNumber}.");
     }
 
+    public async Task<OrderView> RequestReturn(IReadOnlyList<ReturnLine> lines, string reason)
+    {
+        OrderAccess.RequireBuyer(Order, Caller);
+        OrderReturns.Request(Order, lines, reason, Turn);
+        await SaveAsync();
+        return View();
+    }
+
+    public async Task<OrderView> ApproveReturn(string returnId, bool refundShipping, bool writeOff, string webhookUrl)
+    {
+        OrderAccess.RequireStore(Order, Caller);
+        var ret = OrderReturns.Find(Order, returnId);
+        if (!OrderReturns.RequireRequested(ret))
+        {
+            return View();
+        }
+
+        // The label is booked before the approval is stored (the carrier answers the same label to the same key).
+        var store = await GrainFactory.GetGrain<ISellerGrain>(Order.SellerId).GetProfile();
+        var label = await new OrderCarrierClient(carrier, OrderId).BookReturnAsync(
+            returnId, OrderReturns.StoreAddress(Order.SellerName, store?.Contact, Order.ShippingAddress!), webhookUrl);
+        OrderReturns.Approve(Order, ret, refundShipping, writeOff, label, Turn);
+        await SaveAsync();
+        return View();
+    }
+
+    public async Task<OrderView> RejectReturn(string returnId, string reason)
+    {
+        OrderAccess.RequireStore(Order, Caller);
+        var ret = OrderReturns.Find(Order, returnId);
+        if (ret.Status != ReturnStatus.Rejected)
+        {
+            OrderReturns.Reject(Order, ret, reason, Turn);
+            await SaveAsync();
+        }
+
+        return View();
+    }
+
     public async Task ApplyPaymentEvent(PaymentEvent paymentEvent)
     {
         if (!IsNewProviderEvent(paymentEvent.EventId))
@@ -289,7 +328,8 @@ public sealed partial class OrderGrain(
             return;
         }
 
-        if (OrderShipping.Track(Order, shipmentEvent, Turn) == TrackingOutcome.UnknownShipment)
+        var returned = OrderReturns.Track(Order, shipmentEvent, Turn);
+        if (!returned && OrderShipping.Track(Order, shipmentEvent, Turn) == TrackingOutcome.UnknownShipment)
         {
             LogUnknownShipment(logger, OrderId, shipmentEvent.ShipmentId);
             return;
@@ -297,6 +337,11 @@ public sealed partial class OrderGrain(
 
         ProviderEvents.Remember(Order, shipmentEvent.EventId);
         await SaveAsync();
+        if (returned)
+        {
+            // A received return's refund and units go out now (and are repeated until done).
+            await RunEffectsAsync();
+        }
     }
 
     public async Task Wake()
@@ -382,6 +427,11 @@ public sealed partial class OrderGrain(
 
     private async Task<Action> CarryOutAsync(DueEffect effect)
     {
+        if (effect is DueEffect.TakeBack { Return: var ret })
+        {
+            return await Stock.TakeBackAsync(ret).Then(() => ret.StockPending = false);
+        }
+
         if (effect is DueEffect.Refund { Payment: var payment })
         {
             var receipt = await Gateway.RefundAsync(payment);
@@ -422,7 +472,9 @@ public sealed partial class OrderGrain(
     private async Task SaveAsync()
     {
         Order.UpdatedAt = clock.GetUtcNow();
-        // The ledger follows the payments in the same write: a capture's allocations, a refund's reversals.
+        // A received return's refund is handed to the payment when no other is under way; the ledger follows the
+        // payments in the same write: a capture's allocations, a refund's reversals.
+        OrderReturns.QueueRefund(Order);
         OrderLedger.Post(Order, Order.UpdatedAt);
         try
         {
@@ -453,7 +505,7 @@ public sealed partial class OrderGrain(
         Order.ShippingCost, Order.Total, Order.ShippingAddress!, Order.Note, Order.PlacedAt, Order.DecideBy, Order.Timeline,
         OrderPayments.View(Order), OrderShipping.View(Order), Order.Payments.Sum(p => p.RefundedAmount),
         CallerContext.Current is { } caller && (caller.IsAdmin || caller.ActsFor(Order.SellerId)) ? OrderLedger.ShownCommission(Order) : null,
-        Order.Tax, Order.PricesIncludeTax, Order.Discounts, Order.Discount);
+        Order.Tax, Order.PricesIncludeTax, Order.Discounts, Order.Discount, OrderReturns.View(Order), OrderReturns.ReturnBy(Order));
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Order {OrderId} was paid but its stock hold was gone; refunding")]
     private static partial void LogHoldLost(ILogger logger, string orderId);

@@ -50,8 +50,12 @@ public static class OrderPayments
 
     public static string CardKey(string orderId, int attempt) => $"{orderId}:card:{attempt}";
 
-    /// <summary>One refund per payment at the gateway, however often it is asked for.</summary>
-    public static string RefundKey(string orderId, string paymentId) => $"{orderId}:refund:{paymentId}";
+    /// <summary>
+    /// One refund per payment and amount already refunded at the gateway, however often it is asked for: the first refund
+    /// of a payment keeps the key it always had; a later one (a second return) names what was refunded before it.
+    /// </summary>
+    public static string RefundKey(string orderId, PaymentAttemptState payment) =>
+        payment.RefundedAmount == 0 ? $"{orderId}:refund:{payment.PaymentId}" : $"{orderId}:refund:{payment.PaymentId}:{payment.RefundedAmount}";
 
     public static PaymentAttemptState SessionOpened(OrderState order, PaymentSession session, int attempt, DateTimeOffset now) => Add(order,
         new PaymentAttemptState { PaymentId = session.PaymentId, Attempt = attempt, Amount = order.Total, RedirectUrl = session.RedirectUrl, CreatedAt = now });

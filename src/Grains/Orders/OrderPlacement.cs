@@ -171,6 +171,7 @@ public static class OrderPlacement
         order.ShippingAddress = request.ShippingAddress;
         order.Note = request.Note;
         order.RequiresConfirmation = request.RequiresConfirmation;
+        order.ReturnWindowDays = request.ReturnWindowDays;
         order.CheckoutFingerprint = request.CheckoutFingerprint;
         order.PlacedAt = now;
         order.Status = OrderStatus.Placed;

@@ -65,7 +65,7 @@ public sealed class OrderPaymentClient(IPaymentGateway gateway, string orderId, 
 
     /// <summary>Gives back what the payment still has due; asking again never refunds twice (one key per payment).</summary>
     public Task<RefundReceipt> RefundAsync(PaymentAttemptState payment) =>
-        gateway.RefundAsync(payment.PaymentId, payment.RefundDue, OrderPayments.RefundKey(orderId, payment.PaymentId));
+        gateway.RefundAsync(payment.PaymentId, payment.RefundDue, OrderPayments.RefundKey(orderId, payment));
 }
 
 /// <summary>An order's side of the carrier: one shipment per order, booked under the order's key and recorded in the state.</summary>
@@ -85,6 +85,19 @@ public sealed class OrderCarrierClient(ICarrier carrier, string orderId)
 
         OrderShipping.Booked(order, label);
         return label;
+    }
+
+    /// <summary>Books a return's label to the store (one per return, by its key); the caller records it when it approves.</summary>
+    public async Task<ShipmentLabel> BookReturnAsync(string returnId, ShippingAddress store, string webhookUrl)
+    {
+        try
+        {
+            return await carrier.CreateShipmentAsync(orderId, store, webhookUrl, OrderReturns.LabelKey(orderId, returnId), isReturn: true);
+        }
+        catch (ExternalServiceException e)
+        {
+            throw ProviderFailures.Unreachable("shipping", e);
+        }
     }
 }
 

@@ -88,6 +88,12 @@ public sealed class OrderState
     /// <summary>What the discounts took off in all; the total is <see cref="Subtotal"/> less this.</summary>
     public long Discount { get; set; }
 
+    /// <summary>Days after delivery the buyer may ask to return, fixed from the store's setting at placement.</summary>
+    public int ReturnWindowDays { get; set; } = 30;
+
+    /// <summary>Returns the buyer asked for, in order.</summary>
+    public List<ReturnState> Returns { get; set; } = [];
+
     /// <summary>The commission rate of each line (basis points, same order as <see cref="Lines"/>), fixed at placement.</summary>
     public List<int> CommissionBps { get; set; } = [];
 
@@ -96,11 +102,13 @@ public sealed class OrderState
 
     /// <summary>
     /// The stored state still lists something decided and not yet done: stock to release, money to give back, or notices
-    /// to deliver. The order sweeper wakes such an order after a crash, so its effects are carried out.
+    /// to deliver, returned units to take back or a return's refund to queue. The order sweeper wakes such an order after a
+    /// crash, so its effects are carried out.
     /// </summary>
     [JsonIgnore]
     public bool NeedsAttention =>
-        Created && (PendingStock != OrderEffects.None || Payments.Any(p => p.RefundDue > 0) || Notices.Count > 0);
+        Created && (PendingStock != OrderEffects.None || Payments.Any(p => p.RefundDue > 0) || Notices.Count > 0
+            || Returns.Any(r => r.StockPending || r is { Refund: > 0, RefundQueued: false }));
 }
 
 public sealed class PaymentAttemptState

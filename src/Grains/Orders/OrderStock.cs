@@ -37,6 +37,10 @@ public sealed partial class OrderStock(IGrainFactory grains, string orderId, ILo
 
     public Task ReleaseAsync(IEnumerable<OrderLine> lines) => Task.WhenAll(lines.Select(line => Sku(line).Release(orderId)));
 
+    /// <summary>A received return's units: back on the shelf, or written off.</summary>
+    public Task TakeBackAsync(ReturnState ret) => Task.WhenAll(ret.Lines.Select(line =>
+        grains.GetGrain<IInventoryGrain>(GrainKeys.Sku(line.ProductId, line.Sku)).TakeBack(orderId, ret.ReturnId, line.Quantity, ret.WriteOff)));
+
     /// <summary>Turns the holds into sold units; a line answers other than Committed when its hold was gone.</summary>
     public Task<ReservationResult[]> CommitAsync(IEnumerable<OrderLine> lines) => Task.WhenAll(lines.Select(line => Sku(line).Commit(orderId)));
 

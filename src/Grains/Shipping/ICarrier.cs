@@ -6,9 +6,12 @@ namespace Marketplace.Grains.Shipping;
 /// </summary>
 public interface ICarrier
 {
-    /// <summary>Books a shipment; the same idempotency key with the same arguments returns the same shipment.</summary>
+    /// <summary>
+    /// Books a shipment to <paramref name="address"/> (with <paramref name="isReturn"/>, a return label: the buyer sends the
+    /// parcel back to that address); the same idempotency key with the same arguments returns the same shipment.
+    /// </summary>
     Task<ShipmentLabel> CreateShipmentAsync(
-        string orderId, ShippingAddress address, string webhookUrl, string idempotencyKey,
+        string orderId, ShippingAddress address, string webhookUrl, string idempotencyKey, bool isReturn = false,
         CancellationToken cancellationToken = default);
 
     /// <summary>The shipment as the carrier sees it now; null when it does not know the id.</summary>

@@ -26,12 +26,12 @@ public sealed class SandboxCarrier : ICarrier
     public SandboxCarrier(HttpClient client) => http = new ProviderHttp(client, "The carrier");
 
     public async Task<ShipmentLabel> CreateShipmentAsync(
-        string orderId, ShippingAddress address, string webhookUrl, string idempotencyKey,
+        string orderId, ShippingAddress address, string webhookUrl, string idempotencyKey, bool isReturn = false,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
         var shipment = await http.PostAsync<ShipmentBody>("v1/shipments",
-            new { orderId, address, webhookUrl }, idempotencyKey, cancellationToken);
+            new { orderId, address, webhookUrl, kind = isReturn ? "return" : "outbound" }, idempotencyKey, cancellationToken);
         return new ShipmentLabel(shipment.ShipmentId, shipment.TrackingNumber, shipment.LabelUrl, shipment.Status);
     }
 

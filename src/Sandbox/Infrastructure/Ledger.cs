@@ -303,11 +303,11 @@ public sealed record RefundView(string RefundId, string PaymentId, long Amount, 
 }
 
 public sealed record ShipmentView(
-    string ShipmentId, string TrackingNumber, string LabelUrl, string Status, string OrderId, DateTimeOffset CreatedAt)
+    string ShipmentId, string TrackingNumber, string LabelUrl, string Status, string OrderId, DateTimeOffset CreatedAt, string Kind)
 {
     /// <summary>The status follows the schedule, whether or not the receiver has taken the webhook yet.</summary>
     public static ShipmentView Of(Shipment s, DateTimeOffset now) =>
         new(s.ShipmentId, s.TrackingNumber, s.LabelUrl,
             now >= s.DeliveredAt ? "delivered" : now >= s.InTransitAt ? "in_transit" : "label_created",
-            s.OrderId, s.CreatedAt);
+            s.OrderId, s.CreatedAt, s.Kind);
 }

@@ -27,7 +27,8 @@ public sealed record Shipment(
     string LabelUrl,
     DateTimeOffset CreatedAt,
     DateTimeOffset InTransitAt,
-    DateTimeOffset DeliveredAt);
+    DateTimeOffset DeliveredAt,
+    string Kind = "outbound");
 
 /// <summary>A webhook to send: its body is fixed when the event happens, so every delivery carries the same bytes.</summary>
 public sealed record WebhookEvent(string Id, WebhookChannel Channel, string Url, string Body, DateTimeOffset DueAt);

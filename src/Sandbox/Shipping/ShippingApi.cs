@@ -4,7 +4,11 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Sandbox.Shipping;
 
-/// <summary>The carrier's API: shipments with a label and a tracking number, and their tracking webhooks.</summary>
+/// <summary>
+/// The carrier's API: shipments with a label and a tracking number, and their tracking webhooks. A shipment's
+/// <c>kind</c> is <c>outbound</c> (to the buyer) or <c>return</c> (a return label: from the buyer back to the address
+/// given, the store's); both are tracked alike.
+/// </summary>
 public static class ShippingApi
 {
     public static IEndpointRouteBuilder MapShippingApi(this IEndpointRouteBuilder app)
@@ -38,6 +42,11 @@ public static class ShippingApi
             errors["webhookUrl"] = ["An absolute http(s) URL."];
         }
 
+        if (body.Kind is not (null or "outbound" or "return"))
+        {
+            errors["kind"] = ["'outbound' or 'return'."];
+        }
+
         if (body.Address is not { } address)
         {
             errors["address"] = ["Required."];
@@ -66,7 +75,7 @@ public static class ShippingApi
             var id = Ledger.NewId("shp");
             var shipment = new Shipment(id, body.OrderId!, Ledger.NewTrackingNumber(),
                 new Address(a.Name!, a.Line1!, a.City!, a.Region, a.Country!, a.PostalCode, a.Phone), body.WebhookUrl!,
-                $"{baseUrl}/labels/{id}", now, now + settings.InTransitAfter, now + settings.DeliveredAfter);
+                $"{baseUrl}/labels/{id}", now, now + settings.InTransitAfter, now + settings.DeliveredAfter, body.Kind ?? "outbound");
             return ledger.NewShipment(shipment, now);
         });
         return Http.Answer(request.HttpContext.Response, result);
@@ -97,7 +106,7 @@ public static class ShippingApi
               <rect x="2" y="2" width="596" height="396" fill="#fff" stroke="#000" stroke-width="4"/>
               <text x="24" y="48" font-size="28" font-weight="bold">SANDBOX CARRIER</text>
               <text x="24" y="84" font-size="16">Order {Xml(shipment.OrderId)}</text>
-              <text x="24" y="122" font-size="14" fill="#555">SHIP TO</text>
+              <text x="24" y="122" font-size="14" fill="#555">{(shipment.Kind == "return" ? "RETURN TO" : "SHIP TO")}</text>
               {text}
               {Barcode(shipment.TrackingNumber)}
               <text x="24" y="388" font-size="18" font-family="monospace">{Xml(shipment.TrackingNumber)}</text>
@@ -135,7 +144,7 @@ public static class ShippingApi
         }
     }
 
-    private sealed record CreateShipmentRequest(string? OrderId, AddressRequest? Address, string? WebhookUrl);
+    private sealed record CreateShipmentRequest(string? OrderId, AddressRequest? Address, string? WebhookUrl, string? Kind);
 
     private sealed record AddressRequest(
         string? Name, string? Line1, string? City, string? Region, string? Country, string? PostalCode, string? Phone);

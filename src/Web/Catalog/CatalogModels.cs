@@ -33,8 +33,11 @@ public sealed record StoreRequest
     [Range(0, 50)]
     public decimal? TaxRate { get; init; }
 
+    /// <summary>Days after delivery a buyer may ask to return (0-30, default 30; 0 means no returns).</summary>
+    public int? ReturnWindowDays { get; init; }
+
     internal StoreDraft ToDraft() => new(Name!, Description, RequiresConfirmation ?? true, Currency ?? "CLP", LogoUrl, Contact?.ToContact(),
-        PricesIncludeTax ?? true, TaxRatePercent.ToPpm(TaxRate ?? 0));
+        PricesIncludeTax ?? true, TaxRatePercent.ToPpm(TaxRate ?? 0), ReturnWindowDays ?? StoreDraft.DefaultReturnWindowDays);
 }
 
 /// <summary>How to reach a store and where it is.</summary>
@@ -151,11 +154,12 @@ public sealed record StoreResponse(
     StoreStatus Status,
     bool Claimed,
     bool PricesIncludeTax,
-    decimal TaxRate)
+    decimal TaxRate,
+    int ReturnWindowDays)
 {
     public static StoreResponse From(StoreProfile p) =>
         new(p.SellerId, p.Name, p.Description, p.RequiresConfirmation, p.Currency, p.ProductCount, p.Version, p.CreatedAt, p.UpdatedAt,
-            p.LogoUrl, p.Contact, p.Status, p.Claimed, p.PricesIncludeTax, TaxRatePercent.Of(p.TaxRatePpm));
+            p.LogoUrl, p.Contact, p.Status, p.Claimed, p.PricesIncludeTax, TaxRatePercent.Of(p.TaxRatePpm), p.ReturnWindowDays);
 }
 
 /// <summary>Tax rates as people write them (percent, up to four decimals: 8.875) and as the grains keep them (parts per million).</summary>

@@ -76,6 +76,36 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls) : MarketplacePage
         return null;
     });
 
+    /// <summary>The buyer's return form: units per line (zero for lines kept) and a reason.</summary>
+    public Task<IActionResult> OnPostRequestReturnAsync(string orderId, List<Returns.ReturnLineForm>? lines, string? reason) => ActAsync(orderId, async order =>
+    {
+        var asked = (lines ?? []).Where(l => l.Quantity > 0 && !string.IsNullOrEmpty(l.Sku))
+            .Select(l => new ReturnLine(l.ProductId ?? "", l.Sku!, l.Quantity)).ToList();
+        if (asked.Count == 0 || string.IsNullOrWhiteSpace(reason))
+        {
+            FlashError = T["Choose how many units to return and say why."];
+            return null;
+        }
+
+        await order.RequestReturn(asked, reason.Trim());
+        Flash = T["Return requested. The store will answer here."];
+        return null;
+    });
+
+    public Task<IActionResult> OnPostApproveReturnAsync(string orderId, string returnId, bool refundShipping, bool writeOff) => ActAsync(orderId, async order =>
+    {
+        await order.ApproveReturn(returnId, refundShipping, writeOff, urls.Value.Resolve(Request, "/api/webhooks/shipping"));
+        Flash = T["Return approved. The buyer has a return label."];
+        return null;
+    });
+
+    public Task<IActionResult> OnPostRejectReturnAsync(string orderId, string returnId, string? reason) => ActAsync(orderId, async order =>
+    {
+        await order.RejectReturn(returnId, reason?.Trim() ?? "");
+        Flash = T["Return rejected."];
+        return null;
+    });
+
     private async Task<IActionResult> ActAsync(string orderId, Func<IOrderGrain, Task<IActionResult?>> action)
     {
         if (await LoadAsync(orderId) is { } missing)

@@ -68,6 +68,9 @@ public sealed class SettingsModel : SellerPage
         [Range(0, 50, ErrorMessage = "A percentage between 0 and 50.")]
         public decimal TaxRate { get; set; }
 
+        [Range(0, 30, ErrorMessage = "Between 0 (no returns) and 30 days.")]
+        public int ReturnWindowDays { get; set; } = StoreDraft.DefaultReturnWindowDays;
+
         [StringLength(254), EmailAddress(ErrorMessage = "That is not an email address.")]
         public string? Email { get; set; }
 
@@ -98,6 +101,7 @@ public sealed class SettingsModel : SellerPage
             LogoUrl = p.LogoUrl,
             PricesIncludeTax = p.PricesIncludeTax,
             TaxRate = Catalog.TaxRatePercent.Of(p.TaxRatePpm),
+            ReturnWindowDays = p.ReturnWindowDays,
             Email = p.Contact.Email,
             Phone = p.Contact.Phone,
             Website = p.Contact.Website,
@@ -110,6 +114,6 @@ public sealed class SettingsModel : SellerPage
         public StoreDraft ToDraft() => new(Name!.Trim(), FormValues.OrNull(Description), RequiresConfirmation, Currency, FormValues.OrNull(LogoUrl),
             new StoreContact(FormValues.OrNull(Email), FormValues.OrNull(Phone), FormValues.OrNull(Website), FormValues.OrNull(Address),
                 FormValues.OrNull(City), FormValues.OrNull(Country), FormValues.OrNull(TaxId)),
-            PricesIncludeTax, Catalog.TaxRatePercent.ToPpm(TaxRate));
+            PricesIncludeTax, Catalog.TaxRatePercent.ToPpm(TaxRate), ReturnWindowDays);
     }
 }
