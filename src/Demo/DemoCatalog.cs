@@ -60,6 +60,16 @@ public static partial class DemoCatalog
         new DemoAccount(ShopperId, ShopperEmail, ShopperName, ShopperPassword, null),
     ];
 
+    /// <summary>
+    /// The first store's offers: a welcome coupon to enter in the cart, and a promotion every cart of it gets on coffee
+    /// (offers do not combine: the larger applies).
+    /// </summary>
+    public static IReadOnlyList<CouponDraft> Coupons { get; } =
+    [
+        new("BIENVENIDA10", CouponKind.Percent, 1_000, 15_000, null, null, 1_000, 1, [], [], false, "10 % off your first order from $15.000"),
+        new("CAFE-SEMANA", CouponKind.Percent, 500, 0, null, null, null, null, [], ["coffee"], true, "5 % off coffee this week"),
+    ];
+
     /// <summary>The demo's logins as the run script prints them.</summary>
     public static IReadOnlyList<string> Logins =>
     [

@@ -59,6 +59,7 @@ public sealed partial class DemoSeeder(IGrainFactory grains, ILogger<DemoSeeder>
             .ToList();
         await Parallel.ForEachAsync(products, parallel, async (p, token) => await CreateProductAsync(host, p.Store, p.Product, token));
 
+        await CreateCouponsAsync(stores[0]);
         foreach (var account in DemoCatalog.Accounts)
         {
             await host.CreateAccountAsync(account);
@@ -79,6 +80,20 @@ public sealed partial class DemoSeeder(IGrainFactory grains, ILogger<DemoSeeder>
         }
 
         await grains.GetGrain<ISellerGrain>(store.SellerId).Create(profile, Fingerprint);
+    }
+
+    /// <summary>The first store's coupon and promotion; a resumed seeding finds them made and goes on.</summary>
+    private async Task CreateCouponsAsync(DemoStore store)
+    {
+        ActAs(store);
+        var coupons = grains.GetGrain<IStoreCouponsGrain>(store.SellerId);
+        foreach (var draft in DemoCatalog.Coupons)
+        {
+            if (await coupons.Find(draft.Code) is null)
+            {
+                await coupons.Create(draft);
+            }
+        }
     }
 
     private async Task CreateProductAsync(DemoHost host, DemoStore store, DemoProduct product, CancellationToken ct)

@@ -9,18 +9,28 @@ namespace Marketplace.System.Tests;
 /// <summary>
 /// Shoppers buying without pause through the HTTP API while a crash test breaks things: each adds to its cart, checks
 /// out (asking again with the same key through failures), opens the payment, then pays on the sandbox's page (3 in 4),
-/// declines, or walks away. Afterwards <see cref="AssertSettledAsync"/> and <see cref="AssertUnitsConservedAsync"/>
-/// check DESIGN §4.1–2 from the database.
+/// declines, or walks away. With <see cref="LoadStore"/> some enter the store's coupon (limited in uses) before checking
+/// out, and the store ships some paid orders whose buyers then return a unit, which the store approves. Afterwards
+/// <see cref="AssertSettledAsync"/>, <see cref="AssertUnitsConservedAsync"/> and <see cref="AssertLedgerHoldsAsync"/>
+/// check DESIGN §4.1–2 and the ledger from the database.
 /// </summary>
 internal sealed class CheckoutLoad
 {
     private readonly CancellationTokenSource stop = new();
     private readonly List<Task> shoppers;
+    private readonly ConcurrentQueue<(string OrderId, string Token)> paidOrders = new();
 
-    private CheckoutLoad(Uri baseAddress, IReadOnlyList<string> tokens, IReadOnlyList<string> products)
+    private CheckoutLoad(Uri baseAddress, IReadOnlyList<string> tokens, IReadOnlyList<string> products, LoadStore? store)
     {
-        shoppers = [.. tokens.Select((token, shopper) => Task.Run(() => ShopAsync(baseAddress, token, shopper, products)))];
+        shoppers = [.. tokens.Select((token, shopper) => Task.Run(() => ShopAsync(baseAddress, token, shopper, products, store)))];
+        if (store is not null)
+        {
+            shoppers.Add(Task.Run(() => ReturnsAsync(baseAddress, store)));
+        }
     }
+
+    /// <summary>The store behind the load: its id, its owner's token, and the code of a coupon it offers.</summary>
+    public sealed record LoadStore(string SellerId, string SellerToken, string CouponCode);
 
     /// <summary>Every checkout answered 201, by its Idempotency-Key: the shopper's token and the answer's body.</summary>
     public ConcurrentDictionary<string, (string Token, string Body)> Checkouts { get; } = new();
@@ -36,7 +46,8 @@ internal sealed class CheckoutLoad
 
     public string Summary => string.Join(", ", Counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value}"));
 
-    public static CheckoutLoad Start(Uri baseAddress, IReadOnlyList<string> tokens, IReadOnlyList<string> products) => new(baseAddress, tokens, products);
+    public static CheckoutLoad Start(Uri baseAddress, IReadOnlyList<string> tokens, IReadOnlyList<string> products, LoadStore? store = null) =>
+        new(baseAddress, tokens, products, store);
 
     public int Count(string what) => Counts.GetValueOrDefault(what);
 
@@ -139,7 +150,7 @@ internal sealed class CheckoutLoad
         return released.Elapsed;
     }
 
-    private async Task ShopAsync(Uri baseAddress, string token, int shopper, IReadOnlyList<string> products)
+    private async Task ShopAsync(Uri baseAddress, string token, int shopper, IReadOnlyList<string> products, LoadStore? store)
     {
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(20) };
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(20) };
@@ -155,6 +166,12 @@ internal sealed class CheckoutLoad
                 {
                     Count("add failed");
                     continue;
+                }
+
+                if (store is not null && random.Next(3) == 0)
+                {
+                    var entered = await http.SendAsync(token, HttpMethod.Post, "/api/cart/coupons", new { sellerId = store.SellerId, code = store.CouponCode });
+                    Count(entered.Status == HttpStatusCode.OK ? "coupon entered" : $"coupon {(int)entered.Status}");
                 }
 
                 var key = $"crash-{shopper}-{round}";
@@ -211,12 +228,120 @@ internal sealed class CheckoutLoad
                 using var page = await browser.PostAsync(pay.Json.GetProperty("redirectUrl").GetString(),
                     new FormUrlEncodedContent([new("outcome", choice == 1 ? "declined" : "succeeded")]), stop.Token);
                 Count(choice == 1 ? "declined" : "paid");
+                if (store is not null && choice == 2)
+                {
+                    paidOrders.Enqueue((orderId!, token));
+                }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException)
             {
                 Count("request failed");
             }
         }
+    }
+
+    /// <summary>
+    /// The store ships paid orders as they come; when the carrier delivered one, its buyer returns a unit and the store
+    /// approves (the carrier then brings it back, and the refund and the unit follow). One order at a time, each step
+    /// bounded, until the load stops.
+    /// </summary>
+    private async Task ReturnsAsync(Uri baseAddress, LoadStore store)
+    {
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(20) };
+        void Count(string what) => Counts.AddOrUpdate(what, 1, (_, n) => n + 1);
+        async Task<bool> UntilAsync(Func<Task<bool>> done)
+        {
+            for (var i = 0; i < 50 && !stop.IsCancellationRequested; i++)
+            {
+                if (await done())
+                {
+                    return true;
+                }
+
+                await Task.Delay(300);
+            }
+
+            return false;
+        }
+
+        while (!stop.IsCancellationRequested)
+        {
+            if (!paidOrders.TryDequeue(out var paid))
+            {
+                await Task.Delay(200);
+                continue;
+            }
+
+            try
+            {
+                if (!await UntilAsync(async () => (await TrySendAsync(http, store.SellerToken, HttpMethod.Post, $"/api/orders/{paid.OrderId}/ship", null, null)).Status == HttpStatusCode.OK))
+                {
+                    Count("ship gave up");
+                    continue;
+                }
+
+                Count("shipped");
+                if (!await UntilAsync(async () => await TrySendAsync(http, paid.Token, HttpMethod.Get, $"/api/orders/{paid.OrderId}", null, null) is
+                        { Status: HttpStatusCode.OK } order && order.Json.GetProperty("status").GetString() == "delivered"))
+                {
+                    continue;
+                }
+
+                var asked = await TrySendAsync(http, paid.Token, HttpMethod.Post, $"/api/orders/{paid.OrderId}/returns",
+                    new { lines = new[] { new { sku = "A", quantity = 1 } }, reason = "Crash test return" }, null);
+                if (asked.Status != HttpStatusCode.Created)
+                {
+                    Count($"return {(int)asked.Status}");
+                    continue;
+                }
+
+                Count("return requested");
+                if (await UntilAsync(async () => (await TrySendAsync(http, store.SellerToken, HttpMethod.Post,
+                        $"/api/orders/{paid.OrderId}/returns/r1/approve", new { }, null)).Status == HttpStatusCode.OK))
+                {
+                    Count("return approved");
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or OperationCanceledException)
+            {
+                Count("return step failed");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every approved return was brought back, refunded and its units taken back (the carrier delivers within seconds;
+    /// the effects follow, retried until done).
+    /// </summary>
+    public static async Task AssertReturnsSettledAsync(TestDatabase database)
+    {
+        const string open = """
+            SELECT count(*) FROM grain_states s, jsonb_array_elements(s.payload::jsonb -> 'Returns') r
+            WHERE s.grain_type = 'order'
+              AND (r ->> 'Status' = 'approved' OR (r ->> 'StockPending')::boolean
+                   OR (r ->> 'Refund' IS NOT NULL AND NOT (r ->> 'RefundQueued')::boolean)
+                   OR EXISTS (SELECT 1 FROM jsonb_array_elements(s.payload::jsonb -> 'Payments') p WHERE (p ->> 'RefundDue')::bigint > 0))
+            """;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await database.ScalarAsync<long>(open) > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Returns are still open a minute after the load stopped.");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    /// <summary>
+    /// Coupons under the crash: the store's coupon was kept by exactly the paid orders that carry its discount, and its
+    /// uses (kept and still held) never passed its limit.
+    /// </summary>
+    public static async Task AssertCouponCountedAsync(TestDatabase database, HttpClient http, LoadStore store, int maxUses)
+    {
+        var coupons = await http.SendAsync(store.SellerToken, HttpMethod.Get, "/api/seller/coupons");
+        var coupon = coupons.Json.EnumerateArray().Single(c => c.GetProperty("code").GetString() == store.CouponCode);
+        var paidWithDiscount = await database.ScalarAsync<long>(
+            "SELECT count(*) FROM order_listings WHERE seller_id = @s AND discount > 0 AND paid_at IS NOT NULL", ("s", store.SellerId));
+        Assert.Equal(paidWithDiscount, coupon.GetProperty("used").GetInt32());
+        Assert.True(coupon.GetProperty("used").GetInt32() + coupon.GetProperty("held").GetInt32() <= maxUses, coupon.ToString());
     }
 
     private static async Task<(HttpStatusCode Status, JsonElement Json)> TrySendAsync(

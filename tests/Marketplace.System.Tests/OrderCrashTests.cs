@@ -25,6 +25,8 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
     /// <summary>Checkouts a cart remembers (<c>CartGrain.CheckoutMemory</c>).</summary>
     private const int CartGrainMemory = 50;
     private static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(15);
+    /// <summary>Few enough that shoppers race for the coupon's last uses during the crash.</summary>
+    private const int CouponUses = 25;
 
     [Fact]
     public async Task Killing_a_silo_and_restarting_postgres_under_checkout_load_keeps_every_invariant()
@@ -52,9 +54,14 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
     private async Task RunAsync(TestDatabase database, ProcessCluster cluster, List<ProcessHost> silos, ProcessHost web)
     {
         using var http = new HttpClient { BaseAddress = web.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        var (products, tokens) = await ProcessCluster.OpenShopAsync(http, Products, StockPerProduct, Shoppers);
+        var shop = await ProcessCluster.OpenStoreAsync(http, Products, StockPerProduct, Shoppers);
+        var (products, tokens) = (shop.Products, shop.Tokens);
+        var coupon = await http.SendAsync(shop.SellerToken, HttpMethod.Post, "/api/seller/coupons",
+            new { code = "CRASH10", kind = "percent", value = 10, maxUses = CouponUses });
+        Assert.Equal(HttpStatusCode.Created, coupon.Status);
+        var store = new CheckoutLoad.LoadStore(shop.SellerId, shop.SellerToken, "CRASH10");
 
-        var load = CheckoutLoad.Start(web.BaseAddress, tokens, products);
+        var load = CheckoutLoad.Start(web.BaseAddress, tokens, products, store);
         await Task.Delay(TimeSpan.FromSeconds(8));
         var victim = silos[1];
         await victim.KillAsync();
@@ -91,8 +98,12 @@ public sealed class OrderCrashTests(ITestOutputHelper output)
             }
         }
 
+        // Returns approved during the load are received and refunded once the carrier brings them back.
+        await CheckoutLoad.AssertReturnsSettledAsync(database);
         await CheckoutLoad.AssertUnitsConservedAsync(database);
         await CheckoutLoad.AssertLedgerHoldsAsync(database);
+        await CheckoutLoad.AssertCouponCountedAsync(database, http, store, CouponUses);
+        Assert.True(load.Count("coupon entered") > 0, load.Summary);
 
         // §4.3 from the orders' own state and from the provider: one kept payment per order, refunds within captures.
         var payments = await PaymentsAsync(database);

@@ -97,7 +97,15 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// </summary>
     public static async Task<(List<string> Products, List<string> Tokens)> OpenShopAsync(HttpClient http, int products, int stock, int shoppers)
     {
+        var shop = await OpenStoreAsync(http, products, stock, shoppers);
+        return (shop.Products, shop.Tokens);
+    }
+
+    /// <summary><see cref="OpenShopAsync"/>, also answering the store's id and its owner's access token.</summary>
+    public static async Task<TestShop> OpenStoreAsync(HttpClient http, int products, int stock, int shoppers)
+    {
         var sellerId = await http.CreateStoreAsync("Café Ana");
+        var sellerToken = http.DefaultRequestHeaders.Authorization!.Parameter!;
         (await http.PutAsJsonAsync($"/api/sellers/{sellerId}", new { name = "Café Ana", requiresConfirmation = false })).EnsureSuccessStatusCode();
         var productIds = new List<string>();
         for (var i = 0; i < products; i++)
@@ -116,7 +124,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             tokens.Add((await http.RegisterAsync()).AccessToken);
         }
 
-        return (productIds, tokens);
+        return new TestShop(sellerId, sellerToken, productIds, tokens);
     }
 
     public static async Task WaitReadyAsync(params IEnumerable<ProcessHost> hosts)
@@ -148,3 +156,6 @@ public sealed class ProcessCluster : IAsyncDisposable
         return process;
     }
 }
+
+/// <summary>A store opened for a load: its id, its owner's access token, its products and its shoppers' tokens.</summary>
+public sealed record TestShop(string SellerId, string SellerToken, List<string> Products, List<string> Tokens);

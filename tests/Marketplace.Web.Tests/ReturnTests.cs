@@ -54,11 +54,19 @@ public sealed class ReturnTests(OrdersWebFixture fixture)
             Assert.Equal(HttpStatusCode.Forbidden, notBuyer.StatusCode);
         }
 
-        using var requested = await shopper.PostAsJsonAsync($"/api/orders/{orderId}/returns",
-            new { lines = new[] { new { sku = "CAFE-250", quantity = 2 } }, reason = "The bag arrived torn" });
-        Assert.Equal(HttpStatusCode.Created, requested.StatusCode);
-        var ret = await requested.ReadJsonAsync();
-        Assert.Equal(("r1", "requested"), (ret.GetProperty("returnId").GetString(), ret.GetProperty("status").GetString()));
+        // Asked twice with one Idempotency-Key (a retry after a lost answer): one return.
+        foreach (var _ in new[] { 1, 2 })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/orders/{orderId}/returns")
+            {
+                Content = JsonContent.Create(new { lines = new[] { new { sku = "CAFE-250", quantity = 2 } }, reason = "The bag arrived torn" }),
+            };
+            request.Headers.Add("Idempotency-Key", "return-" + orderId);
+            using var requested = await shopper.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Created, requested.StatusCode);
+            var ret = await requested.ReadJsonAsync();
+            Assert.Equal(("r1", "requested"), (ret.GetProperty("returnId").GetString(), ret.GetProperty("status").GetString()));
+        }
 
         // The last unit is still returnable; more than that is not.
         using (var beyond = await shopper.PostAsJsonAsync($"/api/orders/{orderId}/returns", new { lines = new[] { new { sku = "CAFE-250", quantity = 2 } }, reason = "More" }))

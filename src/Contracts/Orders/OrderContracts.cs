@@ -280,10 +280,10 @@ public interface IOrderGrain : IGrainWithStringKey
 
     /// <summary>
     /// The buyer asks to return units of delivered lines, within the store's return window, with a reason. Answers the
-    /// order with the new return last.
+    /// order and the return's id. The same <paramref name="idempotencyKey"/> again answers the same return.
     /// </summary>
     [Alias("RequestReturn")]
-    Task<OrderView> RequestReturn(IReadOnlyList<ReturnLine> lines, string reason);
+    Task<(OrderView Order, string ReturnId)> RequestReturn(IReadOnlyList<ReturnLine> lines, string reason, string? idempotencyKey = null);
 
     /// <summary>
     /// The store agrees to a requested return: a return label is booked with the carrier (its tracking reaches the

@@ -256,12 +256,17 @@ public sealed partial class OrderGrain(
         return await ApplyAsync(transition, $"Tracking number {label.TrackingNumber}.");
     }
 
-    public async Task<OrderView> RequestReturn(IReadOnlyList<ReturnLine> lines, string reason)
+    public async Task<(OrderView Order, string ReturnId)> RequestReturn(IReadOnlyList<ReturnLine> lines, string reason, string? idempotencyKey = null)
     {
         OrderAccess.RequireBuyer(Order, Caller);
-        OrderReturns.Request(Order, lines, reason, Turn);
-        await SaveAsync();
-        return View();
+        var count = Order.Returns.Count;
+        var ret = OrderReturns.Request(Order, lines, reason, Turn, idempotencyKey);
+        if (Order.Returns.Count > count)
+        {
+            await SaveAsync();
+        }
+
+        return (View(), ret.ReturnId);
     }
 
     public async Task<OrderView> ApproveReturn(string returnId, bool refundShipping, bool writeOff, string webhookUrl)

@@ -9,6 +9,10 @@ public sealed class ReturnState
     /// <summary>"r1", "r2"… within the order.</summary>
     public string ReturnId { get; set; } = "";
 
+    /// <summary>The buyer's Idempotency-Key of the request, if it named one: the same key answers this return again.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Key { get; set; }
+
     public List<ReturnLine> Lines { get; set; } = [];
 
     public string Reason { get; set; } = "";
@@ -58,9 +62,17 @@ public static class OrderReturns
             ? delivered.At + TimeSpan.FromDays(order.ReturnWindowDays)
             : null;
 
-    /// <summary>Opens a return of the buyer's lines (validated, each named by SKU and, when two lines share it, product).</summary>
-    public static ReturnState Request(OrderState order, IReadOnlyList<ReturnLine> asked, string reason, OrderTurn turn)
+    /// <summary>
+    /// Opens a return of the buyer's lines (validated, each named by SKU and, when two lines share it, product); a
+    /// request with the <paramref name="key"/> of an earlier one answers that one.
+    /// </summary>
+    public static ReturnState Request(OrderState order, IReadOnlyList<ReturnLine> asked, string reason, OrderTurn turn, string? key = null)
     {
+        if (key is not null && order.Returns.FirstOrDefault(r => string.Equals(r.Key, key, StringComparison.Ordinal)) is { } earlier)
+        {
+            return earlier;
+        }
+
         if (order.Status != OrderStatus.Delivered || order.CapturedPaymentId is null)
         {
             throw DomainException.Conflict("not-returnable", "Only a delivered, paid order can be returned.");
@@ -83,7 +95,8 @@ public static class OrderReturns
         var lines = Resolve(order, asked);
         var ret = new ReturnState
         {
-            ReturnId = "r" + (order.Returns.Count + 1), Lines = lines, Reason = reason.Trim(), Status = ReturnStatus.Requested, RequestedAt = turn.Now,
+            ReturnId = "r" + (order.Returns.Count + 1), Key = key, Lines = lines, Reason = reason.Trim(), Status = ReturnStatus.Requested,
+            RequestedAt = turn.Now,
         };
         order.Returns.Add(ret);
         Note(order, turn, $"Return {ret.ReturnId} requested: {ret.Reason}");

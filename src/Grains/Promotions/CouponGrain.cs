@@ -61,7 +61,7 @@ public sealed class CouponGrain(
         }
     }
 
-    public Task<CouponUsage> Usage() => Task.FromResult(CouponUses.Usage(state.State.Uses));
+    public Task<CouponUsage> Usage() => Task.FromResult(CouponUses.Usage(state.State.Uses, clock.GetUtcNow()));
 
     private bool UsedUp => state.State.Terms is { } terms && CouponUses.UsedUp(state.State.Uses, terms);
 

@@ -88,7 +88,8 @@ public static class CouponUses
     /// <summary>Uses kept or held: what the total limit compares with.</summary>
     public static int Taken(CouponUsesState uses) => uses.Used + uses.Holds.Count(h => h.KeptAt is null);
 
-    public static CouponUsage Usage(CouponUsesState uses) => new(uses.Used, uses.Holds.Count(h => h.KeptAt is null));
+    /// <summary>Uses kept, and holds still in force at <paramref name="now"/> (a lapsed hold is gone even before it is tidied away).</summary>
+    public static CouponUsage Usage(CouponUsesState uses, DateTimeOffset now) => new(uses.Used, uses.Holds.Count(h => h.KeptAt is null && h.Until > now));
 
     public static bool UsedUp(CouponUsesState uses, CouponTerms terms) => terms.MaxUses is { } max && Taken(uses) >= max;
 

@@ -12,6 +12,9 @@ public sealed class ReturnLineForm
     public int Quantity { get; set; }
 }
 
+/// <summary>An order's returns as its page shows them, to the buyer (who may ask for one) or to its store (who decides).</summary>
+public sealed record ReturnsPanel(OrderView Order, bool IsBuyer, bool IsStaff);
+
 /// <summary>Words for a return's status (English; the pages translate them).</summary>
 public static class ReturnText
 {

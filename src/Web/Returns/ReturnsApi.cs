@@ -61,15 +61,21 @@ public static class ReturnsApi
         return routes;
     }
 
-    private static async Task<Results<Created<OrderReturnView>, ProblemHttpResult>> Request(string orderId, ReturnRequest request, IGrainFactory grains)
+    private static async Task<Results<Created<OrderReturnView>, ProblemHttpResult>> Request(
+        string orderId, ReturnRequest request, HttpRequest http, IGrainFactory grains)
     {
         if (!GrainKeys.IsOrderId(orderId))
         {
             return ApiProblems.NotFound("The order");
         }
 
-        var order = await grains.GetGrain<IOrderGrain>(orderId).RequestReturn(request.ToLines(), request.Reason!);
-        var made = order.Returns![^1];
+        if (!Idempotency.TryGetKey(http, out var key, out var error))
+        {
+            return ApiProblems.Problem(StatusCodes.Status400BadRequest, "idempotency-key-invalid", error!);
+        }
+
+        var (order, returnId) = await grains.GetGrain<IOrderGrain>(orderId).RequestReturn(request.ToLines(), request.Reason!, key);
+        var made = order.Returns!.Single(r => r.ReturnId == returnId);
         return TypedResults.Created($"/api/orders/{orderId}#return-{made.ReturnId}", made);
     }
 
