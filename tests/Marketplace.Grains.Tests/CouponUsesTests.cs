@@ -24,9 +24,12 @@ public sealed class CouponUsesTests
         Assert.Equal(new CouponUsage(1, 0), CouponUses.Usage(uses, Now));
         Assert.True(CouponUses.Hold(uses, terms, "ord_c", "usr_3", Now.AddHours(1), Now).Answer.Held);
 
-        // A kept use is not given back by a late release.
+        // A kept use is not given back by a late release (a store cancelling the paid order)…
         Assert.False(CouponUses.Release(uses, "ord_a", Now));
         Assert.Equal(new CouponUsage(1, 1), CouponUses.Usage(uses, Now));
+        // …unless the order never stored the payment the use was kept for and ended unpaid.
+        Assert.True(CouponUses.Release(uses, "ord_a", Now, unpaid: true));
+        Assert.Equal((new CouponUsage(0, 1), 0), (CouponUses.Usage(uses, Now), uses.UsedBy["usr_1"]));
     }
 
     [Fact]
@@ -49,7 +52,7 @@ public sealed class CouponUsesTests
     }
 
     [Fact]
-    public void A_hold_lapses_at_its_time_and_a_kept_use_is_forgotten_after_a_week_but_still_counted()
+    public void A_hold_lapses_at_its_time_and_a_kept_use_is_forgotten_later_but_still_counted()
     {
         var terms = DiscountsTests.Coupon(maxUses: 1);
         var uses = new CouponUsesState();
@@ -64,6 +67,25 @@ public sealed class CouponUsesTests
         Assert.Empty(uses.Holds);
         Assert.Equal(1, uses.Used);
         Assert.False(CouponUses.Hold(uses, terms, "ord_c", "usr_3", Now.AddDays(9), Now.AddDays(8)).Answer.Held);
+    }
+
+    [Fact]
+    public void However_often_a_coupon_is_used_its_state_holds_only_open_holds_and_the_latest_kept_ones()
+    {
+        var terms = DiscountsTests.Coupon();
+        var uses = new CouponUsesState();
+        for (var i = 0; i < 1_000; i++)
+        {
+            CouponUses.Hold(uses, terms, $"ord_{i}", $"usr_{i}", Now.AddHours(1), Now.AddSeconds(i));
+            CouponUses.Confirm(uses, $"ord_{i}", Now.AddSeconds(i), perCustomer: false);
+        }
+
+        Assert.Equal(1_000, uses.Used);
+        Assert.Equal(CouponUses.KeptRemembered, uses.Holds.Count);
+        Assert.Empty(uses.UsedBy);
+        // A confirmation repeated long after it was forgotten counts nothing (the kept uses are tidied away meanwhile).
+        CouponUses.Confirm(uses, "ord_0", Now.AddHours(2));
+        Assert.Equal((1_000, 0), (uses.Used, uses.Holds.Count));
     }
 
     [Fact]

@@ -127,9 +127,12 @@ public interface ICouponGrain : IGrainWithStringKey
     [Alias("Confirm")]
     Task Confirm(string orderId);
 
-    /// <summary>The order ended without payment: its use goes back (a kept use stays).</summary>
+    /// <summary>
+    /// The order let its stock go: a held use goes back. A kept use stays, unless <paramref name="unpaid"/>: the order
+    /// never stored the payment its use was kept for (its write failed after the confirmation) and ended without it.
+    /// </summary>
     [Alias("Release")]
-    Task Release(string orderId);
+    Task Release(string orderId, bool unpaid = false);
 
     [Alias("Usage"), AlwaysInterleave, ReadOnly]
     Task<CouponUsage> Usage();

@@ -15,6 +15,6 @@ public sealed class OrderCoupons(IGrainFactory grains, string orderId)
     public Task ConfirmAsync(IEnumerable<OrderDiscount> discounts) =>
         Task.WhenAll(discounts.Select(d => grains.GetGrain<ICouponGrain>(d.CouponId).Confirm(orderId)));
 
-    public Task ReleaseAsync(IEnumerable<OrderDiscount> discounts) =>
-        Task.WhenAll(discounts.Select(d => grains.GetGrain<ICouponGrain>(d.CouponId).Release(orderId)));
+    public Task ReleaseAsync(IEnumerable<OrderDiscount> discounts, bool unpaid) =>
+        Task.WhenAll(discounts.Select(d => grains.GetGrain<ICouponGrain>(d.CouponId).Release(orderId, unpaid)));
 }

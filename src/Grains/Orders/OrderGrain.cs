@@ -380,9 +380,9 @@ public sealed partial class OrderGrain(
             case PaymentOutcome.Capture:
                 // Committed before the write (idempotent; a failure here fails the webhook, which the provider repeats).
                 // The coupon's use is kept with the sold units (both idempotent, before the write like them).
-                var confirmed = Coupons.ConfirmAsync(Order.Discounts);
-                var commits = await Stock.CommitAsync(Order.Lines);
-                await confirmed;
+                var commit = Stock.CommitAsync(Order.Lines);
+                await Task.WhenAll(commit, Coupons.ConfirmAsync(Order.Discounts));
+                var commits = await commit;
                 if (OrderPayments.Capture(Order, payment, amount, commits, Turn))
                 {
                     LogHoldLost(logger, OrderId);
@@ -443,8 +443,9 @@ public sealed partial class OrderGrain(
             return () => OrderPayments.RecordRefund(Order, payment, receipt.RefundId, receipt.Amount, Turn);
         }
 
-        // A coupon's held use goes back with the stock (a kept one, of a paid order, stays kept).
-        return await Task.WhenAll(Stock.ReleaseAsync(Order.Lines), Coupons.ReleaseAsync(Order.Discounts))
+        // A coupon's use goes back with the stock; one kept for a payment the order never stored goes back too, while a
+        // paid order's stays kept (a store cancelling it does not hand the coupon out again).
+        return await Task.WhenAll(Stock.ReleaseAsync(Order.Lines), Coupons.ReleaseAsync(Order.Discounts, unpaid: Order.CapturedPaymentId is null))
             .Then(() => Order.PendingStock = OrderEffects.None);
     }
 

@@ -46,16 +46,16 @@ public sealed class CouponGrain(
     public async Task Confirm(string orderId)
     {
         var usedUp = UsedUp;
-        if (CouponUses.Confirm(state.State.Uses, orderId, clock.GetUtcNow()))
+        if (CouponUses.Confirm(state.State.Uses, orderId, clock.GetUtcNow(), perCustomer: state.State.Terms?.MaxUsesPerCustomer is not null))
         {
             await SaveAsync(usedUp);
         }
     }
 
-    public async Task Release(string orderId)
+    public async Task Release(string orderId, bool unpaid = false)
     {
         var usedUp = UsedUp;
-        if (CouponUses.Release(state.State.Uses, orderId, clock.GetUtcNow()))
+        if (CouponUses.Release(state.State.Uses, orderId, clock.GetUtcNow(), unpaid))
         {
             await SaveAsync(usedUp);
         }

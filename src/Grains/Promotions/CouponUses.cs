@@ -8,10 +8,10 @@ public sealed class CouponUsesState
     /// <summary>Uses kept by paid orders.</summary>
     public int Used { get; set; }
 
-    /// <summary>Uses kept per buyer (for the per-customer limit).</summary>
+    /// <summary>Uses kept per buyer, only for a coupon with a per-customer limit.</summary>
     public Dictionary<string, int> UsedBy { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Uses held by orders awaiting payment, and recently kept ones (so a repeated confirmation counts once).</summary>
+    /// <summary>Uses held by orders awaiting payment, and the latest kept ones (so a repeated confirmation counts once).</summary>
     public List<CouponHoldState> Holds { get; set; } = [];
 }
 
@@ -30,12 +30,16 @@ public sealed class CouponHoldState
 /// <summary>
 /// Counting a coupon's uses (pure): holds count against the limits until they are kept, given back, or lapse at their
 /// time (the order gives them back before that; lapsing is the safety net, like a stock hold's expiry). Every operation
-/// is keyed by order id and safe to repeat. A kept use is remembered for <see cref="KeptMemory"/>, long after any
-/// repetition of its confirmation.
+/// is keyed by order id and safe to repeat. Kept uses are counted, and each is remembered only for
+/// <see cref="KeptMemory"/> and among the latest <see cref="KeptRemembered"/> — long enough for a repeated confirmation
+/// to find it (one that comes later finds nothing and changes nothing) — so a coupon's state stays the size of its open
+/// holds however often it is used; per-buyer counts are kept only for a coupon with a per-customer limit.
 /// </summary>
 public static class CouponUses
 {
-    public static readonly TimeSpan KeptMemory = TimeSpan.FromDays(7);
+    public static readonly TimeSpan KeptMemory = TimeSpan.FromHours(1);
+
+    public const int KeptRemembered = 100;
 
     /// <summary>Answers whether the order holds a use; true when the state changed.</summary>
     public static (CouponHold Answer, bool Changed) Hold(CouponUsesState uses, CouponTerms terms, string orderId, string buyerId, DateTimeOffset until, DateTimeOffset now)
@@ -62,8 +66,8 @@ public static class CouponUses
         return (new CouponHold(true), true);
     }
 
-    /// <summary>The order was paid: its held use is kept. True when the state changed.</summary>
-    public static bool Confirm(CouponUsesState uses, string orderId, DateTimeOffset now)
+    /// <summary>The order was paid: its held use is kept (and counted per buyer when <paramref name="perCustomer"/>). True when the state changed.</summary>
+    public static bool Confirm(CouponUsesState uses, string orderId, DateTimeOffset now, bool perCustomer = true)
     {
         var hold = uses.Holds.FirstOrDefault(h => string.Equals(h.OrderId, orderId, StringComparison.Ordinal));
         if (hold is null || hold.KeptAt is not null)
@@ -73,16 +77,36 @@ public static class CouponUses
 
         hold.KeptAt = now;
         uses.Used++;
-        uses.UsedBy[hold.BuyerId] = uses.UsedBy.GetValueOrDefault(hold.BuyerId) + 1;
+        if (perCustomer)
+        {
+            uses.UsedBy[hold.BuyerId] = uses.UsedBy.GetValueOrDefault(hold.BuyerId) + 1;
+        }
+
         Tidy(uses, now);
         return true;
     }
 
-    /// <summary>The order ended unpaid: its held use goes back; a kept one stays. True when the state changed.</summary>
-    public static bool Release(CouponUsesState uses, string orderId, DateTimeOffset now)
+    /// <summary>
+    /// The order let its stock go: its held use goes back; a kept one stays unless <paramref name="unpaid"/> (kept for
+    /// a payment the order never stored). True when the state changed.
+    /// </summary>
+    public static bool Release(CouponUsesState uses, string orderId, DateTimeOffset now, bool unpaid = false)
     {
-        var removed = uses.Holds.RemoveAll(h => h.KeptAt is null && string.Equals(h.OrderId, orderId, StringComparison.Ordinal)) > 0;
-        return Tidy(uses, now) || removed;
+        var hold = uses.Holds.FirstOrDefault(h => string.Equals(h.OrderId, orderId, StringComparison.Ordinal));
+        if (hold is not null && (hold.KeptAt is null || unpaid))
+        {
+            uses.Holds.Remove(hold);
+            if (hold.KeptAt is not null)
+            {
+                uses.Used--;
+                if (uses.UsedBy.TryGetValue(hold.BuyerId, out var count))
+                {
+                    uses.UsedBy[hold.BuyerId] = count - 1;
+                }
+            }
+        }
+
+        return Tidy(uses, now) || hold is not null && !uses.Holds.Contains(hold);
     }
 
     /// <summary>Uses kept or held: what the total limit compares with.</summary>
@@ -93,7 +117,17 @@ public static class CouponUses
 
     public static bool UsedUp(CouponUsesState uses, CouponTerms terms) => terms.MaxUses is { } max && Taken(uses) >= max;
 
-    /// <summary>Drops lapsed holds and kept uses older than <see cref="KeptMemory"/>; true when something went.</summary>
-    private static bool Tidy(CouponUsesState uses, DateTimeOffset now) =>
-        uses.Holds.RemoveAll(h => h.KeptAt is { } kept ? now - kept > KeptMemory : h.Until <= now) > 0;
+    /// <summary>Drops lapsed holds, and kept uses beyond <see cref="KeptMemory"/> or the latest <see cref="KeptRemembered"/>; true when something went.</summary>
+    private static bool Tidy(CouponUsesState uses, DateTimeOffset now)
+    {
+        var removed = uses.Holds.RemoveAll(h => h.KeptAt is { } kept ? now - kept > KeptMemory : h.Until <= now);
+        var kept = uses.Holds.Where(h => h.KeptAt is not null).ToList();
+        if (kept.Count > KeptRemembered)
+        {
+            var oldest = kept.OrderBy(h => h.KeptAt).Take(kept.Count - KeptRemembered).ToHashSet();
+            removed += uses.Holds.RemoveAll(oldest.Contains);
+        }
+
+        return removed > 0;
+    }
 }
