@@ -37,9 +37,9 @@ public sealed class CouponHoldState
 /// </summary>
 public static class CouponUses
 {
-    public static readonly TimeSpan KeptMemory = TimeSpan.FromHours(1);
+    public static readonly TimeSpan KeptMemory = TimeSpan.FromMinutes(10);
 
-    public const int KeptRemembered = 100;
+    public const int KeptRemembered = 16;
 
     /// <summary>Answers whether the order holds a use; true when the state changed.</summary>
     public static (CouponHold Answer, bool Changed) Hold(CouponUsesState uses, CouponTerms terms, string orderId, string buyerId, DateTimeOffset until, DateTimeOffset now)
