@@ -15,7 +15,7 @@ public sealed class MapTests
 
     /// <summary>The web host's areas that serve a part of the product (the others are the ground they stand on).</summary>
     private static readonly string[] ProductAreas =
-        ["Catalog", "Search", "Cart", "Orders", "Community", "Notifications", "Finance", "SellerConsole", "Admin", "Integrations", "Realtime"];
+        ["Catalog", "Search", "Cart", "Orders", "Returns", "Community", "Notifications", "Finance", "Promotions", "SellerConsole", "Admin", "Integrations", "Realtime"];
 
     /// <summary>What every area may build on: cross-cutting HTTP, page chrome, accounts and media.</summary>
     private static readonly string[] GroundAreas = ["Infrastructure", "Shared", "Accounts", "Media"];
