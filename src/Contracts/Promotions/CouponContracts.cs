@@ -54,7 +54,11 @@ public sealed record CouponTerms(
     [property: Id(15)] DateTimeOffset CreatedAt)
 {
     /// <summary>Whether the coupon is within its dates at <paramref name="now"/>.</summary>
-    public bool RunsAt(DateTimeOffset now) => (StartsAt is null || StartsAt <= now) && (EndsAt is null || now < EndsAt);
+    public bool RunsAt(DateTimeOffset now) => DatesProblemAt(now) is null;
+
+    /// <summary><c>not-started</c> or <c>ended</c> when <paramref name="now"/> is outside the coupon's dates, else null.</summary>
+    public string? DatesProblemAt(DateTimeOffset now) =>
+        StartsAt > now ? CouponProblems.NotStarted : EndsAt <= now ? CouponProblems.Ended : null;
 }
 
 /// <summary>How often a coupon was used: by paid orders, and held by orders still awaiting payment.</summary>

@@ -187,11 +187,10 @@ public sealed class CartGrain(
 
         var terms = await GrainFactory.GetGrain<IStoreCouponsGrain>(sellerId).Find(code) ?? throw DomainException.NotFound("The coupon");
         var now = clock.GetUtcNow();
-        var problem = terms.StartsAt > now ? CouponProblems.NotStarted
-            : terms.EndsAt <= now ? CouponProblems.Ended
-            : terms.MaxUses is { } max && await GrainFactory.GetGrain<ICouponGrain>(terms.CouponId).Usage() is var usage && usage.Used + usage.Held >= max
+        var problem = terms.DatesProblemAt(now)
+            ?? (terms.MaxUses is { } max && await GrainFactory.GetGrain<ICouponGrain>(terms.CouponId).Usage() is var usage && usage.Used + usage.Held >= max
                 ? CouponProblems.UsedUp
-                : null;
+                : null);
         if (problem is not null)
         {
             throw DomainException.Conflict("coupon-unavailable", CouponProblems.Describe(problem));

@@ -41,11 +41,12 @@ public static class OrderLedger
     /// <summary>Appends the entries the order's payments call for and the ledger lacks; answers how many.</summary>
     public static int Post(OrderState order, DateTimeOffset now)
     {
-        if (order.CapturedPaymentId is not { } paymentId
-            || order.Payments.FirstOrDefault(p => string.Equals(p.PaymentId, paymentId, StringComparison.Ordinal)) is not { } payment)
+        if (OrderPayments.Captured(order) is not { } payment)
         {
             return 0;
         }
+
+        var paymentId = payment.PaymentId;
 
         var before = order.Ledger.Count;
         if (!order.Ledger.Any(e => e.Kind == LedgerKinds.Capture))

@@ -42,12 +42,8 @@ public sealed class OrderListingReadModel : ReadModel<OrderState, OrderListingRo
         : new OrderListingRow(
             grainKey, state.BuyerId, state.SellerId, state.SellerName, StateJson.Name(state.Status), state.Currency, state.Total,
             state.Payments.Sum(p => p.RefundedAmount), state.Lines.Sum(l => l.Quantity), state.PlacedAt, state.UpdatedAt,
-            state.PaidAt, state.DecideBy, state.NeedsAttention, version, state.Lines, Captured(state)?.Amount ?? 0,
-            Captured(state)?.RefundedAmount ?? 0, state.Timeline.LastOrDefault(t => t.Status == OrderStatus.Delivered)?.At, state.Discount);
-
-    /// <summary>The payment the order kept (the ledger check holds its amounts against the ledger).</summary>
-    private static PaymentAttemptState? Captured(OrderState state) =>
-        state.CapturedPaymentId is { } id ? state.Payments.FirstOrDefault(p => string.Equals(p.PaymentId, id, StringComparison.Ordinal)) : null;
+            state.PaidAt, state.DecideBy, state.NeedsAttention, version, state.Lines, OrderPayments.Captured(state)?.Amount ?? 0,
+            OrderPayments.Captured(state)?.RefundedAmount ?? 0, state.Timeline.LastOrDefault(t => t.Status == OrderStatus.Delivered)?.At, state.Discount);
 
     protected override void AddUpserts(NpgsqlBatch batch, IReadOnlyList<(OrderListingRow Row, bool IsNew)> rows)
     {

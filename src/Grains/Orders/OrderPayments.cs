@@ -142,7 +142,7 @@ public static class OrderPayments
     /// <summary>Decides that the captured payment goes back in full (the store cancelled a paid order, or took it back).</summary>
     public static void RefundCaptured(OrderState order)
     {
-        var captured = order.Payments.First(p => string.Equals(p.PaymentId, order.CapturedPaymentId, StringComparison.Ordinal));
+        var captured = Captured(order) ?? throw new InvalidOperationException("The order has no captured payment to refund.");
         captured.RefundDue = captured.Amount - captured.RefundedAmount;
     }
 
@@ -176,14 +176,18 @@ public static class OrderPayments
         return true;
     }
 
+    /// <summary>The payment the order keeps (null until one is captured).</summary>
+    public static PaymentAttemptState? Captured(OrderState order) => order.CapturedPaymentId is { } id
+        ? order.Payments.FirstOrDefault(p => string.Equals(p.PaymentId, id, StringComparison.Ordinal))
+        : null;
+
     /// <summary>Payments with money still to give back, decided and stored; the refund call is repeated until done.</summary>
     public static List<PaymentAttemptState> RefundsDue(OrderState order) => order.Payments.Where(p => p.RefundDue > 0).ToList();
 
     /// <summary>The payment the order shows: the captured one, else the latest attempt.</summary>
     public static OrderPayment? View(OrderState order)
     {
-        var payment = order.Payments.FirstOrDefault(p => string.Equals(p.PaymentId, order.CapturedPaymentId, StringComparison.Ordinal))
-            ?? order.Payments.LastOrDefault();
+        var payment = Captured(order) ?? order.Payments.LastOrDefault();
         return payment is null ? null : new OrderPayment(payment.PaymentId, payment.Status, payment.Amount, payment.RefundedAmount,
             payment.Status == Open ? payment.RedirectUrl : null);
     }

@@ -204,7 +204,7 @@ public static class OrderReturns
             amount += order.ShippingCost;
         }
 
-        var captured = order.Payments.FirstOrDefault(p => string.Equals(p.PaymentId, order.CapturedPaymentId, StringComparison.Ordinal))?.Amount ?? 0;
+        var captured = OrderPayments.Captured(order)?.Amount ?? 0;
         return Math.Clamp(amount, 0, Math.Max(0, captured - earlier.Sum(r => r.Refund!.Value)));
     }
 
@@ -214,7 +214,7 @@ public static class OrderReturns
     /// </summary>
     public static bool QueueRefund(OrderState order)
     {
-        var payment = order.Payments.FirstOrDefault(p => string.Equals(p.PaymentId, order.CapturedPaymentId, StringComparison.Ordinal));
+        var payment = OrderPayments.Captured(order);
         var next = order.Returns.FirstOrDefault(r => r is { Refund: > 0, RefundQueued: false });
         if (payment is null || next is null || payment.RefundDue > 0)
         {
@@ -234,7 +234,7 @@ public static class OrderReturns
             return ret.Status;
         }
 
-        var payment = order.Payments.First(p => string.Equals(p.PaymentId, order.CapturedPaymentId, StringComparison.Ordinal));
+        var payment = OrderPayments.Captured(order)!;
         var upToHere = order.Returns.TakeWhile(r => r != ret).Where(r => r.RefundQueued).Sum(r => r.Refund ?? 0) + (ret.Refund ?? 0);
         return payment.RefundDue == 0 && payment.RefundedAmount >= upToHere ? ReturnStatus.Refunded : ReturnStatus.Received;
     }

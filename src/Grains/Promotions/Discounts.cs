@@ -27,14 +27,9 @@ public static class Discounts
             return None(CouponProblems.OtherCurrency);
         }
 
-        if (terms.StartsAt > now)
+        if (terms.DatesProblemAt(now) is { } outside)
         {
-            return None(CouponProblems.NotStarted);
-        }
-
-        if (terms.EndsAt <= now)
-        {
-            return None(CouponProblems.Ended);
+            return None(outside);
         }
 
         var covered = lines.Select(l => Covers(terms, l)).ToList();

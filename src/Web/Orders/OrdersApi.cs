@@ -94,7 +94,8 @@ public static class OrdersApi
         return TypedResults.Ok(new PaymentStartResponse(start.PaymentId, start.RedirectUrl));
     }
 
-    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> OnOrder(string orderId, IGrainFactory grains, Func<IOrderGrain, Task<OrderView>> action)
+    /// <summary>An action on an order the route names (404 for what is not an order id), answered with the order.</summary>
+    internal static async Task<Results<Ok<OrderView>, ProblemHttpResult>> OnOrder(string orderId, IGrainFactory grains, Func<IOrderGrain, Task<OrderView>> action)
     {
         if (!GrainKeys.IsOrderId(orderId))
         {

@@ -79,25 +79,11 @@ public static class ReturnsApi
         return TypedResults.Created($"/api/orders/{orderId}#return-{made.ReturnId}", made);
     }
 
-    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> Approve(
-        string orderId, string returnId, ApproveReturnRequest? request, HttpRequest http, IGrainFactory grains, IOptions<PublicUrlOptions> urls)
-    {
-        if (!GrainKeys.IsOrderId(orderId))
-        {
-            return ApiProblems.NotFound("The order");
-        }
-
-        return TypedResults.Ok(await grains.GetGrain<IOrderGrain>(orderId).ApproveReturn(
+    private static Task<Results<Ok<OrderView>, ProblemHttpResult>> Approve(
+        string orderId, string returnId, ApproveReturnRequest? request, HttpRequest http, IGrainFactory grains, IOptions<PublicUrlOptions> urls) =>
+        OrdersApi.OnOrder(orderId, grains, order => order.ApproveReturn(
             returnId, request?.RefundShipping ?? false, request?.WriteOff ?? false, urls.Value.Resolve(http, "/api/webhooks/shipping")));
-    }
 
-    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> Reject(string orderId, string returnId, RejectReturnRequest request, IGrainFactory grains)
-    {
-        if (!GrainKeys.IsOrderId(orderId))
-        {
-            return ApiProblems.NotFound("The order");
-        }
-
-        return TypedResults.Ok(await grains.GetGrain<IOrderGrain>(orderId).RejectReturn(returnId, request.Reason!));
-    }
+    private static Task<Results<Ok<OrderView>, ProblemHttpResult>> Reject(string orderId, string returnId, RejectReturnRequest request, IGrainFactory grains) =>
+        OrdersApi.OnOrder(orderId, grains, order => order.RejectReturn(returnId, request.Reason!));
 }
