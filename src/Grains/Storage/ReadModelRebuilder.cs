@@ -17,6 +17,7 @@ public sealed class ReadModelRebuilder(NpgsqlDataSource db)
     [
         new Orders.OrderListingReadModel(),
         new Finance.OrderLedgerReadModel(),
+        new Insights.OrderEventsReadModel(),
         new Catalog.SearchReadModel(),
         new Catalog.StoreDirectoryReadModel(),
     ];

@@ -92,6 +92,7 @@ public static class SiloSetup
         silo.Services.AddOptions<Marketplace.Grains.Finance.CommissionOptions>().BindConfiguration("Commission");
         silo.Services.AddOptions<OrderOptions>().BindConfiguration("Orders");
         silo.Services.AddOptions<RealtimeOptions>().BindConfiguration("Realtime");
+        silo.Services.AddOptions<Marketplace.Grains.Insights.InsightsOptions>().BindConfiguration(Marketplace.Grains.Insights.InsightsOptions.Section);
         silo.Services.TryAddSingleton<INotificationStore, PostgresNotificationStore>();
         // The benchmark module's grains exist only on silos that switch it on (off by default): its assembly is loaded
         // then, never referenced, so a build without it (the container images) runs the same silo.
@@ -105,6 +106,9 @@ public static class SiloSetup
 
         // The order sweeper's reminder: registered by whichever silo starts first, kept by the cluster afterwards.
         silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IOrderSweeperGrain>(0).Start());
+        // The same for the warehouse's ETL; the warehouse grain's activation opens its silo's file.
+        silo.AddStartupTask((services, _) =>
+            services.GetRequiredService<IGrainFactory>().GetGrain<Marketplace.Contracts.Insights.IWarehouseGrain>(0).Start());
         return silo;
     }
 }

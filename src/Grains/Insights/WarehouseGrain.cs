@@ -1,0 +1,203 @@
+using Marketplace.Contracts.Insights;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Concurrency;
+
+namespace Marketplace.Grains.Insights;
+
+/// <summary>
+/// The warehouse's one owner (key 0). Its activation opens the silo's warehouse file, runs the ETL on its reminder or
+/// when asked (one run at a time; a request during a run waits for it, then runs again), and answers reports. It is
+/// reentrant on purpose: reports and status read through their own connections while a run loads, and the only state
+/// the turns share is <see cref="running"/>, which a turn replaces only after the run it awaited has ended. The engine's
+/// calls block, so they run on the thread pool rather than on the grain's scheduler.
+/// </summary>
+[Reentrant]
+public sealed partial class WarehouseGrain(
+    NpgsqlDataSource db, IOptions<InsightsOptions> options, ILocalSiloDetails silo, TimeProvider clock, ILogger<WarehouseGrain> logger)
+    : Grain, IWarehouseGrain, IRemindable
+{
+    private const string EtlReminder = "warehouse-etl";
+
+    private Warehouse? warehouse;
+    private WarehouseReports? reports;
+    private Task<EtlRun>? running;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => Task.Run(() =>
+    {
+        var settings = options.Value;
+        var folder = settings.WarehousePath is { Length: > 0 } path ? path : Path.Combine(Path.GetTempPath(), "marketplace-warehouse");
+        warehouse = new Warehouse(Path.Combine(folder, FileName(db.ConnectionString, silo.Name)), settings.MemoryLimitMegabytes, settings.Threads);
+        reports = new WarehouseReports(warehouse);
+        LogOpened(logger, warehouse.File);
+    }, cancellationToken);
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (running is { } run)
+        {
+            // The run's last chunk is committed or not at all; waiting lets it finish instead of being cut off.
+            await run.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        warehouse?.Dispose();
+    }
+
+    /// <summary>The file of this database's warehouse on this silo: each silo keeps its own copy, each database its own.</summary>
+    public static string FileName(string connectionString, string siloName)
+    {
+        var database = new NpgsqlConnectionStringBuilder(connectionString).Database ?? "marketplace";
+        var safe = new string($"{database}-{siloName}".Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
+        return $"warehouse-{safe}.duckdb";
+    }
+
+    public async Task Start()
+    {
+        if (await this.GetReminder(EtlReminder) is null)
+        {
+            var period = options.Value.EtlInterval < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : options.Value.EtlInterval;
+            await this.RegisterOrUpdateReminder(EtlReminder, period, period);
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        try
+        {
+            await Run(rebuild: false);
+        }
+        catch (Exception e) when (e is NpgsqlException or DuckDB.NET.Data.DuckDBException or TimeoutException)
+        {
+            // The next tick resumes where this run stopped.
+            LogRunFailed(logger, e);
+        }
+    }
+
+    public async Task<EtlRun> Run(bool rebuild = false)
+    {
+        // Waits for a run in progress: rows committed after it began are for a run that begins after it.
+        while (running is { } current)
+        {
+            // Its outcome is its own caller's to see; this caller starts a run of its own after it.
+            await Task.WhenAny(current);
+            if (running == current)
+            {
+                running = null;
+            }
+        }
+
+        var etl = new WarehouseEtl(db, warehouse!, options.Value, clock);
+        var run = Task.Run(() => etl.RunAsync(rebuild));
+        running = run;
+        try
+        {
+            var result = await run;
+            LogRan(logger, result.Rebuilt, result.OrderEvents, result.PageEvents, result.Orders, (result.FinishedAt - result.StartedAt).TotalMilliseconds);
+            return result;
+        }
+        finally
+        {
+            if (running == run)
+            {
+                running = null;
+            }
+        }
+    }
+
+    public Task Begin(bool rebuild = false)
+    {
+        RequireAdmin();
+        // Not awaited: the caller is told the run began; its outcome shows in the status and the log.
+        _ = Run(rebuild).ContinueWith(t => LogRunFailed(logger, t.Exception!.GetBaseException()), CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Current);
+        return Task.CompletedTask;
+    }
+
+    public Task<WarehouseStatus> Status() => Task.Run(() =>
+        new WarehouseStatus(silo.Name, running is not null, warehouse!.LastRun(), warehouse.Counts()));
+
+    public Task<IReadOnlyList<SalesPoint>> Sales(string sellerId, ReportRange range)
+    {
+        RequireStore(sellerId);
+        RequireRange(range);
+        return Task.Run(() => reports!.Sales(sellerId, range));
+    }
+
+    public Task<FunnelReport> Funnel(string sellerId, DateOnly from, DateOnly to)
+    {
+        RequireStore(sellerId);
+        RequireRange(new ReportRange(from, to));
+        return Task.Run(() => reports!.Funnel(sellerId, from, to));
+    }
+
+    public Task<IReadOnlyList<TopProduct>> TopProducts(string sellerId, DateOnly from, DateOnly to, int limit)
+    {
+        RequireStore(sellerId);
+        RequireRange(new ReportRange(from, to));
+        return Task.Run(() => reports!.TopProducts(sellerId, from, to, Math.Clamp(limit, 1, 100)));
+    }
+
+    public Task<ReturningBuyers> ReturningBuyers(string sellerId, DateOnly from, DateOnly to)
+    {
+        RequireStore(sellerId);
+        RequireRange(new ReportRange(from, to));
+        return Task.Run(() => reports!.ReturningBuyers(sellerId, from, to));
+    }
+
+    public Task<IReadOnlyList<GmvPoint>> Gmv(ReportRange range)
+    {
+        RequireAdmin();
+        RequireRange(range);
+        return Task.Run(() => reports!.Gmv(range));
+    }
+
+    public Task<IReadOnlyList<StoreOrders>> Stores(DateOnly from, DateOnly to, int limit)
+    {
+        RequireAdmin();
+        RequireRange(new ReportRange(from, to));
+        return Task.Run(() => reports!.Stores(from, to, Math.Clamp(limit, 1, 500)));
+    }
+
+    public Task<IReadOnlyList<SearchGap>> SearchGaps(DateOnly from, DateOnly to, int limit)
+    {
+        RequireAdmin();
+        RequireRange(new ReportRange(from, to));
+        return Task.Run(() => reports!.SearchGaps(from, to, Math.Clamp(limit, 1, 500)));
+    }
+
+    private static void RequireAdmin()
+    {
+        if (!CallerContext.Require().IsAdmin)
+        {
+            throw DomainException.Forbidden("not-admin", "Only an admin may read the marketplace's reports.");
+        }
+    }
+
+    private static void RequireStore(string sellerId)
+    {
+        var caller = CallerContext.Require();
+        if (!caller.IsAdmin && !caller.ActsFor(sellerId))
+        {
+            throw DomainException.Forbidden("not-store-staff", "Only the store's staff may read its reports.");
+        }
+    }
+
+    private static void RequireRange(ReportRange range)
+    {
+        if (ReportPeriods.Problem(range) is { } problem)
+        {
+            throw DomainException.Invalid(new Dictionary<string, string[]> { ["range"] = [problem] });
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Warehouse opened at {File}")]
+    private static partial void LogOpened(ILogger logger, string file);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Warehouse ETL (rebuild {Rebuilt}): {OrderEvents} order step(s), {PageEvents} page event(s), {Orders} order(s) in {Milliseconds:F0} ms")]
+    private static partial void LogRan(ILogger logger, bool rebuilt, long orderEvents, long pageEvents, long orders, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Warehouse ETL failed; the next run resumes where it stopped")]
+    private static partial void LogRunFailed(ILogger logger, Exception exception);
+}

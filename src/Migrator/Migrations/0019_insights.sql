@@ -1,0 +1,71 @@
+-- Insights: what happens in the marketplace, kept for the warehouse's ETL (docs/architecture.md, "Insights").
+-- Both tables are append-only sources. Every row carries the id of the transaction that wrote it, so the ETL reads
+-- "rows after the last one it loaded, written by transactions that have all ended" and never skips a row that commits
+-- late: it reads only below the oldest transaction still running (pg_snapshot_xmin).
+
+-- An order's steps (placed, paid, shipped, delivered, cancelled…, each return received), projected in C# from the order
+-- grain's state in the same transaction as the state row: an order event cannot be lost or written twice.
+CREATE TABLE order_events
+(
+    id        bigint GENERATED ALWAYS AS IDENTITY,
+    tx        xid8        NOT NULL DEFAULT pg_current_xact_id(),
+    order_id  text        NOT NULL,
+    kind      text        NOT NULL,
+    -- Tells apart events of one kind in one order (a return's id); '' when there is only one.
+    ref       text        NOT NULL DEFAULT '',
+    at        timestamptz NOT NULL,
+    buyer_id  text        NOT NULL,
+    seller_id text        NOT NULL,
+    units     integer     NOT NULL DEFAULT 0,
+    PRIMARY KEY (order_id, kind, ref)
+);
+CREATE INDEX ix_order_events_feed ON order_events (tx, id);
+
+-- What visitors do on pages and through the API (views, searches, clicks, carts, checkouts, questions, reviews),
+-- written in batches by the web hosts. Losing a few under overload is acceptable; order events never come from here.
+CREATE TABLE analytics_events
+(
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    tx           xid8        NOT NULL DEFAULT pg_current_xact_id(),
+    at           timestamptz NOT NULL,
+    kind         text        NOT NULL,
+    -- The user id, or the guest id of a visitor without an account.
+    visitor_id   text        NOT NULL,
+    product_id   text,
+    seller_id    text,
+    search_query text,
+    result_count integer,
+    position     integer,
+    quantity     integer,
+    language     text,
+    currency     text
+);
+CREATE INDEX ix_analytics_events_feed ON analytics_events (tx, id);
+CREATE INDEX ix_analytics_events_visitor ON analytics_events (visitor_id, at DESC);
+CREATE INDEX ix_analytics_events_at ON analytics_events (at);
+
+-- Visitors who asked not to be recorded (besides browsers that send Do-Not-Track or Global Privacy Control).
+CREATE TABLE analytics_opt_outs
+(
+    visitor_id text        NOT NULL PRIMARY KEY,
+    at         timestamptz NOT NULL DEFAULT now()
+);
+
+-- Visitors whose events were erased (a deleted account): the warehouse removes them from its copy too.
+CREATE TABLE analytics_erasures
+(
+    id         bigint GENERATED ALWAYS AS IDENTITY,
+    tx         xid8        NOT NULL DEFAULT pg_current_xact_id(),
+    visitor_id text        NOT NULL,
+    at         timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ix_analytics_erasures_feed ON analytics_erasures (tx, id);
+
+-- Names this database to the warehouse: a warehouse file filled from another database (one dropped and created again
+-- under the same name) sees a different id and loads everything again instead of trusting its marks.
+CREATE TABLE insights_source
+(
+    source_id  uuid        NOT NULL PRIMARY KEY DEFAULT gen_random_uuid(),
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO insights_source DEFAULT VALUES;
