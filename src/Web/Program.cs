@@ -8,6 +8,7 @@ using Marketplace.Web.Catalog;
 using Marketplace.Web.Community;
 using Marketplace.Web.Finance;
 using Marketplace.Web.Infrastructure;
+using Marketplace.Web.Insights;
 using Marketplace.Web.Integrations;
 using Marketplace.Web.Media;
 using Marketplace.Web.Notifications;
@@ -48,6 +49,9 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<SearchIndexFeed>()
 builder.Services.AddSingleton<ProductSearch>();
 builder.Services.AddSingleton<OrderQueries>();
 builder.Services.AddSingleton<CheckoutService>();
+builder.Services.AddOptions<RecordingOptions>().BindConfiguration(RecordingOptions.Section);
+builder.Services.AddSingleton<EventRecorder>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<EventRecorder>());
 builder.Services.AddSingleton<StaffInvitations>();
 builder.Services.AddSingleton<ProductEditing>();
 builder.Services.AddSingleton<VerifiedSellers>();
@@ -123,6 +127,7 @@ api.MapEmailPreferencesApi();
 api.MapAnnouncementsApi();
 api.MapFinanceApi();
 api.MapCouponsApi();
+api.MapInsightsApi();
 api.MapQuestionsApi();
 api.MapReviewsApi();
 // Providers sign their callbacks instead of holding tokens.
@@ -130,7 +135,7 @@ app.MapGroup("/api").MapWebhooksApi();
 // Partner systems authenticate with API keys, not user tokens.
 app.MapGroup("/api").MapIntegrationsApi();
 // Guests have carts too: the cart group asks for any token, not for an account.
-app.MapGroup("/api").RetryTransientFailures().MapCartApi().MapCartCouponsApi();
+app.MapGroup("/api").RetryTransientFailures().MapCartApi().MapCartCouponsApi().MapRecordingConsentApi();
 
 // The Online Marketplace benchmark's contract: unauthenticated by design, so off unless configured (404 then).
 app.MapBenchmarkModule(benchmarkModule);

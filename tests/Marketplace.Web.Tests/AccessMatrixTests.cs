@@ -309,6 +309,19 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET /api/seller/coupons/"] = new(_ => Get("/api/seller/coupons"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
             ["DELETE /api/seller/coupons/{code}"] = new(_ => Send(HttpMethod.Delete, "/api/seller/coupons/NOT-A-COUPON"),
                 Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            // Reports: a store's are its own staff's (the caller's store, never one named in the request); the marketplace's are the admin's.
+            ["GET /api/seller/reports/sales"] = new(_ => Get("/api/seller/reports/sales?interval=week"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["GET /api/seller/reports/funnel"] = new(_ => Get("/api/seller/reports/funnel"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["GET /api/seller/reports/top-products"] = new(_ => Get("/api/seller/reports/top-products"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["GET /api/seller/reports/returning-buyers"] = new(_ => Get("/api/seller/reports/returning-buyers"),
+                Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["GET /api/admin/reports/gmv"] = new(_ => Get("/api/admin/reports/gmv?interval=month"), Only(200, Who.Admin)),
+            ["GET /api/admin/reports/stores"] = new(_ => Get("/api/admin/reports/stores"), Only(200, Who.Admin)),
+            ["GET /api/admin/reports/search-gaps"] = new(_ => Get("/api/admin/reports/search-gaps"), Only(200, Who.Admin)),
+            ["POST /api/admin/etl/run"] = new(_ => Send(HttpMethod.Post, "/api/admin/etl/run", new { rebuild = false }), Only(202, Who.Admin)),
+            ["GET /api/admin/etl"] = new(_ => Get("/api/admin/etl"), Only(200, Who.Admin)),
+            // Anyone with a token, guests included, may stop being recorded.
+            ["PUT /api/insights/consent"] = new(_ => Send(HttpMethod.Put, "/api/insights/consent", new { record = true }), Visitors(204)),
             // A shopper enters a code only for a store in the cart (none here holds anything of this one).
             ["POST /api/cart/coupons/"] = new(_ => Send(HttpMethod.Post, "/api/cart/coupons", new { sellerId = w.StoreC, code = "ANY-CODE" }), Visitors(400)),
             ["DELETE /api/cart/coupons/{sellerId}"] = new(_ => Send(HttpMethod.Delete, $"/api/cart/coupons/{w.StoreC}"), Visitors(200)),

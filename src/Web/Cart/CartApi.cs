@@ -1,3 +1,4 @@
+using Marketplace.Web.Insights;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Contracts.Cart;
@@ -94,8 +95,10 @@ public static class CartApi
             return ApiProblems.NotFound("The product");
         }
 
-        return TypedResults.Ok(CartResponse.From(await CartOf(user, grains).AddItem(
-            request.ProductId!, request.Sku!, request.Quantity!.Value, TransientRetry.OperationId(http))));
+        var cart = await CartOf(user, grains).AddItem(request.ProductId!, request.Sku!, request.Quantity!.Value, TransientRetry.OperationId(http));
+        http.RecordEvent(new PageEvent(PageEventKinds.AddToCart, request.ProductId,
+            cart.Sellers.FirstOrDefault(s => s.Lines.Any(l => l.ProductId == request.ProductId))?.SellerId, Quantity: request.Quantity));
+        return TypedResults.Ok(CartResponse.From(cart));
     }
 
     private static async Task<Results<Ok<CartResponse>, ProblemHttpResult>> SetQuantity(

@@ -1,3 +1,4 @@
+using Marketplace.Web.Insights;
 using System.Security.Claims;
 using Marketplace.Contracts.Cart;
 using Marketplace.Web.Accounts;
@@ -31,6 +32,7 @@ public static class CheckoutApi
         }
 
         var (outcome, result) = await checkout.CheckOutAsync(user.UserId(), request, key);
+        CheckoutService.RecordCheckout(http.HttpContext, result);
         return outcome switch
         {
             CheckoutOutcome.UnknownStore => ApiProblems.NotFound("The store"),

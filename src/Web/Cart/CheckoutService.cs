@@ -1,5 +1,6 @@
 using Marketplace.Contracts.Cart;
 using Marketplace.Web.Infrastructure;
+using Marketplace.Web.Insights;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -46,6 +47,15 @@ public sealed class CheckoutService(IGrainFactory grains, IOptions<JsonOptions> 
         var result = await grains.GetGrain<ICartGrain>(userId).Checkout(new CheckoutRequest(
             request.SellerId, request.ShippingAddress!.ToAddress(), request.Note, key, Idempotency.Fingerprint(request, json)));
         return new CheckoutAnswer(OutcomeOf(result), result);
+    }
+
+    /// <summary>A checkout event per store whose part became an order (the orders' own steps come from the orders).</summary>
+    public static void RecordCheckout(HttpContext http, CheckoutResult? result)
+    {
+        foreach (var order in result?.Orders ?? [])
+        {
+            http.RecordEvent(new PageEvent(PageEventKinds.Checkout, SellerId: order.SellerId, Currency: order.Currency));
+        }
     }
 
     public static CheckoutOutcome OutcomeOf(CheckoutResult result) => result switch

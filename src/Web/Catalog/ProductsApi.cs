@@ -1,3 +1,4 @@
+using Marketplace.Web.Insights;
 using System.Globalization;
 using System.Security.Claims;
 using Marketplace.Web.Accounts;
@@ -53,7 +54,7 @@ public static class ProductsApi
     }
 
     private static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> GetProduct(
-        string productId, HttpResponse response, ClaimsPrincipal user, IGrainFactory grains)
+        string productId, HttpContext http, HttpResponse response, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (!GrainKeys.IsProductId(productId))
         {
@@ -66,6 +67,7 @@ public static class ProductsApi
             return ApiProblems.NotFound("The product");
         }
 
+        http.RecordEvent(new PageEvent(PageEventKinds.ProductView, productId, details.SellerId, Currency: details.Currency));
         return Ok(response, details);
     }
 

@@ -1,3 +1,4 @@
+using Marketplace.Web.Insights;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Contracts.Questions;
@@ -75,6 +76,7 @@ public static class QuestionsApi
         }
 
         var question = await grains.GetGrain<IProductQuestionsGrain>(productId).Ask(request.Text!, ProductFeedback.DisplayName(user), key);
+        http.HttpContext.RecordEvent(new PageEvent(PageEventKinds.Question, productId));
         return TypedResults.Created($"/api/products/{productId}/questions", QuestionResponse.From(question));
     }
 

@@ -1,3 +1,4 @@
+using Marketplace.Web.Insights;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Marketplace.Contracts.Reviews;
@@ -66,7 +67,7 @@ public static class ReviewsApi
     }
 
     private static async Task<Results<Created<ReviewResponse>, ProblemHttpResult>> Post(
-        string productId, ReviewRequest request, ClaimsPrincipal user, IGrainFactory grains, OrderQueries orders, CancellationToken ct)
+        string productId, ReviewRequest request, ClaimsPrincipal user, IGrainFactory grains, OrderQueries orders, HttpContext http, CancellationToken ct)
     {
         if (!await ProductFeedback.IsVisibleAsync(grains, user, productId))
         {
@@ -78,6 +79,7 @@ public static class ReviewsApi
             : await orders.DeliveredOrdersWithProductAsync(user.UserId(), productId, ct);
         var review = await grains.GetGrain<IProductReviewsGrain>(productId).Post(
             new ReviewDraft(request.Rating!.Value, request.Text ?? "", ProductFeedback.DisplayName(user), candidates));
+        http.RecordEvent(new PageEvent(PageEventKinds.Review, productId));
         return TypedResults.Created($"/api/products/{productId}/reviews", ReviewResponse.From(review));
     }
 

@@ -1,3 +1,4 @@
+using Marketplace.Web.Insights;
 using Marketplace.Web.Catalog;
 using Marketplace.Web.Infrastructure;
 using Marketplace.Web.Media;
@@ -40,6 +41,7 @@ public static class SearchApi
 
     private static async Task<Results<Ok<SearchResponse>, ValidationProblem>> Search(
         ProductSearch search,
+        HttpContext http,
         CancellationToken ct,
         string? q = null,
         string? sellerId = null,
@@ -59,6 +61,7 @@ public static class SearchApi
         }
 
         var result = await search.SearchAsync(query, ct);
+        SearchEvents.Record(http, q, query.Page, result.Total);
         return TypedResults.Ok(new SearchResponse(
             result.Items.Select(i => new SearchItemResponse(i.ProductId, i.Title, i.Price, i.Currency, i.SellerId, i.SellerName,
                 i.ImageKey is null ? null : MediaApi.UrlOf(i.ImageKey), i.InStock, i.Category, RatingResponse.Of(i.RatingSum, i.RatingCount))).ToList(),

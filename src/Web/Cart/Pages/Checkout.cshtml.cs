@@ -52,6 +52,7 @@ public sealed class CheckoutModel(CheckoutService checkout) : MarketplacePage
         try
         {
             answer = await checkout.CheckOutAsync(User.UserId(), request, "web-" + CheckoutKey);
+            CheckoutService.RecordCheckout(HttpContext, answer.Result);
         }
         catch (DomainException e)
         {

@@ -76,6 +76,7 @@ public sealed class SearchModel(ProductSearch search) : MarketplacePage
 
         Result = await search.SearchAsync(query, ct);
         Pager = Pager with { Total = Result.Total };
+        Insights.SearchEvents.Record(HttpContext, Q, query.Page, Result.Total);
     }
 
     /// <summary>This search with one filter set (or removed), back on its first page.</summary>

@@ -4,6 +4,7 @@ using Marketplace.Contracts.Questions;
 using Marketplace.Contracts.Reviews;
 using Marketplace.Web.Accounts;
 using Marketplace.Web.Community;
+using Marketplace.Web.Insights;
 using Marketplace.Web.Orders;
 using Marketplace.Web.Shared;
 using Microsoft.AspNetCore.Mvc;
@@ -45,7 +46,18 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls, OrderQueries orde
         }
 
         // One address per product: any other slug redirects to the canonical one.
-        return slug == Links.Slug(Product.Title) ? await ShowAsync(ct) : RedirectPermanent(Links.Product(Product.ProductId, Product.Title));
+        if (slug != Links.Slug(Product.Title))
+        {
+            return RedirectPermanent(Links.Product(Product.ProductId, Product.Title));
+        }
+
+        HttpContext.RecordEvent(new PageEvent(PageEventKinds.ProductView, Product.ProductId, Product.SellerId, Currency: Product.Currency));
+        if (SearchEvents.ClickOf(Request, Product.ProductId, Product.SellerId) is { } click)
+        {
+            HttpContext.RecordEvent(click);
+        }
+
+        return await ShowAsync(ct);
     }
 
     public Task<IActionResult> OnPostAddAsync(string productId, CancellationToken ct) =>
@@ -103,6 +115,12 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls, OrderQueries orde
             return await ShowAsync(ct);
         }
 
+        HttpContext.RecordEvent(form switch
+        {
+            nameof(Add) => new PageEvent(PageEventKinds.AddToCart, productId, Product.SellerId, Quantity: Add.Quantity),
+            nameof(Ask) => new PageEvent(PageEventKinds.Question, productId, Product.SellerId),
+            _ => new PageEvent(PageEventKinds.Review, productId, Product.SellerId),
+        });
         Flash = done;
         return Redirect(Links.Product(Product.ProductId, Product.Title) + (fragment is null ? "" : "#" + fragment));
     }
