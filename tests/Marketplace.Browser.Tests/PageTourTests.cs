@@ -70,13 +70,15 @@ public sealed class PageTourTests(BrowserFixture fixture) : IAsyncLifetime
             ("seller-announcements", seller, "/seller/announcements"),
             ("seller-statements", seller, "/seller/statements"),
             ("seller-coupons", seller, "/seller/coupons"),
+            ("seller-reports", seller, "/seller/reports"),
         ], width);
 
         var admin = await people.ArriveAsync("admin", viewport);
         await Journeys.SignInAsync(admin, TestSecrets.AdminEmail, TestSecrets.AdminPassword);
         await VisitAsync([("admin", admin, "/admin"), ("admin-users", admin, "/admin/users"), ("admin-stores", admin, "/admin/stores"),
             ("admin-api-keys", admin, "/admin/api-keys"), ("admin-announcements", admin, "/admin/announcements"),
-            ("admin-commission", admin, "/admin/commission"), ("admin-payouts", admin, "/admin/payouts")], width);
+            ("admin-commission", admin, "/admin/commission"), ("admin-payouts", admin, "/admin/payouts"),
+            ("admin-reports", admin, "/admin/reports")], width);
     }
 
     [Fact]

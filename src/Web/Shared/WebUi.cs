@@ -33,6 +33,8 @@ public static class WebUi
                 o.Conventions.AddPageRoute("/Catalog/Pages/Index", "Index");
                 o.Conventions.AddPageRoute("/Orders/Pages/Index", "orders/index");
                 o.Conventions.AuthorizePage("/Promotions/Pages/Coupons", AuthorizationSetup.SellerPolicy);
+                o.Conventions.AuthorizePage("/Insights/Pages/SellerReports", AuthorizationSetup.SellerPolicy);
+                o.Conventions.AuthorizePage("/Insights/Pages/AdminReports", AuthorizationSetup.AdminPolicy);
                 o.Conventions.AuthorizeFolder("/Admin/Pages", AuthorizationSetup.AdminPolicy);
                 o.Conventions.AuthorizeFolder("/Orders/Pages", AuthorizationSetup.UserPolicy);
                 o.Conventions.AuthorizePage("/Cart/Pages/Checkout", AuthorizationSetup.UserPolicy);
@@ -119,7 +121,8 @@ public static class WebUi
     /// <summary>Styles and scripts of the pages, and the SignalR browser client restored from npm at build time.</summary>
     public static IFileProvider Assets { get; } = new CompositeFileProvider(
         new ManifestEmbeddedFileProvider(typeof(WebUi).Assembly, "Shared/Assets"),
-        new ManifestEmbeddedFileProvider(typeof(WebUi).Assembly, "node_modules/@microsoft/signalr/dist/browser"));
+        new ManifestEmbeddedFileProvider(typeof(WebUi).Assembly, "node_modules/@microsoft/signalr/dist/browser"),
+        new ManifestEmbeddedFileProvider(typeof(WebUi).Assembly, "node_modules/chart.js/dist"));
 
     /// <summary>Remembers the reader's language for a year and goes back to the page they were on.</summary>
     private static IResult ChooseCulture(HttpContext http, string? lang, string? returnUrl)
