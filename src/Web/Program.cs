@@ -52,6 +52,10 @@ builder.Services.AddSingleton<CheckoutService>();
 builder.Services.AddOptions<RecordingOptions>().BindConfiguration(RecordingOptions.Section);
 builder.Services.AddSingleton<EventRecorder>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<EventRecorder>());
+builder.Services.AddOptions<RecommendationOptions>().BindConfiguration(RecommendationOptions.Section);
+builder.Services.AddSingleton<RecommendationFeed>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<RecommendationFeed>());
+builder.Services.AddSingleton<Recommender>();
 builder.Services.AddSingleton<StaffInvitations>();
 builder.Services.AddSingleton<ProductEditing>();
 builder.Services.AddSingleton<VerifiedSellers>();
@@ -135,7 +139,7 @@ app.MapGroup("/api").MapWebhooksApi();
 // Partner systems authenticate with API keys, not user tokens.
 app.MapGroup("/api").MapIntegrationsApi();
 // Guests have carts too: the cart group asks for any token, not for an account.
-app.MapGroup("/api").RetryTransientFailures().MapCartApi().MapCartCouponsApi().MapRecordingConsentApi();
+app.MapGroup("/api").RetryTransientFailures().MapCartApi().MapCartCouponsApi().MapRecordingConsentApi().MapRecommendationsApi();
 
 // The Online Marketplace benchmark's contract: unauthenticated by design, so off unless configured (404 then).
 app.MapBenchmarkModule(benchmarkModule);

@@ -320,6 +320,10 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET /api/admin/reports/search-gaps"] = new(_ => Get("/api/admin/reports/search-gaps"), Only(200, Who.Admin)),
             ["POST /api/admin/etl/run"] = new(_ => Send(HttpMethod.Post, "/api/admin/etl/run", new { rebuild = false }), Only(202, Who.Admin)),
             ["GET /api/admin/etl"] = new(_ => Get("/api/admin/etl"), Only(200, Who.Admin)),
+            // Recommendations: with a product for anyone; for the visitor and their cart with any token (a guest's too).
+            ["GET /api/products/{productId}/recommendations"] = Open(_ => Get($"/api/products/{w.ProductA}/recommendations?kind=similar"), 200),
+            ["GET /api/recommendations/for-you"] = new(_ => Get("/api/recommendations/for-you"), Visitors(200)),
+            ["GET /api/cart/recommendations"] = new(_ => Get("/api/cart/recommendations"), Visitors(200)),
             // Anyone with a token, guests included, may stop being recorded.
             ["PUT /api/insights/consent"] = new(_ => Send(HttpMethod.Put, "/api/insights/consent", new { record = true }), Visitors(204)),
             // A shopper enters a code only for a store in the cart (none here holds anything of this one).

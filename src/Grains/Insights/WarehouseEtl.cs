@@ -57,6 +57,12 @@ public sealed class WarehouseEtl(
         await ExpireSourceAsync(cutoff, cancellationToken);
         warehouse.LoadDimensions(await ReadStoresAsync(cancellationToken), await ReadProductsAsync(cancellationToken));
 
+        // The recommendation model follows every run, so what is published never lags the warehouse by more than one run.
+        using (var connection = warehouse.Connect())
+        {
+            await RecommendationModel.PublishAsync(db, RecommendationModel.Pairs(connection), RecommendationModel.Popular(connection, started), started, cancellationToken);
+        }
+
         var run = new EtlRun(started, clock.GetUtcNow(), rebuild, orderEvents, pageEvents, orders, erased, expired);
         warehouse.RecordRun(run);
         return run;

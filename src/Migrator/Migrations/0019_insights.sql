@@ -69,3 +69,32 @@ CREATE TABLE insights_source
     created_at timestamptz NOT NULL DEFAULT now()
 );
 INSERT INTO insights_source DEFAULT VALUES;
+
+-- The recommendation model the warehouse computes after each ETL run, for the web hosts to serve from memory:
+-- products bought by the same customers, and products popular with visitors of each language ('' = everyone).
+-- recommendation_models.version changes with every published model; a web host reloads when it sees a new one.
+CREATE TABLE recommendation_pairs
+(
+    product_id text    NOT NULL,
+    related_id text    NOT NULL,
+    score      real    NOT NULL,
+    buyers     integer NOT NULL,
+    PRIMARY KEY (product_id, related_id)
+);
+
+CREATE TABLE recommendation_popular
+(
+    language   text NOT NULL,
+    product_id text NOT NULL,
+    score      real NOT NULL,
+    PRIMARY KEY (language, product_id)
+);
+
+CREATE TABLE recommendation_models
+(
+    id       integer     NOT NULL PRIMARY KEY CHECK (id = 1),
+    version  bigint      NOT NULL,
+    built_at timestamptz NOT NULL,
+    pairs    integer     NOT NULL,
+    popular  integer     NOT NULL
+);

@@ -16,7 +16,11 @@ public sealed record SearchItemResponse(
     string? ImageUrl,
     bool InStock,
     string Category,
-    RatingResponse Rating);
+    RatingResponse Rating)
+{
+    public static SearchItemResponse From(SearchHit hit) => new(hit.ProductId, hit.Title, hit.Price, hit.Currency, hit.SellerId, hit.SellerName,
+        hit.ImageKey is null ? null : MediaApi.UrlOf(hit.ImageKey), hit.InStock, hit.Category, RatingResponse.Of(hit.RatingSum, hit.RatingCount));
+}
 
 public sealed record SearchFacetsResponse(IReadOnlyList<FacetValue> Category, IReadOnlyList<FacetValue> Seller);
 
@@ -63,8 +67,7 @@ public static class SearchApi
         var result = await search.SearchAsync(query, ct);
         SearchEvents.Record(http, q, query.Page, result.Total);
         return TypedResults.Ok(new SearchResponse(
-            result.Items.Select(i => new SearchItemResponse(i.ProductId, i.Title, i.Price, i.Currency, i.SellerId, i.SellerName,
-                i.ImageKey is null ? null : MediaApi.UrlOf(i.ImageKey), i.InStock, i.Category, RatingResponse.Of(i.RatingSum, i.RatingCount))).ToList(),
+            result.Items.Select(SearchItemResponse.From).ToList(),
             result.Total,
             query.Page,
             query.PageSize,

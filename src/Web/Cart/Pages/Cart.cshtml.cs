@@ -6,9 +6,12 @@ using Microsoft.AspNetCore.Mvc;
 namespace Marketplace.Web.Cart.Pages;
 
 /// <summary>The cart, one block per store, each checked out on its own; it follows changes made on other devices live.</summary>
-public sealed class CartModel : MarketplacePage
+public sealed class CartModel(Insights.Recommender recommender) : MarketplacePage
 {
     public CartView Cart { get; private set; } = CartView.Empty;
+
+    /// <summary>What goes with the cart ("complete your order").</summary>
+    public IReadOnlyList<Search.SearchHit> Suggestions { get; private set; } = [];
 
     public async Task OnGetAsync()
     {
@@ -18,6 +21,12 @@ public sealed class CartModel : MarketplacePage
         if (User.Identity?.IsAuthenticated == true)
         {
             Cart = await Grains.GetGrain<ICartGrain>(User.UserId()).Get();
+            var products = Cart.Sellers.SelectMany(s => s.Lines).Select(l => l.ProductId).Distinct(StringComparer.Ordinal).ToList();
+            if (products.Count > 0)
+            {
+                Suggestions = await recommender.ForCartAsync(products, User.UserId(), System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName, 6,
+                    HttpContext.RequestAborted);
+            }
         }
     }
 

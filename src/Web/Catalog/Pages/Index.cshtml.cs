@@ -3,9 +3,14 @@ using Marketplace.Web.Shared;
 
 namespace Marketplace.Web.Catalog.Pages;
 
-public sealed class IndexModel(ProductSearch search) : MarketplacePage
+public sealed class IndexModel(ProductSearch search, Insights.Recommender recommender) : MarketplacePage
 {
     public IReadOnlyList<SearchHit> Newest { get; private set; } = [];
+
+    /// <summary>For a visitor with history, what suits them; otherwise what is popular in their language.</summary>
+    public IReadOnlyList<SearchHit> Recommended { get; private set; } = [];
+
+    public bool Personal { get; private set; }
 
     public IReadOnlyList<FacetValue> Categories { get; private set; } = [];
 
@@ -14,5 +19,8 @@ public sealed class IndexModel(ProductSearch search) : MarketplacePage
         var result = await search.SearchAsync(new SearchQuery(null, null, null, null, null, false, null, SearchSort.Newest, 1, 12), ct);
         Newest = result.Items;
         Categories = result.Categories;
+        var visitor = Insights.RecommendationsApi.Visitor(User);
+        Personal = !(await recommender.HistoryAsync(visitor, ct)).IsEmpty;
+        Recommended = await recommender.ForYouAsync(visitor, System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName, 8, ct);
     }
 }

@@ -14,13 +14,19 @@ using Microsoft.Extensions.Options;
 namespace Marketplace.Web.Catalog.Pages.Products;
 
 /// <summary>A product page: pictures, variants with live stock, add to cart, reviews, questions and answers.</summary>
-public sealed class ShowModel(IOptions<PublicUrlOptions> urls, OrderQueries orders) : MarketplacePage
+public sealed class ShowModel(IOptions<PublicUrlOptions> urls, OrderQueries orders, Recommender recommender) : MarketplacePage
 {
     public ProductDetails Product { get; private set; } = null!;
 
     public QuestionPage Questions { get; private set; } = new([], 0);
 
     public ReviewPage Reviews { get; private set; } = new([], 0, new RatingSummary(null, 0));
+
+    /// <summary>What the customers who bought this product also bought.</summary>
+    public IReadOnlyList<Search.SearchHit> BoughtTogether { get; private set; } = [];
+
+    /// <summary>Products like this one.</summary>
+    public IReadOnlyList<Search.SearchHit> Similar { get; private set; } = [];
 
     /// <summary>Delivered orders of the signed-in shopper with this product: they may review it.</summary>
     public IReadOnlyList<string> ReviewableOrders { get; private set; } = [];
@@ -195,8 +201,14 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls, OrderQueries orde
             ReviewableOrders = await orders.DeliveredOrdersWithProductAsync(User.UserId(), Product.ProductId, ct);
         }
 
+        var visitor = RecommendationsApi.Visitor(User);
+        var together = recommender.BoughtTogetherAsync(Product.ProductId, visitor, 6, ct);
+        var similar = recommender.SimilarAsync(Product.ProductId, visitor, 6, ct);
         Questions = await questions;
         Reviews = await reviews;
+        BoughtTogether = await together;
+        // A product shown as bought together is not repeated as similar.
+        Similar = (await similar).Where(s => BoughtTogether.All(b => b.ProductId != s.ProductId)).ToList();
         return Page();
     }
 
