@@ -56,6 +56,7 @@ builder.Services.AddOptions<RecommendationOptions>().BindConfiguration(Recommend
 builder.Services.AddSingleton<RecommendationFeed>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RecommendationFeed>());
 builder.Services.AddSingleton<Recommender>();
+builder.Services.AddSingleton<ExportQueries>();
 builder.Services.AddSingleton<StaffInvitations>();
 builder.Services.AddSingleton<ProductEditing>();
 builder.Services.AddSingleton<VerifiedSellers>();
@@ -132,6 +133,7 @@ api.MapAnnouncementsApi();
 api.MapFinanceApi();
 api.MapCouponsApi();
 api.MapInsightsApi();
+api.MapExportsApi();
 api.MapQuestionsApi();
 api.MapReviewsApi();
 // Providers sign their callbacks instead of holding tokens.

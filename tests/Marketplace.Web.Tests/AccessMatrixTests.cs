@@ -324,6 +324,11 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET /api/products/{productId}/recommendations"] = Open(_ => Get($"/api/products/{w.ProductA}/recommendations?kind=similar"), 200),
             ["GET /api/recommendations/for-you"] = new(_ => Get("/api/recommendations/for-you"), Visitors(200)),
             ["GET /api/cart/recommendations"] = new(_ => Get("/api/cart/recommendations"), Visitors(200)),
+            ["POST /api/admin/exports/graph"] = new(_ => Send(HttpMethod.Post, "/api/admin/exports/graph", new { month = "2025-01" }), Only(202, Who.Admin)),
+            ["POST /api/admin/exports/parquet"] = new(_ => Send(HttpMethod.Post, "/api/admin/exports/parquet"), Only(202, Who.Admin)),
+            ["GET /api/admin/exports/"] = new(_ => Get("/api/admin/exports"), Only(200, Who.Admin)),
+            ["GET /api/admin/exports/{exportId}"] = new(_ => Get("/api/admin/exports/exp_nothing"), Only(404, Who.Admin)),
+            ["GET /api/admin/exports/{exportId}/files/{name}"] = new(_ => Get("/api/admin/exports/exp_nothing/files/x.csv"), Only(404, Who.Admin)),
             // Anyone with a token, guests included, may stop being recorded.
             ["PUT /api/insights/consent"] = new(_ => Send(HttpMethod.Put, "/api/insights/consent", new { record = true }), Visitors(204)),
             // A shopper enters a code only for a store in the cart (none here holds anything of this one).

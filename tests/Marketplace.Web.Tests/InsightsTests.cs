@@ -109,6 +109,52 @@ public sealed class InsightsTests(OrdersWebFixture fixture)
     }
 
     [Fact]
+    public async Task An_admin_exports_a_months_graph_and_the_warehouse_as_parquet_and_downloads_them()
+    {
+        using var admin = fixture.CreateClient();
+        admin.UseToken(await admin.LoginAsync(TestSecrets.AdminEmail, TestSecrets.AdminPassword));
+        await fixture.Client.GetGrain<IWarehouseGrain>(0).Run();
+        var month = DateTime.UtcNow.ToString("yyyy-MM");
+
+        using (var bad = await admin.PostAsJsonAsync("/api/admin/exports/graph", new { month = "2026-13" }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        }
+
+        var graph = await FinishedAsync(admin, await admin.PostAsJsonAsync("/api/admin/exports/graph", new { month }));
+        var zipFile = Assert.Single(graph.GetProperty("files").EnumerateArray());
+        Assert.Equal($"graph-{month}.zip", zipFile.GetProperty("name").GetString());
+        await using (var zip = await admin.GetStreamAsync(zipFile.GetProperty("url").GetString()))
+        using (var archive = new System.IO.Compression.ZipArchive(zip))
+        {
+            Assert.Contains(archive.Entries, e => e.Name == "bought.csv");
+            using var orders = new StreamReader(archive.GetEntry("orders.csv")!.Open());
+            Assert.StartsWith("orderId:ID(Order),", await orders.ReadLineAsync(TestContext.Current.CancellationToken));
+        }
+
+        var parquet = await FinishedAsync(admin, await admin.PostAsync("/api/admin/exports/parquet", null));
+        var files = parquet.GetProperty("files").EnumerateArray().ToList();
+        Assert.Equal(Grains.Insights.Warehouse.Tables.Select(t => t + ".parquet").Order(), files.Select(f => f.GetProperty("name").GetString()).Order());
+        var facts = await admin.GetByteArrayAsync(files.Single(f => f.GetProperty("name").GetString() == "fact_order.parquet").GetProperty("url").GetString());
+        // A Parquet file begins and ends with its magic number.
+        Assert.Equal("PAR1", System.Text.Encoding.ASCII.GetString(facts, 0, 4));
+        Assert.Equal("PAR1", System.Text.Encoding.ASCII.GetString(facts, facts.Length - 4, 4));
+    }
+
+    /// <summary>Follows an accepted export until it is done.</summary>
+    private static async Task<JsonElement> FinishedAsync(HttpClient admin, HttpResponseMessage accepted)
+    {
+        using (accepted)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            var path = accepted.Headers.Location!.ToString();
+            var export = await EventuallyAsync(admin, path, e => e.GetProperty("status").GetString() is "done" or "failed");
+            Assert.Equal("done", export.GetProperty("status").GetString());
+            return export;
+        }
+    }
+
+    [Fact]
     public async Task A_visitor_who_opts_out_is_erased_and_no_longer_recorded()
     {
         using var store = fixture.CreateClient();

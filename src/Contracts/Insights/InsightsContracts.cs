@@ -153,4 +153,23 @@ public interface IWarehouseGrain : IGrainWithIntegerKey
 
     [Alias("SearchGaps")]
     Task<IReadOnlyList<SearchGap>> SearchGaps(DateOnly from, DateOnly to, int limit);
+
+    /// <summary>Queues an export (a graph export names its month) and starts it; answers its id (admin only).</summary>
+    [Alias("RequestExport")]
+    Task<string> RequestExport(ExportKind kind, DateOnly? month);
+
+    /// <summary>Runs the exports waiting to run, and queues last month's graph export if it has none yet; answers how many ran.</summary>
+    [Alias("RunExports")]
+    Task<int> RunExports();
+}
+
+/// <summary>What an export holds.</summary>
+[GenerateSerializer, Alias("mk.ExportKind")]
+public enum ExportKind
+{
+    /// <summary>A month's customers, stores, products, categories, orders, questions and reviews as openCypher CSV files.</summary>
+    Graph = 0,
+
+    /// <summary>Every table of the warehouse's star schema as a Parquet file.</summary>
+    Parquet = 1,
 }

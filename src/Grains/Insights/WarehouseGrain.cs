@@ -23,6 +23,7 @@ public sealed partial class WarehouseGrain(
     private Warehouse? warehouse;
     private WarehouseReports? reports;
     private Task<EtlRun>? running;
+    private Task<int>? exporting;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken) => Task.Run(() =>
     {
@@ -66,11 +67,97 @@ public sealed partial class WarehouseGrain(
         try
         {
             await Run(rebuild: false);
+            await RunExports();
         }
-        catch (Exception e) when (e is NpgsqlException or DuckDB.NET.Data.DuckDBException or TimeoutException)
+        catch (Exception e) when (e is NpgsqlException or DuckDB.NET.Data.DuckDBException or TimeoutException or IOException)
         {
             // The next tick resumes where this run stopped.
             LogRunFailed(logger, e);
+        }
+    }
+
+    public async Task<string> RequestExport(ExportKind kind, DateOnly? month)
+    {
+        RequireAdmin();
+        if (kind == ExportKind.Graph && month is null)
+        {
+            throw DomainException.Invalid(new Dictionary<string, string[]> { ["month"] = ["A graph export needs its month, such as 2026-11."] });
+        }
+
+        var id = await new ExportJobs(db, clock).QueueAsync(kind, month, CallerContext.Require().UserId);
+        _ = RunExports().ContinueWith(t => LogRunFailed(logger, t.Exception!.GetBaseException()), CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Current);
+        return id!;
+    }
+
+    public async Task<int> RunExports()
+    {
+        // One pass at a time; a request during a pass is picked up by the next one it starts.
+        while (exporting is { } current)
+        {
+            await Task.WhenAny(current);
+            if (exporting == current)
+            {
+                exporting = null;
+            }
+        }
+
+        var pass = Task.Run(RunPendingExportsAsync);
+        exporting = pass;
+        try
+        {
+            return await pass;
+        }
+        finally
+        {
+            if (exporting == pass)
+            {
+                exporting = null;
+            }
+        }
+    }
+
+    private async Task<int> RunPendingExportsAsync()
+    {
+        var jobs = new ExportJobs(db, clock);
+        // The scheduled monthly export: last month's, queued once on or after the first of this month.
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        await jobs.QueueAsync(ExportKind.Graph, new DateOnly(today.Year, today.Month, 1).AddMonths(-1), "schedule");
+        var pending = await jobs.PendingAsync();
+        foreach (var exportId in pending)
+        {
+            await jobs.RunAsync(exportId, ProduceAsync);
+        }
+
+        return pending.Count;
+    }
+
+    private async Task<IReadOnlyList<ExportFile>> ProduceAsync(ExportKind kind, DateOnly? month, CancellationToken ct)
+    {
+        if (kind == ExportKind.Graph)
+        {
+            using var zip = new MemoryStream();
+            await new GraphExport(db).WriteAsync(month!.Value, zip, ct);
+            return [new ExportFile($"graph-{month:yyyy-MM}.zip", "application/zip", zip.ToArray())];
+        }
+
+        var folder = Path.Combine(Path.GetTempPath(), "marketplace-exports", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var files = new List<ExportFile>();
+            foreach (var table in Warehouse.Tables)
+            {
+                var file = Path.Combine(folder, table + ".parquet");
+                warehouse!.ExportParquet(table, file);
+                files.Add(new ExportFile(table + ".parquet", "application/vnd.apache.parquet", await File.ReadAllBytesAsync(file, ct)));
+            }
+
+            return files;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 

@@ -98,3 +98,32 @@ CREATE TABLE recommendation_models
     pairs    integer     NOT NULL,
     popular  integer     NOT NULL
 );
+
+-- Exports an admin downloads: the monthly graph export (openCypher CSV files in a zip, for a graph database's bulk
+-- import) and the warehouse's tables as Parquet. A job is queued, run by the warehouse grain (again after a crash),
+-- and its files are kept here, so any web host can serve them.
+CREATE TABLE exports
+(
+    export_id    text        NOT NULL PRIMARY KEY,
+    kind         text        NOT NULL CHECK (kind IN ('graph', 'parquet')),
+    month        date,
+    status       text        NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),
+    requested_by text        NOT NULL,
+    requested_at timestamptz NOT NULL DEFAULT now(),
+    started_at   timestamptz,
+    finished_at  timestamptz,
+    error        text
+);
+CREATE INDEX ix_exports_requested ON exports (requested_at DESC);
+-- One scheduled graph export per month.
+CREATE UNIQUE INDEX ix_exports_scheduled ON exports (month) WHERE kind = 'graph' AND requested_by = 'schedule';
+
+CREATE TABLE export_files
+(
+    export_id    text   NOT NULL REFERENCES exports (export_id) ON DELETE CASCADE,
+    name         text   NOT NULL,
+    content_type text   NOT NULL,
+    bytes        bigint NOT NULL,
+    content      bytea  NOT NULL,
+    PRIMARY KEY (export_id, name)
+);

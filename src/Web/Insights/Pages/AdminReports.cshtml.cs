@@ -9,7 +9,7 @@ namespace Marketplace.Web.Insights.Pages;
 /// The marketplace's reports: GMV and commission over time per currency, stores by orders, searches that found nothing;
 /// and the warehouse itself (where it is, what it holds, its last ETL run, a button to run it now).
 /// </summary>
-public sealed class AdminReportsModel(TimeProvider clock) : MarketplacePage
+public sealed class AdminReportsModel(TimeProvider clock, ExportQueries exports) : MarketplacePage
 {
     [BindProperty(SupportsGet = true)]
     public DateOnly? From { get; set; }
@@ -27,6 +27,11 @@ public sealed class AdminReportsModel(TimeProvider clock) : MarketplacePage
     public IReadOnlyList<SearchGap> Gaps { get; private set; } = [];
 
     public WarehouseStatus? Warehouse { get; private set; }
+
+    public IReadOnlyList<ExportResponse> Exports { get; private set; } = [];
+
+    /// <summary>Last month, which the graph export form proposes.</summary>
+    public string LastMonth => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).AddMonths(-1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
     public string? RangeError { get; private set; }
 
@@ -63,8 +68,24 @@ public sealed class AdminReportsModel(TimeProvider clock) : MarketplacePage
         return RedirectToPage();
     }
 
+    /// <summary>Starts an export: a month's graph, or the warehouse's tables as Parquet.</summary>
+    public async Task<IActionResult> OnPostExportAsync(string kind, string? month)
+    {
+        DateOnly? first = DateOnly.TryParseExact((month ?? "") + "-01", "yyyy-MM-dd", out var parsed) ? parsed : null;
+        if (kind == "graph" && first is null)
+        {
+            FlashError = T["A graph export needs its month, such as 2026-11."];
+            return RedirectToPage();
+        }
+
+        await Grains.GetGrain<IWarehouseGrain>(0).RequestExport(kind == "graph" ? ExportKind.Graph : ExportKind.Parquet, first);
+        Flash = T["The export started; it is listed below when it is ready."];
+        return RedirectToPage();
+    }
+
     private async Task<string?> LoadAsync()
     {
+        Exports = await exports.ListAsync(10, HttpContext.RequestAborted);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         To ??= today;
         From ??= Interval switch
