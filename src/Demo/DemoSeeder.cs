@@ -12,11 +12,13 @@ namespace Marketplace.Demo;
 /// <param name="PathOf">The path the host serves a stored picture under (a store logo is that path on the public address).</param>
 /// <param name="AccountExistsAsync">Whether an account with that email exists.</param>
 /// <param name="CreateAccountAsync">Creates the account with its fixed id and role (seller of its store, or shopper) unless it exists.</param>
+/// <param name="ImportHistoryAsync">Imports past orders and page events for the warehouse (once: a second import changes nothing).</param>
 public sealed record DemoHost(
     Func<byte[], CancellationToken, Task<ProductImage?>> StorePictureAsync,
     Func<ProductImage, string> PathOf,
     Func<string, Task<bool>> AccountExistsAsync,
-    Func<DemoAccount, Task> CreateAccountAsync);
+    Func<DemoAccount, Task> CreateAccountAsync,
+    Func<IReadOnlyList<DemoPastOrder>, IReadOnlyList<DemoPastEvent>, CancellationToken, Task>? ImportHistoryAsync = null);
 
 /// <summary>
 /// Creates the demo catalog through the grains, as its sellers would: each store with its owner as the caller, every
@@ -60,6 +62,16 @@ public sealed partial class DemoSeeder(IGrainFactory grains, ILogger<DemoSeeder>
         await Parallel.ForEachAsync(products, parallel, async (p, token) => await CreateProductAsync(host, p.Store, p.Product, token));
 
         await CreateCouponsAsync(stores[0]);
+        if (host.ImportHistoryAsync is { } import)
+        {
+            // Ninety days of past sales, so the reports and recommendations have something to show on the first visit.
+            var (past, events) = DemoHistory.Generate(stores, DateTimeOffset.UtcNow);
+            await import(past, events, ct);
+            CallerContext.Set(null);
+            await grains.GetGrain<Contracts.Insights.IWarehouseGrain>(0).Run();
+            LogHistory(logger, past.Count, events.Count);
+        }
+
         foreach (var account in DemoCatalog.Accounts)
         {
             await host.CreateAccountAsync(account);
@@ -113,4 +125,7 @@ public sealed partial class DemoSeeder(IGrainFactory grains, ILogger<DemoSeeder>
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo data seeded: {Stores} stores, {Products} products in {Seconds:0.0} s")]
     private static partial void LogSeeded(ILogger logger, int stores, int products, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo history imported: {Orders} past orders and {Events} page events; the warehouse is loaded")]
+    private static partial void LogHistory(ILogger logger, int orders, int events);
 }

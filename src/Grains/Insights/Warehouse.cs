@@ -125,7 +125,8 @@ public sealed class Warehouse : IDisposable
     /// Loads a chunk of order steps with the current facts of the orders they concern (replacing what the warehouse had
     /// for those orders), and moves the source's mark past them, all in one transaction.
     /// </summary>
-    public void LoadOrders(IReadOnlyList<OrderEventRow> events, IReadOnlyList<OrderFact> orders, IReadOnlyList<OrderLineFact> lines, SourceMark next)
+    public void LoadOrders(
+        IReadOnlyList<OrderEventRow> events, IReadOnlyList<OrderFact> orders, IReadOnlyList<OrderLineFact> lines, SourceMark next, string source = "order_events")
     {
         using var connection = Connect();
         Execute(connection, "CREATE TEMP TABLE stage_order AS FROM fact_order LIMIT 0; CREATE TEMP TABLE stage_line AS FROM fact_order_line LIMIT 0");
@@ -167,7 +168,7 @@ public sealed class Warehouse : IDisposable
         AppendEvents(connection, events.Select(e => new PageEventRow(
             0, 0, e.At, "order." + e.Kind, e.BuyerId, null, e.SellerId, null, null, null, e.Units, null, null)),
             events.Select(e => $"o:{e.OrderId}:{e.Kind}:{e.Ref}"), events.Select(e => (string?)e.OrderId), "order");
-        SetMark(connection, "order_events", next);
+        SetMark(connection, source, next);
         transaction.Commit();
     }
 

@@ -41,6 +41,13 @@ public sealed class WarehouseEtl(
             orders += facts.Count;
         }
 
+        while (await ReadImportedAsync(warehouse.Mark("imported_orders"), horizon, cancellationToken) is { Count: > 0 } chunk)
+        {
+            var (facts, lines) = await ReadImportedOrdersAsync(chunk.Select(o => o.OrderId).ToArray(), cancellationToken);
+            warehouse.LoadOrders([], facts, lines, new SourceMark(chunk[^1].Tx, chunk[^1].Id), "imported_orders");
+            orders += facts.Count;
+        }
+
         while (await ReadPageEventsAsync(warehouse.Mark("analytics_events"), horizon, cancellationToken) is { Count: > 0 } chunk)
         {
             warehouse.LoadPageEvents(chunk, new SourceMark(chunk[^1].Tx, chunk[^1].Id));
@@ -125,6 +132,45 @@ public sealed class WarehouseEtl(
         r => new PageEventRow(r.GetInt64(0), r.GetInt64(1), r.GetFieldValue<DateTimeOffset>(2), r.GetString(3), r.GetString(4),
             Text(r, 5), Text(r, 6), Text(r, 7), Number(r, 8), Number(r, 9), Number(r, 10), Text(r, 11), Text(r, 12)),
         ct);
+
+    private Task<List<(long Id, long Tx, string OrderId)>> ReadImportedAsync(SourceMark after, long horizon, CancellationToken ct) => ReadAsync(
+        "SELECT id, tx::text::bigint, order_id FROM imported_orders",
+        after, horizon,
+        r => (r.GetInt64(0), r.GetInt64(1), r.GetString(2)),
+        ct);
+
+    private async Task<(List<OrderFact> Orders, List<OrderLineFact> Lines)> ReadImportedOrdersAsync(string[] orderIds, CancellationToken ct)
+    {
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            SELECT o.order_id, o.seller_id, o.buyer_id, o.currency, o.status, o.total, o.commission, o.placed_at, o.paid_at, o.delivered_at,
+                   (SELECT sum(quantity) FROM imported_order_lines l WHERE l.order_id = o.order_id)::integer
+            FROM imported_orders o WHERE o.order_id = ANY ($1)
+            """) { Parameters = { new() { Value = orderIds } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            SELECT order_id, line_no, product_id, sku, title, quantity, unit_price FROM imported_order_lines WHERE order_id = ANY ($1)
+            """) { Parameters = { new() { Value = orderIds } } });
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var orders = new List<OrderFact>();
+        while (await reader.ReadAsync(ct))
+        {
+            var paidAt = Time(reader, 8);
+            orders.Add(new OrderFact(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt64(5), 0,
+                paidAt is null ? 0 : reader.GetInt64(5), 0, reader.GetInt64(6), reader.IsDBNull(10) ? 0 : reader.GetInt32(10),
+                reader.GetFieldValue<DateTimeOffset>(7), paidAt, Time(reader, 9)));
+        }
+
+        await reader.NextResultAsync(ct);
+        var lines = new List<OrderLineFact>();
+        while (await reader.ReadAsync(ct))
+        {
+            lines.Add(new OrderLineFact(
+                reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetInt32(5), reader.GetInt64(6)));
+        }
+
+        return (orders, lines);
+    }
 
     private Task<List<ErasureRow>> ReadErasuresAsync(SourceMark after, long horizon, CancellationToken ct) => ReadAsync(
         "SELECT id, tx::text::bigint, visitor_id FROM analytics_erasures",

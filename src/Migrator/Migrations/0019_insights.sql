@@ -127,3 +127,35 @@ CREATE TABLE export_files
     content      bytea  NOT NULL,
     PRIMARY KEY (export_id, name)
 );
+
+-- Order history from before the marketplace (a store that moves here brings its past sales; the demo brings a generated
+-- one): facts for the warehouse only. These orders have no grain, no listing and no ledger entry, so they never reach
+-- order pages, statements or payouts; the warehouse's reports and recommendations count them.
+CREATE TABLE imported_orders
+(
+    id           bigint GENERATED ALWAYS AS IDENTITY,
+    tx           xid8        NOT NULL DEFAULT pg_current_xact_id(),
+    order_id     text        NOT NULL PRIMARY KEY,
+    seller_id    text        NOT NULL,
+    buyer_id     text        NOT NULL,
+    currency     text        NOT NULL,
+    status       text        NOT NULL,
+    total        bigint      NOT NULL CHECK (total >= 0),
+    commission   bigint      NOT NULL DEFAULT 0 CHECK (commission >= 0),
+    placed_at    timestamptz NOT NULL,
+    paid_at      timestamptz,
+    delivered_at timestamptz
+);
+CREATE INDEX ix_imported_orders_feed ON imported_orders (tx, id);
+
+CREATE TABLE imported_order_lines
+(
+    order_id   text    NOT NULL REFERENCES imported_orders (order_id) ON DELETE CASCADE,
+    line_no    integer NOT NULL,
+    product_id text    NOT NULL,
+    sku        text    NOT NULL,
+    title      text    NOT NULL,
+    quantity   integer NOT NULL CHECK (quantity > 0),
+    unit_price bigint  NOT NULL CHECK (unit_price >= 0),
+    PRIMARY KEY (order_id, line_no)
+);

@@ -28,7 +28,7 @@ public sealed class DemoOptions
 /// The demo (Marketplace.Demo) as the account seeder runs it: its pictures stored like uploads, its accounts created with
 /// the web host's own account rules. Registered only when <c>Demo:Seed</c> is on, so the demo is not even loaded otherwise.
 /// </summary>
-public sealed class DemoSeeding(DemoSeeder seeder, IBlobStore blobs, IOptions<DemoOptions> options)
+public sealed class DemoSeeding(DemoSeeder seeder, IBlobStore blobs, IOptions<DemoOptions> options, Npgsql.NpgsqlDataSource db)
 {
     /// <summary>The email of every account the demo creates (they exist already when a seeding was cut short).</summary>
     public IReadOnlyList<string> AccountEmails => DemoCatalog.AccountEmails;
@@ -47,7 +47,8 @@ public sealed class DemoSeeding(DemoSeeder seeder, IBlobStore blobs, IOptions<De
                     await AccountSeeder.CreateUserAsync(users, account.Email, account.Name,
                         account.SellerId is null ? RoleNames.Shopper : RoleNames.Seller, account.SellerId, account.Password, account.Id);
                 }
-            });
+            },
+            (orders, events, ct) => Insights.HistoryImport.ImportAsync(db, orders, events, ct));
         return seeder.SeedAsync(host, options.Value.PublicUrl, ct);
     }
 }
