@@ -113,6 +113,9 @@ public sealed class BrowserFixture : MarketplaceCluster, IAsyncLifetime
         return (account.Email, TestSecrets.Password);
     }
 
+    /// <summary>The marketplace web host's services (its caches, for tests that refresh one at once).</summary>
+    public IServiceProvider MarketplaceServices => marketplace?.Services ?? throw new InvalidOperationException("Not started.");
+
     /// <summary>A client of the marketplace over TCP, as another site's visitors reach it.</summary>
     public HttpClient CreateClient() => new() { BaseAddress = new Uri(MarketplaceOrigin) };
 
