@@ -20,6 +20,9 @@ switch (name)
     case "announce":
         await AnnouncementBenchmark.RunAsync(options);
         break;
+    case "insights":
+        await InsightsBenchmark.RunAsync(options);
+        break;
     case "om":
         await OnlineMarketplaceBenchmark.RunAsync(options);
         break;

@@ -52,7 +52,18 @@ public sealed class InsightsTests(OrdersWebFixture fixture)
         (await robot.GetAsync($"/api/products/{productId}")).EnsureSuccessStatusCode();
         (await store.GetAsync($"/api/products/{productId}")).EnsureSuccessStatusCode();
 
+        // A click on the third search result: recorded, then on to the product's clean address.
+        using (var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(fixture.BaseUrl) })
+        {
+            Browse(browser);
+            using var click = await browser.GetAsync($"/products/{productId}/cafe-de-colombia?sq=colombia&sp=3");
+            Assert.Equal(HttpStatusCode.Redirect, click.StatusCode);
+            Assert.Equal($"/products/{productId}/cafe-de-colombia", click.Headers.Location?.ToString());
+        }
+
         await fixture.Factory.Services.GetRequiredService<EventRecorder>().FlushAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM analytics_events WHERE product_id = @p AND kind = 'searchClick' AND search_query = 'colombia' AND position = 3", ("p", productId)));
         Assert.Equal(3L, await fixture.Database.ScalarAsync<long>(
             "SELECT count(*) FROM analytics_events WHERE product_id = @p AND kind = 'productView'", ("p", productId)));
         Assert.Equal(0L, await fixture.Database.ScalarAsync<long>(

@@ -51,6 +51,14 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls, OrderQueries orde
             return NotFound();
         }
 
+        // A click on a search result names its search and place: recorded, then on to the product's own address, so the
+        // address people keep and share stays clean.
+        if (SearchEvents.ClickOf(Request, Product.ProductId, Product.SellerId) is { } click)
+        {
+            HttpContext.RecordEvent(click);
+            return Redirect(Links.Product(Product.ProductId, Product.Title));
+        }
+
         // One address per product: any other slug redirects to the canonical one.
         if (slug != Links.Slug(Product.Title))
         {
@@ -58,11 +66,6 @@ public sealed class ShowModel(IOptions<PublicUrlOptions> urls, OrderQueries orde
         }
 
         HttpContext.RecordEvent(new PageEvent(PageEventKinds.ProductView, Product.ProductId, Product.SellerId, Currency: Product.Currency));
-        if (SearchEvents.ClickOf(Request, Product.ProductId, Product.SellerId) is { } click)
-        {
-            HttpContext.RecordEvent(click);
-        }
-
         return await ShowAsync(ct);
     }
 
