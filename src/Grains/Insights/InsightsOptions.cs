@@ -13,7 +13,7 @@ public sealed class InsightsOptions
     public string? WarehousePath { get; set; }
 
     /// <summary>How often the ETL runs on its own (a reminder; at least a minute).</summary>
-    public TimeSpan EtlInterval { get; set; } = TimeSpan.FromMinutes(15);
+    public TimeSpan EtlInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How long page events are kept, in PostgreSQL and in the warehouse (13 months by default).</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(396);

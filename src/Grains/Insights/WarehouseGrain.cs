@@ -7,11 +7,12 @@ using Orleans.Concurrency;
 namespace Marketplace.Grains.Insights;
 
 /// <summary>
-/// The warehouse's one owner (key 0). Its activation opens the silo's warehouse file, runs the ETL on its reminder or
-/// when asked (one run at a time; a request during a run waits for it, then runs again), and answers reports. It is
-/// reentrant on purpose: reports and status read through their own connections while a run loads, and the only state
-/// the turns share is <see cref="running"/>, which a turn replaces only after the run it awaited has ended. The engine's
-/// calls block, so they run on the thread pool rather than on the grain's scheduler.
+/// The warehouse's one owner (key 0). Its activation owns the silo's warehouse file (opened on first use), runs the
+/// ETL on its reminder or when asked (one run at a time; a request during a run waits for it, then runs again), runs
+/// exports, and answers reports. It is reentrant on purpose: reports and status read through their own connections
+/// while a run loads, and the state the turns share is the file and the running tasks, each replaced by a turn only
+/// after the task it awaited has ended. The engine's calls block, so they run on the thread pool rather than on the
+/// grain's scheduler.
 /// </summary>
 [Reentrant]
 public sealed partial class WarehouseGrain(
@@ -20,19 +21,33 @@ public sealed partial class WarehouseGrain(
 {
     private const string EtlReminder = "warehouse-etl";
 
-    private Warehouse? warehouse;
-    private WarehouseReports? reports;
+    private Lazy<Warehouse>? store;
     private Task<EtlRun>? running;
     private Task<int>? exporting;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => Task.Run(() =>
+    /// <summary>
+    /// The warehouse file, opened on first use rather than at activation: registering the reminder at silo start-up
+    /// must not depend on it, and a file that cannot be opened fails the call that needed it, never the silo.
+    /// </summary>
+    private Warehouse Warehouse
     {
-        var settings = options.Value;
-        var folder = settings.WarehousePath is { Length: > 0 } path ? path : Path.Combine(Path.GetTempPath(), "marketplace-warehouse");
-        warehouse = new Warehouse(Path.Combine(folder, FileName(db.ConnectionString, silo.Name)), settings.MemoryLimitMegabytes, settings.Threads);
-        reports = new WarehouseReports(warehouse);
-        LogOpened(logger, warehouse.File);
-    }, cancellationToken);
+        get
+        {
+            var current = store ??= new Lazy<Warehouse>(Open, LazyThreadSafetyMode.ExecutionAndPublication);
+            try
+            {
+                return current.Value;
+            }
+            catch (DuckDB.NET.Data.DuckDBException)
+            {
+                // The next call tries to open it again (the lock may have been released meanwhile).
+                Interlocked.CompareExchange(ref store, null, current);
+                throw;
+            }
+        }
+    }
+
+    private WarehouseReports Reports => new(Warehouse);
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -42,15 +57,33 @@ public sealed partial class WarehouseGrain(
             await run.ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
-        warehouse?.Dispose();
+        if (store is { IsValueCreated: true } opened)
+        {
+            opened.Value.Dispose();
+        }
     }
 
-    /// <summary>The file of this database's warehouse on this silo: each silo keeps its own copy, each database its own.</summary>
+    /// <summary>
+    /// The file of this database's warehouse on this silo: each silo keeps its own copy, each database its own (named by
+    /// its server as well, so installations sharing a folder never share a file).
+    /// </summary>
     public static string FileName(string connectionString, string siloName)
     {
-        var database = new NpgsqlConnectionStringBuilder(connectionString).Database ?? "marketplace";
-        var safe = new string($"{database}-{siloName}".Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
+        var source = new NpgsqlConnectionStringBuilder(connectionString);
+        var database = source.Database ?? "marketplace";
+        var server = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{source.Host}:{source.Port}/{database}")))[..8];
+        var safe = new string($"{database}-{server}-{siloName}".Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
         return $"warehouse-{safe}.duckdb";
+    }
+
+    private Warehouse Open()
+    {
+        var settings = options.Value;
+        var folder = settings.WarehousePath is { Length: > 0 } path ? path : Path.Combine(Path.GetTempPath(), "marketplace-warehouse");
+        var opened = new Warehouse(Path.Combine(folder, FileName(db.ConnectionString, silo.Name)), settings.MemoryLimitMegabytes, settings.Threads);
+        LogOpened(logger, opened.File);
+        return opened;
     }
 
     public async Task Start()
@@ -149,7 +182,7 @@ public sealed partial class WarehouseGrain(
             foreach (var table in Warehouse.Tables)
             {
                 var file = Path.Combine(folder, table + ".parquet");
-                warehouse!.ExportParquet(table, file);
+                Warehouse.ExportParquet(table, file);
                 files.Add(new ExportFile(table + ".parquet", "application/vnd.apache.parquet", await File.ReadAllBytesAsync(file, ct)));
             }
 
@@ -174,8 +207,7 @@ public sealed partial class WarehouseGrain(
             }
         }
 
-        var etl = new WarehouseEtl(db, warehouse!, options.Value, clock);
-        var run = Task.Run(() => etl.RunAsync(rebuild));
+        var run = Task.Run(() => new WarehouseEtl(db, Warehouse, options.Value, clock).RunAsync(rebuild));
         running = run;
         try
         {
@@ -202,55 +234,55 @@ public sealed partial class WarehouseGrain(
     }
 
     public Task<WarehouseStatus> Status() => Task.Run(() =>
-        new WarehouseStatus(silo.Name, running is not null, warehouse!.LastRun(), warehouse.Counts()));
+        new WarehouseStatus(silo.Name, running is not null, Warehouse.LastRun(), Warehouse.Counts()));
 
     public Task<IReadOnlyList<SalesPoint>> Sales(string sellerId, ReportRange range)
     {
         RequireStore(sellerId);
         RequireRange(range);
-        return Task.Run(() => reports!.Sales(sellerId, range));
+        return Task.Run(() => Reports.Sales(sellerId, range));
     }
 
     public Task<FunnelReport> Funnel(string sellerId, DateOnly from, DateOnly to)
     {
         RequireStore(sellerId);
         RequireRange(new ReportRange(from, to));
-        return Task.Run(() => reports!.Funnel(sellerId, from, to));
+        return Task.Run(() => Reports.Funnel(sellerId, from, to));
     }
 
     public Task<IReadOnlyList<TopProduct>> TopProducts(string sellerId, DateOnly from, DateOnly to, int limit)
     {
         RequireStore(sellerId);
         RequireRange(new ReportRange(from, to));
-        return Task.Run(() => reports!.TopProducts(sellerId, from, to, Math.Clamp(limit, 1, 100)));
+        return Task.Run(() => Reports.TopProducts(sellerId, from, to, Math.Clamp(limit, 1, 100)));
     }
 
     public Task<ReturningBuyers> ReturningBuyers(string sellerId, DateOnly from, DateOnly to)
     {
         RequireStore(sellerId);
         RequireRange(new ReportRange(from, to));
-        return Task.Run(() => reports!.ReturningBuyers(sellerId, from, to));
+        return Task.Run(() => Reports.ReturningBuyers(sellerId, from, to));
     }
 
     public Task<IReadOnlyList<GmvPoint>> Gmv(ReportRange range)
     {
         RequireAdmin();
         RequireRange(range);
-        return Task.Run(() => reports!.Gmv(range));
+        return Task.Run(() => Reports.Gmv(range));
     }
 
     public Task<IReadOnlyList<StoreOrders>> Stores(DateOnly from, DateOnly to, int limit)
     {
         RequireAdmin();
         RequireRange(new ReportRange(from, to));
-        return Task.Run(() => reports!.Stores(from, to, Math.Clamp(limit, 1, 500)));
+        return Task.Run(() => Reports.Stores(from, to, Math.Clamp(limit, 1, 500)));
     }
 
     public Task<IReadOnlyList<SearchGap>> SearchGaps(DateOnly from, DateOnly to, int limit)
     {
         RequireAdmin();
         RequireRange(new ReportRange(from, to));
-        return Task.Run(() => reports!.SearchGaps(from, to, Math.Clamp(limit, 1, 500)));
+        return Task.Run(() => Reports.SearchGaps(from, to, Math.Clamp(limit, 1, 500)));
     }
 
     private static void RequireAdmin()
