@@ -57,6 +57,8 @@ builder.Services.AddSingleton<RecommendationFeed>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RecommendationFeed>());
 builder.Services.AddSingleton<Recommender>();
 builder.Services.AddSingleton<ExportQueries>();
+builder.Services.AddScoped<AccountDeletion>();
+builder.Services.AddSingleton<IAccountErasure, PageEventErasure.OnAccountDeleted>();
 builder.Services.AddSingleton<StaffInvitations>();
 builder.Services.AddSingleton<ProductEditing>();
 builder.Services.AddSingleton<VerifiedSellers>();

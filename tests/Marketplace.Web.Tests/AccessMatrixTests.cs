@@ -329,6 +329,9 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET /api/admin/exports/"] = new(_ => Get("/api/admin/exports"), Only(200, Who.Admin)),
             ["GET /api/admin/exports/{exportId}"] = new(_ => Get("/api/admin/exports/exp_nothing"), Only(404, Who.Admin)),
             ["GET /api/admin/exports/{exportId}/files/{name}"] = new(_ => Get("/api/admin/exports/exp_nothing/files/x.csv"), Only(404, Who.Admin)),
+            // Deleting one's own account needs the password (none of the world's accounts is deleted here).
+            ["POST /api/me/delete"] = new(_ => Send(HttpMethod.Post, "/api/me/delete", new { password = "not-the-password-1" }),
+                caller => caller is Who.Anonymous or Who.Integration ? 401 : 403),
             // Anyone with a token, guests included, may stop being recorded.
             ["PUT /api/insights/consent"] = new(_ => Send(HttpMethod.Put, "/api/insights/consent", new { record = true }), Visitors(204)),
             // A shopper enters a code only for a store in the cart (none here holds anything of this one).

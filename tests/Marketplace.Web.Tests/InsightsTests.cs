@@ -195,6 +195,41 @@ public sealed class InsightsTests(OrdersWebFixture fixture)
     }
 
     [Fact]
+    public async Task A_deleted_account_takes_its_page_events_with_it_and_cannot_sign_in_again()
+    {
+        using var store = fixture.CreateClient();
+        var sellerId = await store.CreateStoreAsync("Borrar");
+        var productId = await store.CreateProductAsync(sellerId);
+        var (shopper, account) = await ShopperAsync(fixture);
+        Browse(shopper);
+        (await shopper.GetAsync($"/api/products/{productId}")).EnsureSuccessStatusCode();
+        await fixture.Factory.Services.GetRequiredService<EventRecorder>().FlushAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM analytics_events WHERE visitor_id = @v", ("v", account.UserId)));
+
+        using (var wrong = await shopper.PostAsJsonAsync("/api/me/delete", new { password = "not-my-password-1" }))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+            Assert.Equal("wrong-password", (await wrong.ReadJsonAsync()).GetProperty("code").GetString());
+        }
+
+        using (var sellerDeletes = await store.PostAsJsonAsync("/api/me/delete", new { password = TestSecrets.Password }))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, sellerDeletes.StatusCode);
+        }
+
+        using (var deleted = await shopper.PostAsJsonAsync("/api/me/delete", new { password = TestSecrets.Password }))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM analytics_events WHERE visitor_id = @v", ("v", account.UserId)));
+        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM analytics_erasures WHERE visitor_id = @v", ("v", account.UserId)));
+        using var again = fixture.CreateClient();
+        using var login = await again.PostAsJsonAsync("/api/auth/login", new { email = account.Email, password = TestSecrets.Password });
+        Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
+    }
+
+    [Fact]
     public async Task Events_beyond_a_full_buffer_are_dropped_and_counted_without_waiting()
     {
         var recorder = new EventRecorder(fixture.Database.DataSource, Options.Create(new RecordingOptions { BufferCapacity = 5 }), TimeProvider.System,

@@ -62,11 +62,12 @@ public sealed class WarehouseEtl(
         var cutoff = started - options.Retention;
         var expired = warehouse.Expire(cutoff);
         await ExpireSourceAsync(cutoff, cancellationToken);
-        warehouse.LoadDimensions(await ReadStoresAsync(cancellationToken), await ReadProductsAsync(cancellationToken));
-
-        // The recommendation model follows every run, so what is published never lags the warehouse by more than one run.
-        using (var connection = warehouse.Connect())
+        if (rebuild || orderEvents + pageEvents + orders + erased + expired > 0)
         {
+            // Dimensions and the recommendation model follow the facts; a run that changed nothing leaves them be
+            // (rebuilding the model over a million lines costs seconds).
+            warehouse.LoadDimensions(await ReadStoresAsync(cancellationToken), await ReadProductsAsync(cancellationToken));
+            using var connection = warehouse.Connect();
             await RecommendationModel.PublishAsync(db, RecommendationModel.Pairs(connection), RecommendationModel.Popular(connection, started), started, cancellationToken);
         }
 
@@ -89,6 +90,11 @@ public sealed class WarehouseEtl(
         return long.Parse((string)(await command.ExecuteScalarAsync(ct))!, System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// The next chunk of a source after <paramref name="after"/>. The row's transaction id is selected as a number under
+    /// another name: an output column called <c>tx</c> would make <c>ORDER BY tx</c> sort by it instead of walking the
+    /// <c>(tx, id)</c> index, and every chunk would sort the whole table.
+    /// </summary>
     private async Task<List<T>> ReadAsync<T>(string sql, SourceMark after, long horizon, Func<NpgsqlDataReader, T> row, CancellationToken ct)
     {
         await using var command = db.CreateCommand($"""
@@ -116,7 +122,7 @@ public sealed class WarehouseEtl(
     }
 
     private Task<List<OrderEventRow>> ReadOrderEventsAsync(SourceMark after, long horizon, CancellationToken ct) => ReadAsync(
-        "SELECT id, tx::text::bigint, order_id, kind, ref, at, buyer_id, seller_id, units FROM order_events",
+        "SELECT id, tx::text::bigint AS tx_number, order_id, kind, ref, at, buyer_id, seller_id, units FROM order_events",
         after, horizon,
         r => new OrderEventRow(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4),
             r.GetFieldValue<DateTimeOffset>(5), r.GetString(6), r.GetString(7), r.GetInt32(8)),
@@ -124,7 +130,7 @@ public sealed class WarehouseEtl(
 
     private Task<List<PageEventRow>> ReadPageEventsAsync(SourceMark after, long horizon, CancellationToken ct) => ReadAsync(
         """
-        SELECT id, tx::text::bigint, at, kind, visitor_id, product_id, seller_id, search_query, result_count, position, quantity,
+        SELECT id, tx::text::bigint AS tx_number, at, kind, visitor_id, product_id, seller_id, search_query, result_count, position, quantity,
                language, currency
         FROM analytics_events
         """,
@@ -134,7 +140,7 @@ public sealed class WarehouseEtl(
         ct);
 
     private Task<List<(long Id, long Tx, string OrderId)>> ReadImportedAsync(SourceMark after, long horizon, CancellationToken ct) => ReadAsync(
-        "SELECT id, tx::text::bigint, order_id FROM imported_orders",
+        "SELECT id, tx::text::bigint AS tx_number, order_id FROM imported_orders",
         after, horizon,
         r => (r.GetInt64(0), r.GetInt64(1), r.GetString(2)),
         ct);
@@ -173,7 +179,7 @@ public sealed class WarehouseEtl(
     }
 
     private Task<List<ErasureRow>> ReadErasuresAsync(SourceMark after, long horizon, CancellationToken ct) => ReadAsync(
-        "SELECT id, tx::text::bigint, visitor_id FROM analytics_erasures",
+        "SELECT id, tx::text::bigint AS tx_number, visitor_id FROM analytics_erasures",
         after, horizon,
         r => new ErasureRow(r.GetInt64(0), r.GetInt64(1), r.GetString(2)),
         ct);

@@ -33,6 +33,9 @@ public static class AccountsApi
             .WithSummary("Turn two-factor sign-in off (needs a current code or a recovery code)");
         me.MapPost("/two-factor/recovery-codes", NewRecoveryCodes).WithName("NewRecoveryCodes")
             .WithSummary("Replace the recovery codes (needs a current code)");
+        me.MapPost("/delete", DeleteAccount).WithName("DeleteAccount")
+            .WithSummary("Delete the caller's account for good (needs the password): sessions end, page events are erased; orders stay as records")
+            .WithMetadata(RateLimits.AuthCategory);
 
         routes.MapPost("/invitations/accept", AcceptInvitation).WithTags("Stores").WithName("AcceptInvitation")
             .WithSummary("Join a store's staff with an invitation token; refresh your token afterwards to act for the store")
@@ -178,6 +181,18 @@ public static class AccountsApi
         var (outcome, codes) = await twoFactor.NewRecoveryCodesAsync(principal.UserId(), request.Code!);
         return outcome == TwoFactorOutcome.Done ? TypedResults.Ok(new RecoveryCodesResponse(codes!)) : Refusal(outcome);
     }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAccount(
+        DeleteAccountRequest request, ClaimsPrincipal principal, AccountDeletion deletion, CancellationToken ct) =>
+        await deletion.DeleteAsync(principal.UserId(), request.Password!, ct) switch
+        {
+            AccountDeletionOutcome.Deleted => TypedResults.NoContent(),
+            AccountDeletionOutcome.NoAccount => ApiProblems.NotFound("The account"),
+            AccountDeletionOutcome.WrongPassword => Problem(StatusCodes.Status403Forbidden, "wrong-password", "The password is not the account's."),
+            AccountDeletionOutcome.StoreStaff => Problem(StatusCodes.Status409Conflict, "store-staff",
+                "Store staff leave the store (or hand it over) before deleting their account."),
+            _ => Problem(StatusCodes.Status409Conflict, "admin", "An admin account is removed by another admin."),
+        };
 
     private static ProblemHttpResult Refusal(TwoFactorOutcome outcome) => outcome switch
     {

@@ -31,4 +31,10 @@ public static class PageEventErasure
     }
 
     private static NpgsqlBatchCommand Command(string sql, string visitorId) => new(sql) { Parameters = { new() { Value = visitorId } } };
+
+    /// <summary>A deleted account's page events go with it.</summary>
+    public sealed class OnAccountDeleted(NpgsqlDataSource db) : Accounts.IAccountErasure
+    {
+        public Task EraseAsync(string userId, CancellationToken ct) => PageEventErasure.EraseAsync(db, userId, ct);
+    }
 }

@@ -104,9 +104,12 @@ public sealed class Recommender(RecommendationFeed model, SearchIndexFeed search
     /// For the visitor, from what they bought, put in a cart and viewed; popular products in their language fill the
     /// rest, and are all a visitor without history gets.
     /// </summary>
-    public async Task<IReadOnlyList<SearchHit>> ForYouAsync(string? visitorId, string language, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<SearchHit>> ForYouAsync(string? visitorId, string language, int limit, CancellationToken ct) =>
+        await ForYouAsync(await HistoryAsync(visitorId, ct), language, limit, ct);
+
+    /// <summary>For a visitor whose history the caller read already.</summary>
+    public async Task<IReadOnlyList<SearchHit>> ForYouAsync(VisitorHistory history, string language, int limit, CancellationToken ct)
     {
-        var history = await HistoryAsync(visitorId, ct);
         var snapshot = model.Current;
         var candidates = RecommendationRanking.Rank(RecommendationRanking.Seeds(history), snapshot.RelatedTo, snapshot.PopularFor(language),
             history.Bought.ToHashSet(StringComparer.Ordinal));

@@ -19,8 +19,8 @@ public sealed class IndexModel(ProductSearch search, Insights.Recommender recomm
         var result = await search.SearchAsync(new SearchQuery(null, null, null, null, null, false, null, SearchSort.Newest, 1, 12), ct);
         Newest = result.Items;
         Categories = result.Categories;
-        var visitor = Insights.RecommendationsApi.Visitor(User);
-        Personal = !(await recommender.HistoryAsync(visitor, ct)).IsEmpty;
-        Recommended = await recommender.ForYouAsync(visitor, System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName, 8, ct);
+        var history = await recommender.HistoryAsync(Insights.RecommendationsApi.Visitor(User), ct);
+        Personal = !history.IsEmpty;
+        Recommended = await recommender.ForYouAsync(history, System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName, 8, ct);
     }
 }
