@@ -26,7 +26,7 @@ public static class RecommendationModel
     /// <summary>The most recent products of a customer that count, so one customer's long history does not swamp the pairs.</summary>
     public const int HistoryPerCustomer = 50;
 
-    public static IReadOnlyList<ProductPair> Pairs(DuckDBConnection connection) => Query(connection, $"""
+    public static IReadOnlyList<ProductPair> Pairs(DuckDBConnection connection) => Warehouse.Rows(connection, $"""
         WITH bought AS (
             SELECT customer_id, product_id, max(paid_at) AS last_paid FROM fact_order_line WHERE paid_at IS NOT NULL GROUP BY ALL),
         recent AS (
@@ -39,42 +39,29 @@ public static class RecommendationModel
         SELECT p, q, c / sqrt(na.n * nb.n) AS score, c
         FROM pairs JOIN counts na ON na.product_id = p JOIN counts nb ON nb.product_id = q
         QUALIFY row_number() OVER (PARTITION BY p ORDER BY score DESC, c DESC, q) <= {PerProduct}
-        """, r => new ProductPair(r.GetString(0), r.GetString(1), r.GetDouble(2), r.GetInt64(3)));
+        """, [], r => new ProductPair(r.GetString(0), r.GetString(1), r.GetDouble(2), r.GetInt64(3)));
 
     /// <summary>
     /// Popularity per language from page events (a visitor counts once per product: 3 for a cart, 1 for a view), and for
     /// everyone from those plus paid orders (5 per buyer), over the 30 days before <paramref name="now"/>.
     /// </summary>
-    public static IReadOnlyList<PopularProduct> Popular(DuckDBConnection connection, DateTimeOffset now)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            WITH interest AS (
-                SELECT coalesce(language, '') AS language, visitor_id, product_id,
-                       max(CASE kind WHEN 'addToCart' THEN 3 ELSE 1 END) AS weight
-                FROM fact_event
-                WHERE source = 'page' AND kind IN ('productView', 'addToCart') AND product_id IS NOT NULL AND occurred_at >= $since
-                GROUP BY ALL),
-            bought AS (
-                SELECT DISTINCT '' AS language, customer_id AS visitor_id, product_id, 5 AS weight
-                FROM fact_order_line WHERE paid_at >= $since),
-            scores AS (
-                SELECT language, product_id, sum(weight) AS score FROM interest WHERE language <> '' GROUP BY ALL
-                UNION ALL
-                SELECT '', product_id, sum(weight) FROM (SELECT * FROM interest UNION ALL SELECT * FROM bought) GROUP BY product_id)
-            SELECT language, product_id, score::DOUBLE FROM scores
-            QUALIFY row_number() OVER (PARTITION BY language ORDER BY score DESC, product_id) <= {PopularPerLanguage}
-            """;
-        command.Parameters.Add(new DuckDBParameter("since", now.AddDays(-30).UtcDateTime));
-        using var reader = command.ExecuteReader();
-        var rows = new List<PopularProduct>();
-        while (reader.Read())
-        {
-            rows.Add(new PopularProduct(reader.GetString(0), reader.GetString(1), reader.GetDouble(2)));
-        }
-
-        return rows;
-    }
+    public static IReadOnlyList<PopularProduct> Popular(DuckDBConnection connection, DateTimeOffset now) => Warehouse.Rows(connection, $"""
+        WITH interest AS (
+            SELECT coalesce(language, '') AS language, visitor_id, product_id,
+                   max(CASE kind WHEN 'addToCart' THEN 3 ELSE 1 END) AS weight
+            FROM fact_event
+            WHERE source = 'page' AND kind IN ('productView', 'addToCart') AND product_id IS NOT NULL AND occurred_at >= $since
+            GROUP BY ALL),
+        bought AS (
+            SELECT DISTINCT '' AS language, customer_id AS visitor_id, product_id, 5 AS weight
+            FROM fact_order_line WHERE paid_at >= $since),
+        scores AS (
+            SELECT language, product_id, sum(weight) AS score FROM interest WHERE language <> '' GROUP BY ALL
+            UNION ALL
+            SELECT '', product_id, sum(weight) FROM (SELECT * FROM interest UNION ALL SELECT * FROM bought) GROUP BY product_id)
+        SELECT language, product_id, score::DOUBLE FROM scores
+        QUALIFY row_number() OVER (PARTITION BY language ORDER BY score DESC, product_id) <= {PopularPerLanguage}
+        """, [new DuckDBParameter("since", now.AddDays(-30).UtcDateTime)], r => new PopularProduct(r.GetString(0), r.GetString(1), r.GetDouble(2)));
 
     /// <summary>Replaces the published model with this one, in one transaction, under a new version.</summary>
     public static async Task PublishAsync(NpgsqlDataSource db, IReadOnlyList<ProductPair> pairs, IReadOnlyList<PopularProduct> popular, DateTimeOffset builtAt, CancellationToken ct = default)
@@ -121,19 +108,5 @@ public static class RecommendationModel
         }
 
         await transaction.CommitAsync(ct);
-    }
-
-    private static List<T> Query<T>(DuckDBConnection connection, string sql, Func<DuckDBDataReader, T> row)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<T>();
-        while (reader.Read())
-        {
-            rows.Add(row(reader));
-        }
-
-        return rows;
     }
 }

@@ -301,6 +301,26 @@ public sealed class Warehouse : IDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>The rows of a query, each read by <paramref name="row"/>.</summary>
+    internal static List<T> Rows<T>(DuckDBConnection connection, string sql, IEnumerable<DuckDBParameter> parameters, Func<DuckDBDataReader, T> row)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(parameter);
+        }
+
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(row(reader));
+        }
+
+        return rows;
+    }
+
     internal static object? Scalar(DuckDBConnection connection, string sql)
     {
         using var command = connection.CreateCommand();

@@ -136,20 +136,6 @@ public sealed class WarehouseReports(Warehouse warehouse)
     private List<T> Query<T>(string sql, DuckDBParameter[] parameters, Func<DuckDBDataReader, T> row)
     {
         using var connection = warehouse.Connect();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(parameter);
-        }
-
-        using var reader = command.ExecuteReader();
-        var rows = new List<T>();
-        while (reader.Read())
-        {
-            rows.Add(row(reader));
-        }
-
-        return rows;
+        return Warehouse.Rows(connection, sql, parameters, row);
     }
 }
