@@ -112,7 +112,7 @@ public sealed class InsightsTests(OrdersWebFixture fixture)
         var stores = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/reports/stores?from={today}&to={today}&limit=500");
         Assert.Contains(stores.GetProperty("items").EnumerateArray(), s => s.GetProperty("sellerId").GetString() == owner.SellerId);
 
-        foreach (var bad in new[] { "from=2026-13-01", "to=yesterday", "interval=hour", "interval=1", "from=2026-12-02&to=2026-12-01", "from=2000-01-01&to=2026-01-01" })
+        foreach (var bad in new[] { "from=2026-13-01", "to=yesterday", "interval=hour", "interval=1", "interval=week,month", "interval=%20week", "from=2026-12-02&to=2026-12-01", "from=2000-01-01&to=2026-01-01" })
         {
             using var refused = await store.GetAsync($"/api/seller/reports/sales?{bad}");
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);

@@ -223,8 +223,9 @@ public sealed record ReportQuery(ReportRange? Range, string IntervalName)
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         DateOnly? end = to is null ? today : DateOnly.TryParseExact(to, "yyyy-MM-dd", out var t) ? t : null;
         DateOnly? start = from is null ? end?.AddDays(-29) : DateOnly.TryParseExact(from, "yyyy-MM-dd", out var f) ? f : null;
+        // Only the names: Enum.TryParse would also take numbers, "week,month" and padded text.
         ReportInterval? unit = interval is null ? ReportInterval.Day
-            : Enum.TryParse<ReportInterval>(interval, ignoreCase: true, out var i) && !char.IsAsciiDigit(interval[0]) ? i : null;
+            : Enum.GetValues<ReportInterval>().Select(v => (ReportInterval?)v).FirstOrDefault(v => string.Equals(v.ToString(), interval, StringComparison.OrdinalIgnoreCase));
         return start is null || end is null || unit is null
             ? new ReportQuery(null, "")
             : new ReportQuery(new ReportRange(start.Value, end.Value, unit.Value), unit.Value.ToString().ToLowerInvariant());
