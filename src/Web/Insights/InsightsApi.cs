@@ -81,9 +81,7 @@ public static class InsightsApi
         var series = await Warehouse(grains).Sales(user.SellerId()!, range);
         if (CsvResults.Wanted(http))
         {
-            return (FileContentHttpResult)CsvResults.File(
-                series.Select(p => new SalesCsvRow(p.Start.ToString("O"), p.Currency, p.Orders, p.Units, CsvResults.Amount(p.Gross, p.Currency))),
-                $"sales-{range.From:yyyy-MM-dd}-{range.To:yyyy-MM-dd}.csv");
+            return (FileContentHttpResult)SalesCsvRow.File(series, range.From, range.To);
         }
 
         return TypedResults.Ok(new SalesReportResponse(range.From, range.To, query.IntervalName, series));
@@ -100,10 +98,7 @@ public static class InsightsApi
         var funnel = await Warehouse(grains).Funnel(user.SellerId()!, range.From, range.To);
         if (CsvResults.Wanted(http))
         {
-            return (FileContentHttpResult)CsvResults.File(
-                new[] { funnel.Store with { Title = "(store)" } }.Concat(funnel.Products)
-                    .Select(r => new FunnelCsvRow(r.ProductId ?? "", r.Title, r.Views, r.Carts, r.Orders, r.Paid)),
-                $"funnel-{range.From:yyyy-MM-dd}-{range.To:yyyy-MM-dd}.csv");
+            return (FileContentHttpResult)FunnelCsvRow.File(funnel, "(store)", range.From, range.To);
         }
 
         return TypedResults.Ok(new FunnelReportResponse(range.From, range.To, funnel.Store, funnel.Products));
@@ -144,10 +139,7 @@ public static class InsightsApi
         var points = await Warehouse(grains).Gmv(range);
         if (CsvResults.Wanted(http))
         {
-            return (FileContentHttpResult)CsvResults.File(
-                points.Select(p => new GmvCsvRow(p.Start.ToString("O"), p.Currency, p.Orders, CsvResults.Amount(p.Gmv, p.Currency),
-                    CsvResults.Amount(p.Commission, p.Currency), p.ActiveStores)),
-                $"gmv-{range.From:yyyy-MM-dd}-{range.To:yyyy-MM-dd}.csv");
+            return (FileContentHttpResult)GmvCsvRow.File(points, range.From, range.To);
         }
 
         var series = points.GroupBy(p => p.Currency)
@@ -231,6 +223,14 @@ public sealed record ReportQuery(ReportRange? Range, string IntervalName)
             : new ReportQuery(new ReportRange(start.Value, end.Value, unit.Value), unit.Value.ToString().ToLowerInvariant());
     }
 
+    /// <summary>Where a page's range starts when the reader names only its end: 30 days, 12 weeks or 12 months of periods.</summary>
+    public static DateOnly DefaultFrom(DateOnly to, ReportInterval interval) => interval switch
+    {
+        ReportInterval.Month => to.AddMonths(-11),
+        ReportInterval.Week => to.AddDays(-7 * 12),
+        _ => to.AddDays(-29),
+    };
+
     public static ProblemHttpResult Invalid(string? from, string? to, string? interval)
     {
         var errors = new Dictionary<string, string[]>();
@@ -253,11 +253,32 @@ public sealed record ReportQuery(ReportRange? Range, string IntervalName)
     }
 }
 
+/// <summary>A store's sales as a spreadsheet reads them: one row per period and currency, amounts in major units.</summary>
 [CsvHelper.CsvRecord]
-public sealed partial record SalesCsvRow(string Start, string Currency, long Orders, long Units, string Gross);
+public sealed partial record SalesCsvRow(string Start, string Currency, long Orders, long Units, string Gross)
+{
+    /// <summary>The sales report as a CSV download (the API's and the reports page's).</summary>
+    public static IResult File(IEnumerable<SalesPoint> series, DateOnly? from, DateOnly? to) => CsvResults.File(
+        series.Select(p => new SalesCsvRow(p.Start.ToString("O"), p.Currency, p.Orders, p.Units, CsvResults.Amount(p.Gross, p.Currency))),
+        $"sales-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv");
+}
 
+/// <summary>A funnel as a spreadsheet reads it: the whole store first (titled <c>storeTitle</c>), then each product.</summary>
 [CsvHelper.CsvRecord]
-public sealed partial record FunnelCsvRow(string ProductId, string Title, long Views, long Carts, long Orders, long Paid);
+public sealed partial record FunnelCsvRow(string ProductId, string Title, long Views, long Carts, long Orders, long Paid)
+{
+    public static IResult File(FunnelReport funnel, string storeTitle, DateOnly? from, DateOnly? to) => CsvResults.File(
+        new[] { funnel.Store with { Title = storeTitle } }.Concat(funnel.Products)
+            .Select(r => new FunnelCsvRow(r.ProductId ?? "", r.Title, r.Views, r.Carts, r.Orders, r.Paid)),
+        $"funnel-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv");
+}
 
+/// <summary>The marketplace's GMV as a spreadsheet reads it: one row per period and currency, amounts in major units.</summary>
 [CsvHelper.CsvRecord]
-public sealed partial record GmvCsvRow(string Start, string Currency, long Orders, string Gmv, string Commission, long ActiveStores);
+public sealed partial record GmvCsvRow(string Start, string Currency, long Orders, string Gmv, string Commission, long ActiveStores)
+{
+    public static IResult File(IEnumerable<GmvPoint> points, DateOnly? from, DateOnly? to) => CsvResults.File(
+        points.Select(p => new GmvCsvRow(p.Start.ToString("O"), p.Currency, p.Orders, CsvResults.Amount(p.Gmv, p.Currency),
+            CsvResults.Amount(p.Commission, p.Currency), p.ActiveStores)),
+        $"gmv-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv");
+}

@@ -55,10 +55,8 @@ public sealed class AdminReportsModel(TimeProvider clock, ExportQueries exports)
         return Page();
     }
 
-    public async Task<IActionResult> OnGetGmvCsvAsync() => await LoadAsync() is null
-        ? new CsvDownload(CsvResults.File(Gmv.Select(p => new GmvCsvRow(p.Start.ToString("O"), p.Currency, p.Orders, CsvResults.Amount(p.Gmv, p.Currency),
-            CsvResults.Amount(p.Commission, p.Currency), p.ActiveStores)), $"gmv-{From:yyyy-MM-dd}-{To:yyyy-MM-dd}.csv"))
-        : BadRequest();
+    public async Task<IActionResult> OnGetGmvCsvAsync() =>
+        await LoadAsync() is null ? new CsvDownload(GmvCsvRow.File(Gmv, From, To)) : BadRequest();
 
     /// <summary>Starts the ETL now; the page shows it running.</summary>
     public async Task<IActionResult> OnPostRunAsync(bool rebuild)
@@ -88,12 +86,7 @@ public sealed class AdminReportsModel(TimeProvider clock, ExportQueries exports)
         Exports = await exports.ListAsync(10, HttpContext.RequestAborted);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         To ??= today;
-        From ??= Interval switch
-        {
-            ReportInterval.Month => To.Value.AddMonths(-11),
-            ReportInterval.Day => To.Value.AddDays(-29),
-            _ => To.Value.AddDays(-7 * 12),
-        };
+        From ??= ReportQuery.DefaultFrom(To.Value, Interval);
         var range = new ReportRange(From.Value, To.Value, Interval);
         var warehouse = Grains.GetGrain<IWarehouseGrain>(0);
         Warehouse = await warehouse.Status();

@@ -52,15 +52,11 @@ public sealed class SellerReportsModel(TimeProvider clock) : SellerPage
         return Page();
     }
 
-    public async Task<IActionResult> OnGetSalesCsvAsync() => await LoadAsync() is null
-        ? new CsvDownload(CsvResults.File(Sales.Select(p => new SalesCsvRow(p.Start.ToString("O"), p.Currency, p.Orders, p.Units, CsvResults.Amount(p.Gross, p.Currency))),
-            $"sales-{From:yyyy-MM-dd}-{To:yyyy-MM-dd}.csv"))
-        : BadRequest();
+    public async Task<IActionResult> OnGetSalesCsvAsync() =>
+        await LoadAsync() is null ? new CsvDownload(SalesCsvRow.File(Sales, From, To)) : BadRequest();
 
-    public async Task<IActionResult> OnGetFunnelCsvAsync() => await LoadAsync() is null
-        ? new CsvDownload(CsvResults.File(new[] { Funnel.Store with { Title = T["Whole store"].Value } }.Concat(Funnel.Products)
-            .Select(r => new FunnelCsvRow(r.ProductId ?? "", r.Title, r.Views, r.Carts, r.Orders, r.Paid)), $"funnel-{From:yyyy-MM-dd}-{To:yyyy-MM-dd}.csv"))
-        : BadRequest();
+    public async Task<IActionResult> OnGetFunnelCsvAsync() =>
+        await LoadAsync() is null ? new CsvDownload(FunnelCsvRow.File(Funnel, T["Whole store"].Value, From, To)) : BadRequest();
 
     public static string Percent(long part, long whole) => whole == 0 ? "–" : (part / (double)whole).ToString("P0", System.Globalization.CultureInfo.CurrentCulture);
 
@@ -69,12 +65,7 @@ public sealed class SellerReportsModel(TimeProvider clock) : SellerPage
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         To ??= today;
-        From ??= Interval switch
-        {
-            ReportInterval.Month => To.Value.AddMonths(-11),
-            ReportInterval.Week => To.Value.AddDays(-7 * 12),
-            _ => To.Value.AddDays(-29),
-        };
+        From ??= ReportQuery.DefaultFrom(To.Value, Interval);
         var range = new ReportRange(From.Value, To.Value, Interval);
         var warehouse = Grains.GetGrain<IWarehouseGrain>(0);
         try
