@@ -57,6 +57,7 @@ builder.Services.AddSingleton<RecommendationFeed>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RecommendationFeed>());
 builder.Services.AddSingleton<Recommender>();
 builder.Services.AddSingleton<ExportQueries>();
+builder.Services.AddSingleton<WebhookQueries>();
 builder.Services.AddScoped<AccountDeletion>();
 builder.Services.AddSingleton<IAccountErasure, PageEventErasure.OnAccountDeleted>();
 builder.Services.AddSingleton<StaffInvitations>();
@@ -138,6 +139,7 @@ api.MapInsightsApi();
 api.MapExportsApi();
 api.MapQuestionsApi();
 api.MapReviewsApi();
+api.MapWebhookEndpointsApi();
 // Providers sign their callbacks instead of holding tokens.
 app.MapGroup("/api").MapWebhooksApi();
 // Partner systems authenticate with API keys, not user tokens.

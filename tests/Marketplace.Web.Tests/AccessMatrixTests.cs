@@ -29,6 +29,11 @@ public sealed class AccessMatrixTests(WebFixture fixture)
 
     private static readonly Who[] Everyone = Enum.GetValues<Who>();
 
+    /// <summary>A webhook endpoint at a public documentation address (TEST-NET-3) that nothing here answers.</summary>
+    private static readonly object Webhook = new { url = "https://203.0.113.10/hooks", events = new[] { "order.paid" } };
+
+    private const string NoEndpoint = "whe_00000000000000000000000000000000";
+
     [Fact]
     public async Task Every_endpoint_answers_each_caller_as_decided()
     {
@@ -329,6 +334,30 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET /api/admin/exports/"] = new(_ => Get("/api/admin/exports"), Only(200, Who.Admin)),
             ["GET /api/admin/exports/{exportId}"] = new(_ => Get("/api/admin/exports/exp_nothing"), Only(404, Who.Admin)),
             ["GET /api/admin/exports/{exportId}/files/{name}"] = new(_ => Get("/api/admin/exports/exp_nothing/files/x.csv"), Only(404, Who.Admin)),
+            // Webhooks: a store's endpoints are its staff's (created for the caller's store; another's answers 404), the
+            // marketplace's the admins'. The address is a public one that nothing here answers.
+            ["POST /api/seller/webhooks/"] = new(_ => Send(HttpMethod.Post, "/api/seller/webhooks", Webhook), Only(201, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["GET /api/seller/webhooks/"] = new(_ => Get("/api/seller/webhooks"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["GET /api/seller/webhooks/{endpointId}"] = new(_ => Get($"/api/seller/webhooks/{NoEndpoint}"), Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["PUT /api/seller/webhooks/{endpointId}"] = new(_ => Send(HttpMethod.Put, $"/api/seller/webhooks/{NoEndpoint}", Webhook),
+                Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["DELETE /api/seller/webhooks/{endpointId}"] = new(_ => Send(HttpMethod.Delete, $"/api/seller/webhooks/{NoEndpoint}"),
+                Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["POST /api/seller/webhooks/{endpointId}/secret"] = new(_ => Send(HttpMethod.Post, $"/api/seller/webhooks/{NoEndpoint}/secret"),
+                Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["GET /api/seller/webhooks/{endpointId}/deliveries"] = new(_ => Get($"/api/seller/webhooks/{NoEndpoint}/deliveries"),
+                Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["POST /api/seller/webhooks/{endpointId}/deliveries/{deliveryId:long}/redeliver"] = new(
+                _ => Send(HttpMethod.Post, $"/api/seller/webhooks/{NoEndpoint}/deliveries/1/redeliver"), Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["POST /api/admin/webhooks/"] = new(_ => Send(HttpMethod.Post, "/api/admin/webhooks", Webhook), Only(201, Who.Admin)),
+            ["GET /api/admin/webhooks/"] = new(_ => Get("/api/admin/webhooks"), Only(200, Who.Admin)),
+            ["GET /api/admin/webhooks/{endpointId}"] = new(_ => Get($"/api/admin/webhooks/{NoEndpoint}"), Only(404, Who.Admin)),
+            ["PUT /api/admin/webhooks/{endpointId}"] = new(_ => Send(HttpMethod.Put, $"/api/admin/webhooks/{NoEndpoint}", Webhook), Only(404, Who.Admin)),
+            ["DELETE /api/admin/webhooks/{endpointId}"] = new(_ => Send(HttpMethod.Delete, $"/api/admin/webhooks/{NoEndpoint}"), Only(404, Who.Admin)),
+            ["POST /api/admin/webhooks/{endpointId}/secret"] = new(_ => Send(HttpMethod.Post, $"/api/admin/webhooks/{NoEndpoint}/secret"), Only(404, Who.Admin)),
+            ["GET /api/admin/webhooks/{endpointId}/deliveries"] = new(_ => Get($"/api/admin/webhooks/{NoEndpoint}/deliveries"), Only(404, Who.Admin)),
+            ["POST /api/admin/webhooks/{endpointId}/deliveries/{deliveryId:long}/redeliver"] = new(
+                _ => Send(HttpMethod.Post, $"/api/admin/webhooks/{NoEndpoint}/deliveries/1/redeliver"), Only(404, Who.Admin)),
             // Deleting one's own account needs the password (none of the world's accounts is deleted here).
             ["POST /api/me/delete"] = new(_ => Send(HttpMethod.Post, "/api/me/delete", new { password = "not-the-password-1" }),
                 caller => caller is Who.Anonymous or Who.Integration ? 401 : 403),

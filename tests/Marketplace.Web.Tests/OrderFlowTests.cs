@@ -17,6 +17,17 @@ public sealed class OrdersWebFixture : WebHostFixture
     /// <summary>Where the web host listens, for clients that are not HttpClient (the SignalR client).</summary>
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>Webhooks to the tests' loopback receivers, retried within seconds and given up (and disabled) after 8 s.</summary>
+    protected override IEnumerable<KeyValuePair<string, string?>> SiloSettings =>
+    [
+        new("Webhooks:AllowPrivateNetworks", "true"),
+        new("Webhooks:PollInterval", "00:00:00.200"),
+        new("Webhooks:RetryBaseDelay", "00:00:00.200"),
+        new("Webhooks:RetryMaxDelay", "00:00:01"),
+        new("Webhooks:RetryFor", "00:00:08"),
+        new("Webhooks:DisableAfter", "00:00:08"),
+    ];
+
     protected override async Task<WebHostFactory> StartHostAsync()
     {
         await StartAsync("orders-web");

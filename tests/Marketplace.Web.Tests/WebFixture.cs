@@ -7,14 +7,6 @@ namespace Marketplace.Web.Tests;
 /// <summary>A silo cluster on its own database and the real web host in front of it.</summary>
 public sealed class WebFixture : WebHostFixture
 {
-    /// <summary>A client signed in as the seeded admin.</summary>
-    public async Task<HttpClient> CreateAdminClientAsync()
-    {
-        var http = CreateClient();
-        http.UseToken(await http.LoginAsync(TestSecrets.AdminEmail, TestSecrets.AdminPassword));
-        return http;
-    }
-
     protected override async Task<WebHostFactory> StartHostAsync()
     {
         await StartAsync("web");

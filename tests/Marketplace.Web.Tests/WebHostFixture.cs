@@ -11,6 +11,14 @@ public abstract class WebHostFixture : MarketplaceCluster, IAsyncLifetime
 
     public HttpClient CreateClient() => Factory.CreateClient();
 
+    /// <summary>A client signed in as the seeded admin.</summary>
+    public async Task<HttpClient> CreateAdminClientAsync()
+    {
+        var http = CreateClient();
+        http.UseToken(await http.LoginAsync(TestSecrets.AdminEmail, TestSecrets.AdminPassword));
+        return http;
+    }
+
     public async ValueTask InitializeAsync()
     {
         factory = await StartHostAsync();

@@ -10,6 +10,7 @@ public enum NotificationKind
     OrderCancelled = 3,
     ReviewPosted = 4,
     LowStock = 5,
+    WebhookDisabled = 6,
     QuestionAnswered = 20,
     OrderAccepted = 21,
     OrderRejected = 22,
@@ -51,6 +52,7 @@ public static class NotificationFacts
     public const string Currency = "currency";
     public const string Tracking = "tracking";
     public const string AwaitingConfirmation = "awaitingConfirmation";
+    public const string Url = "url";
 
     /// <summary>An order's notice to its store (<c>store</c>) or to its buyer (<c>buyer</c>).</summary>
     public const string Side = "side";

@@ -1,3 +1,4 @@
+using Marketplace.Grains.Integrations;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Storage;
@@ -198,6 +199,8 @@ public sealed class PostgresInventoryStore(NpgsqlDataSource dataSource) : IInven
             .Select(w => (Write: w, Command: AddCommands(command, w.Batch)))
             .ToList();
         AddSearchStock(command, group);
+        IntegrationEventInserts.Add(command,
+            group.Where(w => w.Batch.LevelChanged).Select(w => IntegrationEvents.OfStock(w.Batch.Counters)).ToList());
         await command.ExecuteNonQueryAsync();
         var stale = counters.Where(c => c.Command.RecordsAffected != 1).Select(c => c.Write).ToList();
         if (stale.Count == 0)

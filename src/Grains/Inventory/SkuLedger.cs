@@ -47,7 +47,8 @@ public sealed record InventoryBatch(
     IReadOnlyList<Reservation> Reservations,
     IReadOnlyList<StockAdjustment> Adjustments,
     int Operations,
-    bool AvailabilityChanged = false);
+    bool AvailabilityChanged = false,
+    bool LevelChanged = false);
 
 /// <summary>
 /// The units of one SKU and the rules that keep them honest, without I/O: available = OnHand − Reserved never drops
@@ -66,6 +67,8 @@ public sealed class SkuLedger
     private long storedVersion;
     /// <summary>Whether the stored counters had units available; null before the first write.</summary>
     private bool? storedAvailable;
+    /// <summary>The stored counters' available units; null before the first write.</summary>
+    private int? storedUnits;
     private int pendingOperations;
 
     private SkuLedger(SkuCounters counters, long storedVersion, int settledMemory)
@@ -74,6 +77,7 @@ public sealed class SkuLedger
         this.storedVersion = storedVersion;
         this.settledMemory = settledMemory;
         storedAvailable = storedVersion == 0 ? null : counters.OnHand > counters.Reserved;
+        storedUnits = storedVersion == 0 ? null : counters.OnHand - counters.Reserved;
     }
 
     /// <summary>The current counters, including changes not yet written.</summary>
@@ -270,9 +274,10 @@ public sealed class SkuLedger
         Counters = Counters with { Version = expected + 1 };
         var available = Available > 0;
         var batch = new InventoryBatch(Counters, expected, dirtyReservations.Values.ToList(), newAdjustments.ToList(), pendingOperations,
-            AvailabilityChanged: storedAvailable != available);
+            AvailabilityChanged: storedAvailable != available, LevelChanged: storedUnits != Available);
         storedVersion = expected + 1;
         storedAvailable = available;
+        storedUnits = Available;
         dirtyReservations.Clear();
         newAdjustments.Clear();
         pendingOperations = 0;

@@ -1,3 +1,4 @@
+using Marketplace.Grains.Integrations;
 using Marketplace.Contracts.Orders;
 using Marketplace.Grains.Common;
 using Marketplace.Grains.Inventory;
@@ -56,7 +57,7 @@ public static class SiloSetup
         // C# in the same transactions (docs/architecture.md, "The write path").
         silo.Services.AddOptions<GrainStorageOptions>().BindConfiguration(GrainStorageOptions.Section);
         silo.Services.TryAddSingleton<StateWriter>();
-        foreach (var readModel in ReadModelRebuilder.All)
+        foreach (var readModel in ReadModelRebuilder.All.Concat(IntegrationEventLogs.All))
         {
             silo.Services.AddSingleton(readModel);
         }
@@ -94,6 +95,9 @@ public static class SiloSetup
         silo.Services.AddOptions<RealtimeOptions>().BindConfiguration("Realtime");
         silo.Services.AddOptions<Marketplace.Grains.Insights.InsightsOptions>().BindConfiguration(Marketplace.Grains.Insights.InsightsOptions.Section);
         silo.Services.TryAddSingleton<INotificationStore, PostgresNotificationStore>();
+        silo.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section);
+        silo.Services.TryAddSingleton<WebhookStore>();
+        silo.Services.TryAddSingleton<WebhookSender>();
         // The benchmark module's grains exist only on silos that switch it on (off by default): its assembly is loaded
         // then, never referenced, so a build without it (the container images) runs the same silo.
         if (silo.Configuration.GetValue<bool>(BenchmarkModule.EnabledKey))

@@ -55,6 +55,8 @@ public static class NotificationWords
                     Fact(NotificationFacts.Author) is { } author ? Say("{0} rated it {1} of 5.", author, rating) : body),
             NotificationKind.LowStock when Fact(NotificationFacts.Sku) is { } sku && Fact(NotificationFacts.Available) is { } available =>
                 (Say("Low stock: {0}", sku), available == "0" ? Say("{0} is sold out.", sku) : Say("Only {0} unit(s) of {1} left.", available, sku)),
+            NotificationKind.WebhookDisabled when Fact(NotificationFacts.Url) is { } url =>
+                (Say("Webhook endpoint disabled"), Say("{0} failed for a day and no longer receives events. Fix it, then enable it again.", url)),
             _ => (title, body),
         };
     }
