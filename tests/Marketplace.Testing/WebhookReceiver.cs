@@ -40,6 +40,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>While true every request is answered 503 and not recorded.</summary>
     public bool Down { get; set; }
 
+    /// <summary>How long each accepted request takes to be answered (a slow receiver keeps deliveries in flight).</summary>
+    public TimeSpan Delay { get; set; }
+
     /// <summary>Requests answered 503.</summary>
     public int Refused => Volatile.Read(ref refused);
 
@@ -62,6 +65,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
             {
                 Interlocked.Increment(ref receiver.refused);
                 return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
+
+            if (receiver.Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(receiver.Delay);
             }
 
             receiver.received.Enqueue(new ReceivedWebhook(context.Request.Headers["Marketplace-Event-Id"].ToString(),
