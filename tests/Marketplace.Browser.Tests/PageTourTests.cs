@@ -71,6 +71,7 @@ public sealed class PageTourTests(BrowserFixture fixture) : IAsyncLifetime
             ("seller-statements", seller, "/seller/statements"),
             ("seller-coupons", seller, "/seller/coupons"),
             ("seller-reports", seller, "/seller/reports"),
+            ("seller-webhooks", seller, "/seller/webhooks"),
         ], width);
 
         var admin = await people.ArriveAsync("admin", viewport);
@@ -78,7 +79,7 @@ public sealed class PageTourTests(BrowserFixture fixture) : IAsyncLifetime
         await VisitAsync([("admin", admin, "/admin"), ("admin-users", admin, "/admin/users"), ("admin-stores", admin, "/admin/stores"),
             ("admin-api-keys", admin, "/admin/api-keys"), ("admin-announcements", admin, "/admin/announcements"),
             ("admin-commission", admin, "/admin/commission"), ("admin-payouts", admin, "/admin/payouts"),
-            ("admin-reports", admin, "/admin/reports")], width);
+            ("admin-reports", admin, "/admin/reports"), ("admin-webhooks", admin, "/admin/webhooks")], width);
     }
 
     [Fact]

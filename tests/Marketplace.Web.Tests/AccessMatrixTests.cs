@@ -442,6 +442,7 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET seller/statements"] = Pages.Console("/seller/statements", Pages.IsSeller),
             ["GET seller/coupons"] = Pages.Console("/seller/coupons", Pages.IsSeller),
             ["GET seller/reports"] = Pages.Console("/seller/reports?interval=Week", Pages.IsSeller),
+            ["GET seller/webhooks"] = Pages.Console("/seller/webhooks", Pages.IsSeller),
             ["GET admin"] = Pages.Console("/admin", who => who == Who.Admin),
             ["GET admin/users"] = Pages.Console("/admin/users?q=test", who => who == Who.Admin),
             ["GET admin/stores"] = Pages.Console("/admin/stores", who => who == Who.Admin),
@@ -451,6 +452,7 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET admin/payouts"] = Pages.Console("/admin/payouts", who => who == Who.Admin),
             ["GET admin/commission"] = Pages.Console("/admin/commission", who => who == Who.Admin),
             ["GET admin/reports"] = Pages.Console("/admin/reports", who => who == Who.Admin),
+            ["GET admin/webhooks"] = Pages.Console("/admin/webhooks", who => who == Who.Admin),
             ["GET admin/email/preview/html"] = Pages.Console("/admin/email/preview/html?kind=verify-email&lang=es", who => who == Who.Admin),
             // The live script's token needs the page's form token: without one nobody gets it.
             ["POST /live/token"] = Open(_ => Send(HttpMethod.Post, "/live/token"), 400),

@@ -212,6 +212,55 @@ public sealed class WebhookTests(OrdersWebFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, (await store.GetAsync("/api/seller/webhooks/whe_nope")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_console_page_adds_an_endpoint_shows_its_secret_once_and_lists_its_deliveries()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var api = fixture.CreateClient();
+        var seller = await api.RegisterAsync("seller", "Webhooks Console");
+        api.UseToken(seller.AccessToken);
+        // As a browser: the form's cookies by hand, and redirects seen rather than followed.
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(fixture.BaseUrl) };
+        var session = await SignInPage.CookieAsync(http, seller.Email, TestSecrets.Password);
+
+        using var added = await SignInPage.PostFormAsync(http, session, "/seller/webhooks?handler=Create", new()
+        {
+            ["Form.Url"] = receiver.Url,
+            ["Form.Events"] = "product.created",
+            ["Form.Description"] = "Stock sync",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        var location = added.Headers.Location!.ToString();
+        var flashCookies = added.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]);
+        var page = await PageAsync(http, location, string.Join("; ", flashCookies.Prepend(session)));
+        var secret = System.Text.RegularExpressions.Regex.Match(page, "value=\"(whsec_[0-9a-f]{64})\"[^>]*data-secret").Groups[1].Value;
+        Assert.NotEmpty(secret);
+        Assert.Contains("Stock sync", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-secret", await PageAsync(http, location, session), StringComparison.Ordinal);
+
+        var productId = await api.CreateProductAsync(seller.SellerId!);
+        var delivered = await receiver.WaitForAsync(w => w.Data("productId") == productId);
+        Assert.True(WebhookReceiver.Verify(delivered, secret));
+        var log = "";
+        for (var i = 0; i < 40 && !log.Contains("data-delivery-status=\"delivered\"", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(250);
+            log = await PageAsync(http, location, session);
+        }
+
+        Assert.Contains(delivered.EventId, log, StringComparison.Ordinal);
+        Assert.Contains("data-delivery-status=\"delivered\"", log, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> PageAsync(HttpClient http, string path, string cookies)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", cookies);
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
     private static async Task<(string Id, string Secret)> CreateEndpointAsync(
         HttpClient http, string url, string[] events, string path = "/api/seller/webhooks")
     {

@@ -2,8 +2,16 @@ using Marketplace.Web.Accounts;
 
 namespace Marketplace.Web.Shared;
 
+/// <summary>What the seller console's menu needs of its page: the store, and which entry is lit.</summary>
+public interface ISellerConsolePage
+{
+    string SellerId { get; }
+
+    string Section { get; }
+}
+
 /// <summary>A page of the seller console: it acts for the store the signed-in seller belongs to, and only that one.</summary>
-public abstract class SellerPage : MarketplacePage
+public abstract class SellerPage : MarketplacePage, ISellerConsolePage
 {
     /// <summary>The folder's policy guarantees a seller bound to a store.</summary>
     public string SellerId => User.SellerId()!;
