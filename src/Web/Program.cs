@@ -92,7 +92,7 @@ builder.Services.AddValidation();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 var maxBodyBytes = builder.Configuration.GetValue<long>("Marketplace:MaxRequestBodyBytes", 1024 * 1024);
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBodyBytes);
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.DescribeStoreApiKeys());
 builder.Services.AddSingleton<AccountSeeder>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<AccountSeeder>());
 builder.Services.AddHealthChecks()
@@ -140,6 +140,7 @@ api.MapExportsApi();
 api.MapQuestionsApi();
 api.MapReviewsApi();
 api.MapWebhookEndpointsApi();
+api.MapStoreApiKeysApi();
 // Providers sign their callbacks instead of holding tokens.
 app.MapGroup("/api").MapWebhooksApi();
 // Partner systems authenticate with API keys, not user tokens.

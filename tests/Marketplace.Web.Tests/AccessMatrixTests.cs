@@ -25,6 +25,8 @@ public sealed class AccessMatrixTests(WebFixture fixture)
         SuspendedSeller,
         Integration,
         Admin,
+        /// <summary>Store A's own API key (X-Api-Key): store A's staff where store keys are let in, nobody elsewhere.</summary>
+        StoreKeyA,
     }
 
     private static readonly Who[] Everyone = Enum.GetValues<Who>();
@@ -54,14 +56,14 @@ public sealed class AccessMatrixTests(WebFixture fixture)
         foreach (var (endpoint, @case) in cases.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             // Callers that are refused go first, so the one allowed to change something does it last.
-            foreach (var who in Everyone.OrderBy(w => @case.Expected(w) < 300 ? 1 : 0))
+            foreach (var who in Everyone.OrderBy(w => Expect(@case, w) < 300 ? 1 : 0))
             {
                 // Redirects are answers too: the API must never send one, a page sends a signed-out person to sign in.
                 using var http = fixture.Factory.CreateClient(new() { AllowAutoRedirect = false });
                 using var request = @case.Build(who);
                 await world.AuthenticateAsync(request, who, @case.FreshSession);
                 using var response = await http.SendAsync(request);
-                var expected = @case.Expected(who);
+                var expected = Expect(@case, who);
                 if ((int)response.StatusCode != expected)
                 {
                     failures.Add($"{endpoint} as {who}: expected {expected}, got {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -88,6 +90,13 @@ public sealed class AccessMatrixTests(WebFixture fixture)
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
+    /// <summary>
+    /// A store's key is store A's staff on the endpoints that let store keys in, and no credential anywhere else (the
+    /// header is not read there, so it gets what an anonymous caller gets).
+    /// </summary>
+    private static int Expect(Case @case, Who who) =>
+        who != Who.StoreKeyA ? @case.Expected(who) : @case.Expected(@case.StoreKey ? Who.SellerA : Who.Anonymous);
+
     private static string? WrongRedirect(Case @case, Who who, HttpResponseMessage response)
     {
         if (@case.Location?.Invoke(who) is not { } expected)
@@ -108,7 +117,7 @@ public sealed class AccessMatrixTests(WebFixture fixture)
 
         public const string Denied = "/account/denied";
 
-        public static bool SignedIn(Who who) => who is not (Who.Anonymous or Who.Guest or Who.Integration);
+        public static bool SignedIn(Who who) => who is not (Who.Anonymous or Who.Guest or Who.Integration or Who.StoreKeyA);
 
         public static bool IsSeller(Who who) => who is Who.SellerA or Who.SellerB or Who.SuspendedSeller;
 
@@ -121,7 +130,10 @@ public sealed class AccessMatrixTests(WebFixture fixture)
                 Location: who => member(who) ? null : SignedIn(who) ? Denied : SignIn);
     }
 
-    private sealed record Case(Func<Who, HttpRequestMessage> Build, Func<Who, int> Expected, bool FreshSession = false, Func<Who, string?>? Location = null);
+    /// <param name="StoreKey">The endpoint lets a store's API key in (see <see cref="Expect"/>).</param>
+    private sealed record Case(
+        Func<Who, HttpRequestMessage> Build, Func<Who, int> Expected, bool FreshSession = false, Func<Who, string?>? Location = null,
+        bool StoreKey = false);
 
     private static Dictionary<string, Case> Cases(World w)
     {
@@ -184,7 +196,7 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET /api/sellers/{sellerId}"] = Open(_ => Get($"/api/sellers/{a}"), 200),
             ["PUT /api/sellers/{sellerId}"] = new(_ => Send(HttpMethod.Put, $"/api/sellers/{a}", new { name = "Café Ana" }), Only(200, Who.SellerA)),
             ["GET /api/sellers/{sellerId}/products"] = Open(_ => Get($"/api/sellers/{a}/products"), 200),
-            ["POST /api/sellers/{sellerId}/products"] = new(_ => Send(HttpMethod.Post, $"/api/sellers/{a}/products", ApiClient.Product()), Only(201, Who.SellerA)),
+            ["POST /api/sellers/{sellerId}/products"] = new(_ => Send(HttpMethod.Post, $"/api/sellers/{a}/products", ApiClient.Product()), Only(201, Who.SellerA), StoreKey: true),
             ["POST /api/sellers/{sellerId}/invitations"] = new(_ => Send(HttpMethod.Post, $"/api/sellers/{a}/invitations", new { email = ApiClient.NewEmail("staff") }),
                 Only(201, Who.SellerA)),
             ["GET /api/sellers/{sellerId}/staff"] = new(_ => Get($"/api/sellers/{a}/staff"), Only(200, Who.SellerA, Who.Admin)),
@@ -197,20 +209,20 @@ public sealed class AccessMatrixTests(WebFixture fixture)
                 var put = Send(HttpMethod.Put, $"/api/products/{w.ProductA}", ApiClient.Product());
                 put.Headers.IfMatch.Add(EntityTagHeaderValue.Any);
                 return put;
-            }, Only(200, Who.SellerA)),
-            ["DELETE /api/products/{productId}"] = new(_ => Send(HttpMethod.Delete, $"/api/products/{w.ProductA2}"), Only(200, Who.SellerA)),
+            }, Only(200, Who.SellerA), StoreKey: true),
+            ["DELETE /api/products/{productId}"] = new(_ => Send(HttpMethod.Delete, $"/api/products/{w.ProductA2}"), Only(200, Who.SellerA), StoreKey: true),
             ["POST /api/products/{productId}/images"] = new(_ => new HttpRequestMessage(HttpMethod.Post, $"/api/products/{w.ProductA}/images")
             {
                 Content = ProductApiTests.Png(4, 4),
-            }, Only(201, Who.SellerA)),
+            }, Only(201, Who.SellerA), StoreKey: true),
             ["DELETE /api/products/{productId}/images/{key}"] = new(_ => Send(HttpMethod.Delete, $"/api/products/{w.ProductA}/images/none.png"),
-                Only(200, Who.SellerA)),
+                Only(200, Who.SellerA), StoreKey: true),
             ["GET /api/search"] = Open(_ => Get("/api/search?q=cafe"), 200),
             ["GET /media/{key}"] = Open(_ => Get("/media/" + new string('0', 64) + ".png"), 404),
             // The benchmark module is off here: its whole prefix is one 404 for everyone (its routes are in OnlineMarketplaceTests).
             ["GET /om/{**rest}"] = Open(_ => Get("/om/seller/dashboard/1"), 404),
             ["PUT /api/products/{productId}/stock"] = new(_ => Send(HttpMethod.Put, $"/api/products/{w.ProductA}/stock",
-                new { items = new[] { new { sku = "CAFE-250", onHand = 30 } } }), Only(200, Who.SellerA)),
+                new { items = new[] { new { sku = "CAFE-250", onHand = 30 } } }), Only(200, Who.SellerA), StoreKey: true),
 
             // Carts: everyone with a token has their own, guests included.
             ["GET /api/cart/"] = new(_ => Get("/api/cart"), Visitors(200)),
@@ -229,18 +241,18 @@ public sealed class AccessMatrixTests(WebFixture fixture)
                 return checkout;
             }, caller => caller is Who.Guest or Who.Admin ? 403 : Users(409)(caller)),
             ["GET /api/orders/"] = new(_ => Get("/api/orders"), Users(200)),
-            ["GET /api/orders/{orderId}"] = new(_ => Get($"/api/orders/{w.Order}"), Only(200, Who.Shopper, Who.SellerA, Who.Admin)),
-            ["POST /api/orders/{orderId}/accept"] = new(_ => Send(HttpMethod.Post, $"/api/orders/{w.Order}/accept", new { shippingCost = 100 }),
-                Only(200, Who.SellerA)),
+            ["GET /api/orders/{orderId}"] = new(_ => Get($"/api/orders/{w.Order}"), Only(200, Who.Shopper, Who.SellerA, Who.Admin), StoreKey: true),
+            ["POST /api/orders/{orderId}/accept"] = new(who => Send(HttpMethod.Post,
+                $"/api/orders/{(who == Who.StoreKeyA ? w.OrderForKeyToAccept : w.Order)}/accept", new { shippingCost = 100 }), Only(200, Who.SellerA), StoreKey: true),
             // Buyer and store may both cancel, each an order of its own here.
             ["POST /api/orders/{orderId}/cancel"] = new(who => Send(HttpMethod.Post,
-                $"/api/orders/{(who == Who.SellerA ? w.OrderForStoreToCancel : w.OrderForBuyerToCancel)}/cancel", new { reason = "Matrix" }),
-                Only(200, Who.Shopper, Who.SellerA)),
+                $"/api/orders/{(who switch { Who.SellerA => w.OrderForStoreToCancel, Who.StoreKeyA => w.OrderForKeyToCancel, _ => w.OrderForBuyerToCancel })}/cancel",
+                new { reason = "Matrix" }), Only(200, Who.Shopper, Who.SellerA), StoreKey: true),
             ["POST /api/orders/{orderId}/pay"] = new(_ => Send(HttpMethod.Post, $"/api/orders/{w.Order}/pay"), Only(200, Who.Shopper)),
             // By now the order awaits payment: the store may no longer reject it, nor ship it yet.
             ["POST /api/orders/{orderId}/reject"] = new(_ => Send(HttpMethod.Post, $"/api/orders/{w.Order}/reject", new { reason = "Matrix" }),
-                Only(409, Who.SellerA)),
-            ["POST /api/orders/{orderId}/ship"] = new(_ => Send(HttpMethod.Post, $"/api/orders/{w.Order}/ship"), Only(409, Who.SellerA)),
+                Only(409, Who.SellerA), StoreKey: true),
+            ["POST /api/orders/{orderId}/ship"] = new(_ => Send(HttpMethod.Post, $"/api/orders/{w.Order}/ship"), Only(409, Who.SellerA), StoreKey: true),
             // Returns: the buyer asks (this order is not delivered: 409), only its store decides (there is no return r1: 404).
             ["POST /api/orders/{orderId}/returns/"] = new(_ => Send(HttpMethod.Post, $"/api/orders/{w.Order}/returns",
                 new { lines = new[] { new { sku = "CAFE-250", quantity = 1 } }, reason = "Matrix" }), Only(409, Who.Shopper)),
@@ -248,7 +260,7 @@ public sealed class AccessMatrixTests(WebFixture fixture)
                 Only(404, Who.SellerA)),
             ["POST /api/orders/{orderId}/returns/{returnId}/reject"] = new(_ => Send(HttpMethod.Post, $"/api/orders/{w.Order}/returns/r1/reject",
                 new { reason = "Matrix" }), Only(404, Who.SellerA)),
-            ["GET /api/seller/orders"] = new(_ => Get("/api/seller/orders"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["GET /api/seller/orders"] = new(_ => Get("/api/seller/orders"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller), StoreKey: true),
             ["GET /api/seller/dashboard"] = new(_ => Get("/api/seller/dashboard"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
             // Providers sign instead of authenticating: an unsigned event is refused whoever sends it.
             ["POST /api/webhooks/payments"] = Open(_ => Send(HttpMethod.Post, "/api/webhooks/payments", new { id = "evt_1" }), 401),
@@ -334,21 +346,27 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET /api/admin/exports/"] = new(_ => Get("/api/admin/exports"), Only(200, Who.Admin)),
             ["GET /api/admin/exports/{exportId}"] = new(_ => Get("/api/admin/exports/exp_nothing"), Only(404, Who.Admin)),
             ["GET /api/admin/exports/{exportId}/files/{name}"] = new(_ => Get("/api/admin/exports/exp_nothing/files/x.csv"), Only(404, Who.Admin)),
+            // A store's API keys are made and revoked by its staff with their own token (a key makes no keys).
+            ["POST /api/seller/api-keys/"] = new(_ => Send(HttpMethod.Post, "/api/seller/api-keys", new { name = "Matrix" }),
+                Only(201, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["GET /api/seller/api-keys/"] = new(_ => Get("/api/seller/api-keys"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["DELETE /api/seller/api-keys/{keyId:guid}"] = new(_ => Send(HttpMethod.Delete, $"/api/seller/api-keys/{Guid.NewGuid()}"),
+                Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
             // Webhooks: a store's endpoints are its staff's (created for the caller's store; another's answers 404), the
             // marketplace's the admins'. The address is a public one that nothing here answers.
-            ["POST /api/seller/webhooks/"] = new(_ => Send(HttpMethod.Post, "/api/seller/webhooks", Webhook), Only(201, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
-            ["GET /api/seller/webhooks/"] = new(_ => Get("/api/seller/webhooks"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
-            ["GET /api/seller/webhooks/{endpointId}"] = new(_ => Get($"/api/seller/webhooks/{NoEndpoint}"), Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+            ["POST /api/seller/webhooks/"] = new(_ => Send(HttpMethod.Post, "/api/seller/webhooks", Webhook), Only(201, Who.SellerA, Who.SellerB, Who.SuspendedSeller), StoreKey: true),
+            ["GET /api/seller/webhooks/"] = new(_ => Get("/api/seller/webhooks"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller), StoreKey: true),
+            ["GET /api/seller/webhooks/{endpointId}"] = new(_ => Get($"/api/seller/webhooks/{NoEndpoint}"), Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller), StoreKey: true),
             ["PUT /api/seller/webhooks/{endpointId}"] = new(_ => Send(HttpMethod.Put, $"/api/seller/webhooks/{NoEndpoint}", Webhook),
-                Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+                Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller), StoreKey: true),
             ["DELETE /api/seller/webhooks/{endpointId}"] = new(_ => Send(HttpMethod.Delete, $"/api/seller/webhooks/{NoEndpoint}"),
-                Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+                Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller), StoreKey: true),
             ["POST /api/seller/webhooks/{endpointId}/secret"] = new(_ => Send(HttpMethod.Post, $"/api/seller/webhooks/{NoEndpoint}/secret"),
-                Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+                Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller), StoreKey: true),
             ["GET /api/seller/webhooks/{endpointId}/deliveries"] = new(_ => Get($"/api/seller/webhooks/{NoEndpoint}/deliveries"),
-                Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+                Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller), StoreKey: true),
             ["POST /api/seller/webhooks/{endpointId}/deliveries/{deliveryId:long}/redeliver"] = new(
-                _ => Send(HttpMethod.Post, $"/api/seller/webhooks/{NoEndpoint}/deliveries/1/redeliver"), Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
+                _ => Send(HttpMethod.Post, $"/api/seller/webhooks/{NoEndpoint}/deliveries/1/redeliver"), Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller), StoreKey: true),
             ["POST /api/admin/webhooks/"] = new(_ => Send(HttpMethod.Post, "/api/admin/webhooks", Webhook), Only(201, Who.Admin)),
             ["GET /api/admin/webhooks/"] = new(_ => Get("/api/admin/webhooks"), Only(200, Who.Admin)),
             ["GET /api/admin/webhooks/{endpointId}"] = new(_ => Get($"/api/admin/webhooks/{NoEndpoint}"), Only(404, Who.Admin)),
@@ -443,6 +461,7 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET seller/coupons"] = Pages.Console("/seller/coupons", Pages.IsSeller),
             ["GET seller/reports"] = Pages.Console("/seller/reports?interval=Week", Pages.IsSeller),
             ["GET seller/webhooks"] = Pages.Console("/seller/webhooks", Pages.IsSeller),
+            ["GET seller/api-keys"] = Pages.Console("/seller/api-keys", Pages.IsSeller),
             ["GET admin"] = Pages.Console("/admin", who => who == Who.Admin),
             ["GET admin/users"] = Pages.Console("/admin/users?q=test", who => who == Who.Admin),
             ["GET admin/stores"] = Pages.Console("/admin/stores", who => who == Who.Admin),
@@ -504,6 +523,7 @@ public sealed class AccessMatrixTests(WebFixture fixture)
         private readonly Dictionary<Who, string> emails = [];
         private readonly WebFixture fixture;
         private string apiKey = "";
+        private string storeKey = "";
 
         private World(WebFixture fixture) => this.fixture = fixture;
 
@@ -526,6 +546,11 @@ public sealed class AccessMatrixTests(WebFixture fixture)
         public string OrderForBuyerToCancel { get; private set; } = "";
 
         public string OrderForStoreToCancel { get; private set; } = "";
+
+        /// <summary>Orders store A's API key accepts and cancels (the store's staff act on the others).</summary>
+        public string OrderForKeyToAccept { get; private set; } = "";
+
+        public string OrderForKeyToCancel { get; private set; } = "";
 
         public string Question { get; private set; } = "";
 
@@ -550,13 +575,15 @@ public sealed class AccessMatrixTests(WebFixture fixture)
                     http.UseToken(account.AccessToken);
                     w.ProductA = await http.CreateProductAsync(w.StoreA);
                     w.ProductA2 = await http.CreateProductAsync(w.StoreA);
+                    w.storeKey = (await (await http.PostAsJsonAsync("/api/seller/api-keys", new { name = "Matrix ERP" })).ReadJsonAsync())
+                        .GetProperty("key").GetString()!;
                     http.UseToken(null);
                 }
             }
 
             http.UseToken(w.tokens[Who.Shopper]);
             var orders = new List<string>();
-            foreach (var i in Enumerable.Range(0, 3))
+            foreach (var i in Enumerable.Range(0, 5))
             {
                 (await http.PostAsJsonAsync("/api/cart/items", new { productId = w.ProductA, sku = "CAFE-250", quantity = 1 })).EnsureSuccessStatusCode();
                 using var checkout = new HttpRequestMessage(HttpMethod.Post, "/api/cart/checkout") { Content = JsonContent.Create(new { shippingAddress = Address }) };
@@ -567,6 +594,7 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             }
 
             (w.Order, w.OrderForBuyerToCancel, w.OrderForStoreToCancel) = (orders[0], orders[1], orders[2]);
+            (w.OrderForKeyToAccept, w.OrderForKeyToCancel) = (orders[3], orders[4]);
             var asked = await http.PostAsJsonAsync($"/api/products/{w.ProductA}/questions", new { text = "Does it ship today?" });
             Assert.True(asked.IsSuccessStatusCode, await asked.Content.ReadAsStringAsync());
             w.Question = (await asked.ReadJsonAsync()).GetProperty("questionId").GetString()!;
@@ -629,9 +657,9 @@ public sealed class AccessMatrixTests(WebFixture fixture)
                 return;
             }
 
-            if (who == Who.Integration)
+            if (who is Who.Integration or Who.StoreKeyA)
             {
-                request.Headers.Add("X-Api-Key", apiKey);
+                request.Headers.Add("X-Api-Key", who == Who.Integration ? apiKey : storeKey);
                 return;
             }
 

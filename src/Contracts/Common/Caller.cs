@@ -16,6 +16,11 @@ public enum CallerRoles
     Integration = 16,
     /// <summary>An external provider (payments, shipping) whose webhook signature the web host verified.</summary>
     Provider = 32,
+    /// <summary>
+    /// A store's own API key, with <see cref="Seller"/>: stands in for the store's staff (named by
+    /// <see cref="Caller.SellerId"/>) on its catalog, stock, orders and webhooks; never its owner.
+    /// </summary>
+    StoreKey = 64,
 }
 
 /// <summary>

@@ -22,10 +22,13 @@ public sealed class StoreStaff(string sellerId, SellerState state)
     public IReadOnlyList<StaffMember> Members() =>
         state.Staff.Select(m => new StaffMember(m.UserId, m.Email, m.Role, m.AddedAt)).ToList();
 
-    /// <summary>The caller must carry this store in its claims and be on the staff list now (removal is immediate).</summary>
+    /// <summary>
+    /// The caller must carry this store in its claims and be on the staff list now (removal is immediate), or be one of
+    /// the store's API keys (revoking a key is immediate too: it no longer authenticates).
+    /// </summary>
     public void RequireStaff(Caller caller)
     {
-        if (!caller.ActsFor(sellerId) || !state.Staff.Exists(m => m.UserId == caller.UserId))
+        if (!caller.ActsFor(sellerId) || !(caller.Roles.HasFlag(CallerRoles.StoreKey) || state.Staff.Exists(m => m.UserId == caller.UserId)))
         {
             throw DomainException.Forbidden("not-store-staff", "Only the store's staff may do this.");
         }

@@ -96,7 +96,9 @@ public static class AuthorizationSetup
                 };
             });
 
-        services.AddAuthorizationBuilder()
+        var authorization = services.AddAuthorizationBuilder();
+        StoreApiKeys.AddPolicy(authorization);
+        authorization
             .AddPolicy(UserPolicy, p => p.RequireAuthenticatedUser().RequireRole(RoleNames.Shopper, RoleNames.Seller, RoleNames.Admin))
             .AddPolicy(VisitorPolicy, p => p.RequireAuthenticatedUser().RequireRole(RoleNames.Guest, RoleNames.Shopper, RoleNames.Seller, RoleNames.Admin))
             .AddPolicy(SellerPolicy, p => p.RequireRole(RoleNames.Seller).RequireClaim(MarketplaceClaims.SellerId))

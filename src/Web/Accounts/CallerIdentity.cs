@@ -25,8 +25,15 @@ public static class CallerIdentity
                 RoleNames.Seller => CallerRoles.Seller | CallerRoles.Shopper,
                 RoleNames.Admin => CallerRoles.Admin,
                 IntegrationRole => CallerRoles.Integration,
+                RoleNames.StoreKey => CallerRoles.StoreKey,
                 _ => CallerRoles.None,
             };
+        }
+
+        // A store's key acts for the store, and buys nothing.
+        if (roles.HasFlag(CallerRoles.StoreKey))
+        {
+            roles &= ~CallerRoles.Shopper;
         }
 
         // An admin token without a second factor, where one is required, carries no admin power into the grains.

@@ -24,5 +24,8 @@ public static class RoleNames
     public const string Admin = "admin";
     public const string Guest = "guest";
 
+    /// <summary>Not an account's role: a store's API key, which also has <see cref="Seller"/>.</summary>
+    public const string StoreKey = "storeKey";
+
     public static readonly IReadOnlyList<string> Stored = [Shopper, Seller, Admin];
 }

@@ -103,7 +103,7 @@ public static class AdminApi
     }
 
     private static async Task<Ok<IReadOnlyList<ApiKeyInfo>>> ListKeys(ApiKeyStore keys, CancellationToken ct) =>
-        TypedResults.Ok(await keys.ListAsync(ct));
+        TypedResults.Ok(await keys.ListAsync(null, ct));
 
     private static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem>> CreateKey(
         ApiKeyRequest request, ClaimsPrincipal user, ApiKeyStore keys, CancellationToken ct)
@@ -117,12 +117,12 @@ public static class AdminApi
             });
         }
 
-        var (info, key) = await keys.CreateAsync(request.Name!.Trim(), request.Scopes!.Distinct().ToList(), user.UserId(), ct);
+        var (info, key) = await keys.CreateAsync(request.Name!.Trim(), request.Scopes!.Distinct().ToList(), user.UserId(), null, ct);
         return TypedResults.Created($"/api/admin/api-keys/{info.Id:N}", new CreatedApiKeyResponse(info, key));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(Guid keyId, ApiKeyStore keys, CancellationToken ct) =>
-        await keys.RevokeAsync(keyId, ct) ? TypedResults.NoContent() : ApiProblems.NotFound("The API key");
+        await keys.RevokeAsync(keyId, null, ct) ? TypedResults.NoContent() : ApiProblems.NotFound("The API key");
 
     private static async Task<Ok<ClusterResponse>> Cluster(AdminQueries queries) => TypedResults.Ok(await queries.ClusterAsync());
 

@@ -27,29 +27,29 @@ public static class ProductsApi
             .WithSummary("Replace a product's editable fields")
             .WithDescription("Requires If-Match with the ETag from GET; answers 412 when the product changed since, 428 without If-Match. " +
                              "Variants new to the product get their stock; existing SKUs keep theirs (use PUT /stock).")
-            .RequireAuthorization(AuthorizationSetup.SellerPolicy);
+            .RequireAuthorization(AuthorizationSetup.SellerPolicy).AllowStoreApiKeys();
         group.MapDelete("/{productId}", ArchiveProduct)
             .WithName("ArchiveProduct")
             .WithSummary("Archive a product: hidden from the public, kept for orders and history")
             .WithDescription("If-Match is optional here; when given, a stale version answers 412.")
-            .RequireAuthorization(AuthorizationSetup.SellerPolicy);
+            .RequireAuthorization(AuthorizationSetup.SellerPolicy).AllowStoreApiKeys();
         group.MapPut("/{productId}/stock", SetStock)
             .WithName("SetStock")
             .WithSummary("Set on-hand units per SKU")
             .WithDescription("Refused with 409 when a SKU would have fewer units on hand than open orders reserve; nothing changes then.")
-            .RequireAuthorization(AuthorizationSetup.SellerPolicy);
+            .RequireAuthorization(AuthorizationSetup.SellerPolicy).AllowStoreApiKeys();
         group.MapPost("/{productId}/images", UploadImage)
             .WithName("UploadProductImage")
             .WithSummary("Add an image (JPEG, PNG or WebP, at most 5 MB)")
             .WithDescription("Send the image as the body with its content type, or as multipart/form-data with one file. The type is " +
                              "judged from the bytes; the first image is the product's main image.")
-            .RequireAuthorization(AuthorizationSetup.SellerPolicy)
+            .RequireAuthorization(AuthorizationSetup.SellerPolicy).AllowStoreApiKeys()
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(ProductEditing.MaxImageBytes + 64 * 1024));
         group.MapDelete("/{productId}/images/{key}", RemoveImage)
             .WithName("RemoveProductImage")
             .WithSummary("Remove an image from a product")
-            .RequireAuthorization(AuthorizationSetup.SellerPolicy);
+            .RequireAuthorization(AuthorizationSetup.SellerPolicy).AllowStoreApiKeys();
         return routes;
     }
 

@@ -28,6 +28,9 @@ public sealed class RateLimitOptions
 
     /// <summary>Requests that send an email (password reset, verification again) per client address per hour.</summary>
     public int EmailRequestsPerHour { get; set; } = 20;
+
+    /// <summary>Requests per API key per second, on top of the limits per address (an integration's budget).</summary>
+    public int ApiKeyRequestsPerSecond { get; set; } = 20;
 }
 
 /// <summary>
@@ -61,7 +64,9 @@ public static class RateLimits
 
         services.AddRateLimiter(limiter =>
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, options));
+            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, options)),
+                PartitionedRateLimiter.Create<HttpContext, string>(context => KeyPartition(context, options)));
             limiter.OnRejected = OnRejected;
         });
         return services;
@@ -105,6 +110,21 @@ public static class RateLimits
         }
 
         return RateLimitPartition.GetFixedWindowLimiter("write:" + who, _ => Window(options.WritesPerSecond, TimeSpan.FromSeconds(1)));
+    }
+
+    /// <summary>
+    /// A request carrying an API key also counts against that key (by the id the key names: a key's id is shown only to
+    /// its owners, so nobody else can spend its budget).
+    /// </summary>
+    private static RateLimitPartition<string> KeyPartition(HttpContext context, RateLimitOptions options)
+    {
+        if (!options.Enabled || !context.Request.Headers.TryGetValue(ApiKeyAuthenticationHandler.HeaderName, out var values)
+            || values.Count != 1 || values[0]!.Split('_') is not [_, { Length: 32 } id, _])
+        {
+            return RateLimitPartition.GetNoLimiter("none");
+        }
+
+        return RateLimitPartition.GetFixedWindowLimiter("key:" + id, _ => Window(options.ApiKeyRequestsPerSecond, TimeSpan.FromSeconds(1)));
     }
 
     private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) => new()

@@ -42,7 +42,7 @@ public static class WebhookEndpointsApi
 {
     public static IEndpointRouteBuilder MapWebhookEndpointsApi(this IEndpointRouteBuilder routes)
     {
-        Map(routes.MapGroup("/seller/webhooks").RequireAuthorization(AuthorizationSetup.SellerPolicy), "Store", u => u.SellerId());
+        Map(routes.MapGroup("/seller/webhooks").RequireAuthorization(AuthorizationSetup.SellerPolicy).AllowStoreApiKeys(), "Store", u => u.SellerId());
         Map(routes.MapGroup("/admin/webhooks").RequireAuthorization(AuthorizationSetup.AdminPolicy), "Marketplace", _ => null);
         return routes;
     }

@@ -32,15 +32,15 @@ public static class OrdersApi
     {
         var orders = routes.MapGroup("/orders").WithTags("Orders");
         orders.MapGet("/", List).WithName("ListMyOrders").WithSummary("The caller's orders as a buyer, newest first");
-        orders.MapGet("/{orderId}", Get).WithName("GetOrder").WithSummary("An order with its timeline, payment and shipment");
-        orders.MapPost("/{orderId}/accept", Accept).WithName("AcceptOrder").WithSummary("The store accepts a quotation, optionally adding shipping");
-        orders.MapPost("/{orderId}/reject", Reject).WithName("RejectOrder").WithSummary("The store rejects a quotation");
-        orders.MapPost("/{orderId}/cancel", Cancel).WithName("CancelOrder")
+        orders.MapGet("/{orderId}", Get).AllowStoreApiKeys().WithName("GetOrder").WithSummary("An order with its timeline, payment and shipment");
+        orders.MapPost("/{orderId}/accept", Accept).AllowStoreApiKeys().WithName("AcceptOrder").WithSummary("The store accepts a quotation, optionally adding shipping");
+        orders.MapPost("/{orderId}/reject", Reject).AllowStoreApiKeys().WithName("RejectOrder").WithSummary("The store rejects a quotation");
+        orders.MapPost("/{orderId}/cancel", Cancel).AllowStoreApiKeys().WithName("CancelOrder")
             .WithSummary("The buyer cancels before paying; the store before shipping (a paid order is refunded)");
         orders.MapPost("/{orderId}/pay", Pay).WithName("PayOrder").WithSummary("Open (or reopen) the payment page for the buyer");
-        orders.MapPost("/{orderId}/ship", Ship).WithName("ShipOrder").WithSummary("The store books the shipment of a paid order");
+        orders.MapPost("/{orderId}/ship", Ship).AllowStoreApiKeys().WithName("ShipOrder").WithSummary("The store books the shipment of a paid order");
         var seller = routes.MapGroup("/seller").WithTags("Orders").RequireAuthorization(AuthorizationSetup.SellerPolicy);
-        seller.MapGet("/orders", SellerOrders).WithName("ListStoreOrders").WithSummary("The store's orders, optionally of one status");
+        seller.MapGet("/orders", SellerOrders).AllowStoreApiKeys().WithName("ListStoreOrders").WithSummary("The store's orders, optionally of one status");
         seller.MapGet("/dashboard", Dashboard).WithName("StoreDashboard")
             .WithSummary("Orders per status, paid revenue per day, top products, open quotations, low-stock SKUs");
         return routes;

@@ -30,7 +30,7 @@ public static class SellersApi
             .WithName("CreateProduct")
             .WithSummary("Create a product with its variants and initial stock")
             .WithDescription("Accepts an Idempotency-Key header: repeating the request with the same key answers the same product.")
-            .RequireAuthorization(AuthorizationSetup.SellerPolicy);
+            .RequireAuthorization(AuthorizationSetup.SellerPolicy).AllowStoreApiKeys();
         group.MapPost("/{sellerId}/invitations", InviteStaff).WithName("InviteStaff")
             .WithSummary("Invite someone to the store's staff (owner): the invitee is emailed the link; the answer has the token too")
             .RequireAuthorization(AuthorizationSetup.SellerPolicy);

@@ -36,6 +36,7 @@ public static class WebUi
                 o.Conventions.AuthorizePage("/Insights/Pages/SellerReports", AuthorizationSetup.SellerPolicy);
                 o.Conventions.AuthorizePage("/Insights/Pages/AdminReports", AuthorizationSetup.AdminPolicy);
                 o.Conventions.AuthorizePage("/Integrations/Pages/SellerWebhooks", AuthorizationSetup.SellerPolicy);
+                o.Conventions.AuthorizePage("/Integrations/Pages/SellerApiKeys", AuthorizationSetup.SellerPolicy);
                 o.Conventions.AuthorizePage("/Integrations/Pages/AdminWebhooks", AuthorizationSetup.AdminPolicy);
                 o.Conventions.AuthorizeFolder("/Admin/Pages", AuthorizationSetup.AdminPolicy);
                 o.Conventions.AuthorizeFolder("/Orders/Pages", AuthorizationSetup.UserPolicy);

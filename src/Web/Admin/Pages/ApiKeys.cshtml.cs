@@ -22,7 +22,7 @@ public sealed class ApiKeysModel(ApiKeyStore keys) : MarketplacePage
     {
         ViewData["Title"] = T["API keys"].Value;
         ViewData["Section"] = "keys";
-        Keys = await keys.ListAsync(ct);
+        Keys = await keys.ListAsync(null, ct);
     }
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
@@ -33,7 +33,7 @@ public sealed class ApiKeysModel(ApiKeyStore keys) : MarketplacePage
             return Page();
         }
 
-        var (_, key) = await keys.CreateAsync(Name!.Trim(), [ApiKeyStore.DirectoryScope], User.UserId(), ct);
+        var (_, key) = await keys.CreateAsync(Name!.Trim(), [ApiKeyStore.DirectoryScope], User.UserId(), null, ct);
         NewKey = key;
         Flash = T["Key created. Copy it now: it is not shown again."];
         return RedirectToPage();
@@ -41,7 +41,7 @@ public sealed class ApiKeysModel(ApiKeyStore keys) : MarketplacePage
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid keyId, CancellationToken ct)
     {
-        if (await keys.RevokeAsync(keyId, ct))
+        if (await keys.RevokeAsync(keyId, null, ct))
         {
             Flash = T["Key revoked."];
         }
