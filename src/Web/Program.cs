@@ -58,6 +58,10 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<RecommendationFeed
 builder.Services.AddSingleton<Recommender>();
 builder.Services.AddSingleton<ExportQueries>();
 builder.Services.AddSingleton<WebhookQueries>();
+builder.Services.AddOptions<CatalogImportOptions>().BindConfiguration(CatalogImportOptions.Section);
+builder.Services.AddSingleton<CatalogImports>();
+builder.Services.AddSingleton<CatalogImportRunner>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<CatalogImportRunner>());
 builder.Services.AddScoped<AccountDeletion>();
 builder.Services.AddSingleton<IAccountErasure, PageEventErasure.OnAccountDeleted>();
 builder.Services.AddSingleton<StaffInvitations>();
@@ -141,6 +145,7 @@ api.MapQuestionsApi();
 api.MapReviewsApi();
 api.MapWebhookEndpointsApi();
 api.MapStoreApiKeysApi();
+api.MapCatalogImportApi();
 // Providers sign their callbacks instead of holding tokens.
 app.MapGroup("/api").MapWebhooksApi();
 // Partner systems authenticate with API keys, not user tokens.

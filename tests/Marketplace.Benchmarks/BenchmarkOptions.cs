@@ -8,7 +8,7 @@ namespace Marketplace.Benchmarks;
 /// </summary>
 public sealed record BenchmarkOptions(int Seconds, int Clients, int? Products, int? Rate = null, int Silos = 1, bool Coupon = false)
 {
-    public const string Usage = "inventory|search|checkout|realtime|announce|om|insights [--seconds N] [--clients N] [--products N] [--rate N] [--silos N] [--coupon]";
+    public const string Usage = "inventory|search|checkout|realtime|announce|om|insights|catalog [--seconds N] [--clients N] [--products N] [--rate N] [--silos N] [--coupon]";
 
     public static BenchmarkOptions Parse(string[] args)
     {

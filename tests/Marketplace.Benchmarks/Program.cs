@@ -23,6 +23,9 @@ switch (name)
     case "insights":
         await InsightsBenchmark.RunAsync(options);
         break;
+    case "catalog":
+        await CatalogImportBenchmark.RunAsync(options);
+        break;
     case "om":
         await OnlineMarketplaceBenchmark.RunAsync(options);
         break;

@@ -72,6 +72,8 @@ public sealed class PageTourTests(BrowserFixture fixture) : IAsyncLifetime
             ("seller-coupons", seller, "/seller/coupons"),
             ("seller-reports", seller, "/seller/reports"),
             ("seller-webhooks", seller, "/seller/webhooks"),
+            ("seller-api-keys", seller, "/seller/api-keys"),
+            ("seller-catalog", seller, "/seller/catalog"),
         ], width);
 
         var admin = await people.ArriveAsync("admin", viewport);

@@ -71,6 +71,11 @@ public sealed class StateShapeTests
             {
               "ProductId": "prd_1",
               "Status": "published"
+            },
+            {
+              "ProductId": "prd_2",
+              "Status": "draft",
+              "Handle": "green-tea"
             }
           ]
         }
@@ -357,7 +362,11 @@ public sealed class StateShapeTests
             Version = 4, CreationFingerprint = "fp", ExternalId = "dir-1", ClaimSecretHash = "abc",
             Staff = [new StaffEntry { UserId = "usr_owner", Email = "ana@example.com", Role = StaffRole.Owner, AddedAt = At }],
             Invitations = [new InvitationEntry { SecretHash = "def", Email = "bo@example.com", ExpiresAt = At.AddDays(7), AcceptedBy = "usr_bo" }],
-            Products = [new StoreProductEntry { ProductId = "prd_1", Status = ProductStatus.Published }],
+            Products =
+            [
+                new StoreProductEntry { ProductId = "prd_1", Status = ProductStatus.Published },
+                new StoreProductEntry { ProductId = "prd_2", Status = ProductStatus.Draft, Handle = "green-tea" },
+            ],
         };
 
         Shape.Check(seller, Seller);

@@ -346,6 +346,20 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET /api/admin/exports/"] = new(_ => Get("/api/admin/exports"), Only(200, Who.Admin)),
             ["GET /api/admin/exports/{exportId}"] = new(_ => Get("/api/admin/exports/exp_nothing"), Only(404, Who.Admin)),
             ["GET /api/admin/exports/{exportId}/files/{name}"] = new(_ => Get("/api/admin/exports/exp_nothing/files/x.csv"), Only(404, Who.Admin)),
+            // Catalog spreadsheets: the caller's store's (a dry run of a one-row file here), for its staff and its key.
+            ["POST /api/seller/catalog/imports"] = new(_ => new HttpRequestMessage(HttpMethod.Post, "/api/seller/catalog/imports?dryRun=true")
+            {
+                Content = new MultipartFormDataContent
+                {
+                    { new StringContent("handle,title,category,currency,price,sku,stock\nm,Matrix,misc,CLP,100,M-1,1\n"), "file", "matrix.csv" },
+                },
+            }, Only(202, Who.SellerA, Who.SellerB, Who.SuspendedSeller), StoreKey: true),
+            ["GET /api/seller/catalog/imports"] = new(_ => Get("/api/seller/catalog/imports"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller), StoreKey: true),
+            ["GET /api/seller/catalog/imports/{importId}"] = new(_ => Get("/api/seller/catalog/imports/imp_nothing"),
+                Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller), StoreKey: true),
+            ["POST /api/seller/catalog/imports/{importId}/cancel"] = new(_ => Send(HttpMethod.Post, "/api/seller/catalog/imports/imp_nothing/cancel"),
+                Only(404, Who.SellerA, Who.SellerB, Who.SuspendedSeller), StoreKey: true),
+            ["GET /api/seller/catalog/export"] = new(_ => Get("/api/seller/catalog/export"), Only(200, Who.SellerA, Who.SellerB, Who.SuspendedSeller), StoreKey: true),
             // A store's API keys are made and revoked by its staff with their own token (a key makes no keys).
             ["POST /api/seller/api-keys/"] = new(_ => Send(HttpMethod.Post, "/api/seller/api-keys", new { name = "Matrix" }),
                 Only(201, Who.SellerA, Who.SellerB, Who.SuspendedSeller)),
@@ -462,6 +476,7 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET seller/reports"] = Pages.Console("/seller/reports?interval=Week", Pages.IsSeller),
             ["GET seller/webhooks"] = Pages.Console("/seller/webhooks", Pages.IsSeller),
             ["GET seller/api-keys"] = Pages.Console("/seller/api-keys", Pages.IsSeller),
+            ["GET seller/catalog"] = Pages.Console("/seller/catalog", Pages.IsSeller),
             ["GET admin"] = Pages.Console("/admin", who => who == Who.Admin),
             ["GET admin/users"] = Pages.Console("/admin/users?q=test", who => who == Who.Admin),
             ["GET admin/stores"] = Pages.Console("/admin/stores", who => who == Who.Admin),

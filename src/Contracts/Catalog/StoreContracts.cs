@@ -130,6 +130,22 @@ public interface ISellerGrain : IGrainWithStringKey
     [Alias("RecordProductStatus")]
     Task RecordProductStatus(string productId, ProductStatus status);
 
+    /// <summary>
+    /// Imports products into this store: each is found by its handle (or, for a handle that is one of the store's
+    /// product ids, by that id) and updated when it differs, or created under an id derived from the handle; the
+    /// register records the new ones in one write for the whole batch. A product that fails does not stop the others.
+    /// </summary>
+    [Alias("ImportProducts")]
+    Task<IReadOnlyList<ImportResult>> ImportProducts(IReadOnlyList<ImportedProduct> batch);
+
+    /// <summary>The catalog's rules broken by products of a batch, without changing anything (an import's dry run).</summary>
+    [Alias("CheckImport"), AlwaysInterleave]
+    Task<IReadOnlyList<ImportProblem>> CheckImport(IReadOnlyList<ImportedProduct> batch);
+
+    /// <summary>The store's whole register, oldest first, with each product's handle (staff only).</summary>
+    [Alias("GetCatalogEntries"), AlwaysInterleave]
+    Task<IReadOnlyList<CatalogEntry>> GetCatalogEntries();
+
     /// <summary>Refuses unless the current caller is staff of this active store. Product grains ask before a write.</summary>
     [Alias("AuthorizeCatalogWrite"), AlwaysInterleave]
     Task AuthorizeCatalogWrite();

@@ -106,6 +106,83 @@ public sealed partial class ProductGrain(
         return await BuildDetailsAsync(sellerName, StoreStatus.Active);
     }
 
+    public async Task<ImportResult> Import(string sellerId, string sellerName, ImportedProduct item)
+    {
+        if (!CallerContext.Require().ActsFor(sellerId))
+        {
+            throw DomainException.Forbidden("not-store-staff", "Only the store's staff may import its products.");
+        }
+
+        var s = state.State;
+        if (s.Created && !string.Equals(s.SellerId, sellerId, StringComparison.Ordinal))
+        {
+            throw DomainException.Conflict("product-id-taken", "The product id belongs to another store.");
+        }
+
+        var draft = s.Created ? ProductImport.Complete(s, item.Draft) : item.Draft;
+        DomainException.ThrowIfInvalid(CatalogRules.Validate(draft));
+        if (item.Images?.Count > CatalogRules.MaxImages)
+        {
+            throw DomainException.Invalid(new Dictionary<string, string[]> { ["images"] = [$"At most {CatalogRules.MaxImages} images."] });
+        }
+
+        if (!s.Created)
+        {
+            // As a create: stock first, so a crash leaves invisible SKUs that the import run again finishes.
+            await InitializeInventoryAsync(sellerId, draft);
+            var now = clock.GetUtcNow();
+            s.Created = true;
+            s.SellerId = sellerId;
+            s.CreationFingerprint = "import:" + item.Handle;
+            s.CreatedAt = now;
+            s.UpdatedAt = now;
+            Apply(s, draft);
+            s.Images = item.Images?.ToList() ?? [];
+            s.Version = 1;
+            await state.WriteOrReloadAsync(this);
+            LogProductCreated(logger, ProductId, sellerId, s.Variants.Count);
+            return new ImportResult(item.Handle, ProductId, ImportOutcome.Created, s.Status);
+        }
+
+        // Stock of SKUs the product has: checked whole before anything changes, as PUT /stock does.
+        var known = s.Variants.Select(v => v.Sku).ToHashSet(StringComparer.Ordinal);
+        var kept = draft.Variants.Where(v => known.Contains(v.Sku)).ToList();
+        var levels = await Task.WhenAll(kept.Select(v => Inventory(v.Sku).GetLevel()));
+        if (kept.Zip(levels).FirstOrDefault(p => p.First.Stock < p.Second.Reserved) is { First: { } short_ } pair)
+        {
+            throw new DomainException(DomainErrorKind.Conflict, "stock-below-reserved",
+                $"{short_.Sku}: on-hand units cannot go below the {pair.Second.Reserved} reserved by open orders.");
+        }
+
+        var fieldsChange = ProductImport.Differs(s, draft, item.Images);
+        var stockChanges = kept.Zip(levels).Where(p => p.First.Stock != p.Second.OnHand).Select(p => p.First).ToList();
+        var added = draft.Variants.Where(v => !known.Contains(v.Sku)).ToList();
+        if (!fieldsChange && stockChanges.Count == 0 && added.Count == 0)
+        {
+            return new ImportResult(item.Handle, ProductId, ImportOutcome.Unchanged, s.Status);
+        }
+
+        await Task.WhenAll(added.Select(v => Inventory(v.Sku).Initialize(sellerId, v.Stock)));
+        foreach (var variant in stockChanges)
+        {
+            await Inventory(variant.Sku).SetOnHand(variant.Stock);
+        }
+
+        if (fieldsChange)
+        {
+            Apply(s, draft);
+            if (item.Images is not null)
+            {
+                s.Images = item.Images.ToList();
+            }
+
+            await SaveChangeAsync();
+            LogProductUpdated(logger, ProductId, s.Version);
+        }
+
+        return new ImportResult(item.Handle, ProductId, ImportOutcome.Updated, s.Status);
+    }
+
     public async Task<ProductDetails?> GetDetails()
     {
         if (!state.State.Created)

@@ -92,6 +92,63 @@ public sealed partial class SellerGrain(
         return details;
     }
 
+    public async Task<IReadOnlyList<ImportResult>> ImportProducts(IReadOnlyList<ImportedProduct> batch)
+    {
+        EnsureExists();
+        RequireActiveStaff();
+        var register = Products;
+        var results = await Task.WhenAll(batch.Select(async item =>
+        {
+            var productId = register.FindByHandle(item.Handle) ?? GrainKeys.DerivedId(GrainKeys.ProductPrefix, SellerId, "import-handle\n" + item.Handle);
+            try
+            {
+                return await GrainFactory.GetGrain<IProductGrain>(productId).Import(SellerId, state.State.Name, item);
+            }
+            catch (DomainException e) when (e.Kind is not DomainErrorKind.Unavailable)
+            {
+                var (field, message) = e.Errors is { Count: > 0 } errors ? (errors.First().Key, errors.First().Value[0]) : ((string?)null, e.Message);
+                return new ImportResult(item.Handle, productId, ImportOutcome.Failed, item.Draft.Status, message, field);
+            }
+        }));
+
+        // One write for the whole batch: a store's register is never rewritten once per product.
+        if (register.Record(results.Where(r => r.Outcome != ImportOutcome.Failed).Select(r => (r.ProductId, r.Handle, r.Status))))
+        {
+            await state.WriteOrReloadAsync(this);
+        }
+
+        return results;
+    }
+
+    public Task<IReadOnlyList<ImportProblem>> CheckImport(IReadOnlyList<ImportedProduct> batch)
+    {
+        EnsureExists();
+        RequireActiveStaff();
+        var problems = new List<ImportProblem>();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            foreach (var (field, messages) in CatalogRules.Validate(batch[i].Draft))
+            {
+                problems.AddRange(messages.Select(m => new ImportProblem(i, field, m)));
+            }
+
+            if (batch[i].Images?.Count > CatalogRules.MaxImages)
+            {
+                problems.Add(new ImportProblem(i, "images", $"At most {CatalogRules.MaxImages} images."));
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<ImportProblem>>(problems);
+    }
+
+    public Task<IReadOnlyList<CatalogEntry>> GetCatalogEntries()
+    {
+        // A suspended store's staff may still take their catalog with them.
+        EnsureExists();
+        Staff.RequireStaff(CallerContext.Require());
+        return Task.FromResult(Products.Entries());
+    }
+
     public Task<IdPage> GetProductIds(int skip, int take, bool publishedOnly) => Task.FromResult(Products.Page(skip, take, publishedOnly));
 
     public async Task RecordProductStatus(string productId, ProductStatus status)

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Marketplace.Grains.Catalog;
 
 /// <summary>Persisted state of a store. The store directory read model is projected from this row (see 0002).</summary>
@@ -60,6 +62,10 @@ public sealed class StoreProductEntry
     public string ProductId { get; set; } = "";
 
     public ProductStatus Status { get; set; }
+
+    /// <summary>The store's own name for the product, given by a catalog import; null (and not stored) for one created otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Handle { get; set; }
 }
 
 public sealed class StaffEntry

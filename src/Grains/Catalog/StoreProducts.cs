@@ -22,6 +22,40 @@ public sealed class StoreProducts(List<StoreProductEntry> entries)
         return true;
     }
 
+    /// <summary>
+    /// The product a handle names: the product imported under it, or the product whose id it is (a product created
+    /// otherwise is exported with its id as its handle). Null when the store has none.
+    /// </summary>
+    public string? FindByHandle(string handle) =>
+        entries.Find(p => p.Handle == handle)?.ProductId ?? entries.Find(p => p.Handle is null && p.ProductId == handle)?.ProductId;
+
+    /// <summary>Lists imported products and notes the status of those listed already; false when nothing changed.</summary>
+    public bool Record(IEnumerable<(string ProductId, string Handle, ProductStatus Status)> imported)
+    {
+        var changed = false;
+        var byId = entries.ToDictionary(e => e.ProductId, StringComparer.Ordinal);
+        foreach (var (productId, handle, status) in imported)
+        {
+            if (!byId.TryGetValue(productId, out var entry))
+            {
+                entry = new StoreProductEntry { ProductId = productId, Status = status, Handle = handle == productId ? null : handle };
+                entries.Add(entry);
+                byId[productId] = entry;
+                changed = true;
+            }
+            else if (entry.Status != status)
+            {
+                entry.Status = status;
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>Every product with its handle, oldest first.</summary>
+    public IReadOnlyList<CatalogEntry> Entries() => entries.Select(e => new CatalogEntry(e.ProductId, e.Handle ?? e.ProductId, e.Status)).ToList();
+
     /// <summary>Notes a product's new status; false when the product is not listed or its status is the same.</summary>
     public bool Record(string productId, ProductStatus status)
     {
