@@ -43,7 +43,7 @@ public static class CatalogImportBenchmark
         var exported = await http.GetByteArrayAsync("/api/seller/catalog/export");
         Console.WriteLine($"  export: {clock.Elapsed.TotalSeconds:F1} s, {exported.Length / 1048576.0:F1} MB");
         await MeasureAsync("the export imported back", http, database, postgres, silo, web, exported, products * variants, storeId);
-        var state = await database.ScalarAsync<long>($"SELECT octet_length(payload::text) FROM grain_states WHERE grain_type = 'seller' AND grain_key = '{storeId}'");
+        var state = await database.ScalarAsync<long>($"SELECT octet_length(payload::text)::bigint FROM grain_states WHERE grain_type = 'seller' AND grain_key = '{storeId}'");
         Console.WriteLine($"  the store's grain state: {state / 1024.0:F0} KB (its register of {products:N0} products)");
     }
 
