@@ -12,6 +12,7 @@ using Marketplace.Web.Insights;
 using Marketplace.Web.Integrations;
 using Marketplace.Web.Media;
 using Marketplace.Web.Notifications;
+using Marketplace.Web.OpenId;
 using Marketplace.Web.Orders;
 using Marketplace.Web.Promotions;
 using Marketplace.Web.Realtime;
@@ -31,6 +32,7 @@ var benchmarkModule = builder.AddBenchmarkModule();
 builder.AddMarketplaceTelemetry("marketplace-web");
 var connectionString = builder.AddMarketplaceOrleansClient();
 builder.AddMarketplaceAuth(connectionString);
+builder.AddMarketplaceOpenIdConnect();
 builder.AddMarketplaceWebUi();
 builder.AddMarketplaceEmail();
 builder.Services.AddMarketplaceProblemDetails();
@@ -146,6 +148,9 @@ api.MapReviewsApi();
 api.MapWebhookEndpointsApi();
 api.MapStoreApiKeysApi();
 api.MapCatalogImportApi();
+api.MapOidcClientsApi();
+app.MapOpenIdConnect();
+app.MapExternalSignIn();
 // Providers sign their callbacks instead of holding tokens.
 app.MapGroup("/api").MapWebhooksApi();
 // Partner systems authenticate with API keys, not user tokens.

@@ -17,8 +17,8 @@ public sealed class MapTests
     private static readonly string[] ProductAreas =
         ["Catalog", "Search", "Cart", "Orders", "Returns", "Community", "Notifications", "Finance", "Promotions", "SellerConsole", "Admin", "Integrations", "Realtime"];
 
-    /// <summary>What every area may build on: cross-cutting HTTP, page chrome, accounts and media.</summary>
-    private static readonly string[] GroundAreas = ["Infrastructure", "Shared", "Accounts", "Media"];
+    /// <summary>What every area may build on: cross-cutting HTTP, page chrome, accounts (with single sign-on) and media.</summary>
+    private static readonly string[] GroundAreas = ["Infrastructure", "Shared", "Accounts", "OpenId", "Media"];
 
     private static readonly Lazy<ArchUnitNET.Domain.Architecture> WebHost = new(() =>
         new ArchLoader().LoadAssemblies(Assembly.Load(Web)).Build());

@@ -12,7 +12,7 @@ public sealed class KubernetesPolicyTests
 {
     public static readonly TheoryData<string> Overlays = new("dev", "production");
 
-    private static readonly string[] SecretNames = ["marketplace-db", "marketplace-auth", "marketplace-providers", "marketplace-admin", "marketplace-email"];
+    private static readonly string[] SecretNames = ["marketplace-db", "marketplace-auth", "marketplace-providers", "marketplace-admin", "marketplace-email", "marketplace-directory-sign-in"];
 
     private static IReadOnlyList<IKubernetesObject<V1ObjectMeta>> Render(string overlay)
     {

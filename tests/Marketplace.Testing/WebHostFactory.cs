@@ -31,6 +31,8 @@ public sealed class WebHostFactory(MarketplaceCluster cluster, IReadOnlyDictiona
         builder.UseSetting("MARKETPLACE_ADMIN_EMAIL", TestSecrets.AdminEmail);
         builder.UseSetting("MARKETPLACE_ADMIN_PASSWORD", TestSecrets.AdminPassword);
         builder.UseSetting("Blobs:Path", BlobPath);
+        // The hosts listen on http://127.0.0.1, so the OpenID Connect issuer and clients' redirect URIs are http.
+        builder.UseSetting("Oidc:AllowHttp", "true");
         // As under `up`: the web host knows the payment provider's address, whose hosted page the pay button leads to.
         builder.UseSetting("Payments:BaseUrl", cluster.Sandbox.BaseAddress.ToString());
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

@@ -390,6 +390,15 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET /api/admin/webhooks/{endpointId}/deliveries"] = new(_ => Get($"/api/admin/webhooks/{NoEndpoint}/deliveries"), Only(404, Who.Admin)),
             ["POST /api/admin/webhooks/{endpointId}/deliveries/{deliveryId:long}/redeliver"] = new(
                 _ => Send(HttpMethod.Post, $"/api/admin/webhooks/{NoEndpoint}/deliveries/1/redeliver"), Only(404, Who.Admin)),
+            // The OpenID Connect provider's administration is the admins'.
+            ["POST /api/admin/oidc/clients"] = new(_ => Send(HttpMethod.Post, "/api/admin/oidc/clients",
+                new { displayName = "Matrix", redirectUris = new[] { "http://127.0.0.1:9/cb" } }), Only(201, Who.Admin)),
+            ["GET /api/admin/oidc/clients"] = new(_ => Get("/api/admin/oidc/clients"), Only(200, Who.Admin)),
+            ["GET /api/admin/oidc/clients/{clientId}"] = new(_ => Get("/api/admin/oidc/clients/no-such-client"), Only(404, Who.Admin)),
+            ["DELETE /api/admin/oidc/clients/{clientId}"] = new(_ => Send(HttpMethod.Delete, "/api/admin/oidc/clients/no-such-client"), Only(404, Who.Admin)),
+            ["POST /api/admin/oidc/clients/{clientId}/secret"] = new(_ => Send(HttpMethod.Post, "/api/admin/oidc/clients/no-such-client/secret"), Only(404, Who.Admin)),
+            ["GET /api/admin/oidc/keys"] = new(_ => Get("/api/admin/oidc/keys"), Only(200, Who.Admin)),
+            ["POST /api/admin/oidc/keys/rotate"] = new(_ => Send(HttpMethod.Post, "/api/admin/oidc/keys/rotate"), Only(200, Who.Admin)),
             // Deleting one's own account needs the password (none of the world's accounts is deleted here).
             ["POST /api/me/delete"] = new(_ => Send(HttpMethod.Post, "/api/me/delete", new { password = "not-the-password-1" }),
                 caller => caller is Who.Anonymous or Who.Integration ? 401 : 403),
@@ -424,6 +433,21 @@ public sealed class AccessMatrixTests(WebFixture fixture)
 
             // Web pages: people are known by the sign-in cookie of the sign-in page; pages that need an account send
             // everyone else to sign in, and someone else's order is as absent as a missing one.
+            // The OpenID Connect provider's endpoints speak the protocol to everyone alike: an authorization or token
+            // request without its parameters is a protocol error, user info wants one of the provider's own tokens
+            // (the marketplace's API tokens are not), and end session signs out whoever is there and goes home.
+            ["GET connect/authorize"] = Open(_ => Get("/connect/authorize"), 400),
+            ["POST /connect/token"] = Open(_ => Send(HttpMethod.Post, "/connect/token"), 400),
+            ["GET /connect/userinfo"] = Open(_ => Get("/connect/userinfo"), 401),
+            ["POST /connect/userinfo"] = Open(_ => Send(HttpMethod.Post, "/connect/userinfo"), 400), // a POST must be a form
+            ["GET /connect/logout"] = new(_ => Get("/connect/logout"), _ => 302, FreshSession: true, Location: _ => "/"),
+            ["POST /connect/logout"] = Open(_ => Send(HttpMethod.Post, "/connect/logout"), 400),
+            // Sign-in with the directory is not configured here: its endpoints are absent, and the link page has
+            // nothing to link.
+            ["GET /account/external"] = Open(_ => Get("/account/external"), 404),
+            ["GET /account/external/callback"] = Open(_ => Get("/account/external/callback"), 404),
+            ["POST /account/external/callback"] = Open(_ => Send(HttpMethod.Post, "/account/external/callback"), 404),
+            ["GET account/external/link"] = new(_ => Get("/account/external/link"), _ => 302, Location: _ => "/account/login"),
             [Pages.Home] = Open(_ => Get("/"), 200),
             ["GET Index"] = Open(_ => Get("/Index"), 200),
             ["GET search"] = Open(_ => Get("/search?q=cafe"), 200),
@@ -664,7 +688,8 @@ public sealed class AccessMatrixTests(WebFixture fixture)
         {
             if (IsPage(request))
             {
-                if (await PageCookieAsync(who) is { } cookie)
+                // A page that ends the session gets a session of its own, so the other pages keep theirs.
+                if (await PageCookieAsync(who, keep: !freshSession) is { } cookie)
                 {
                     request.Headers.Add("Cookie", cookie);
                 }
@@ -700,9 +725,9 @@ public sealed class AccessMatrixTests(WebFixture fixture)
         private readonly Dictionary<Who, string?> pageCookies = [];
 
         /// <summary>Signs in through the sign-in page, as a browser does, and keeps the session cookie (none for guests and keys).</summary>
-        private async Task<string?> PageCookieAsync(Who who)
+        private async Task<string?> PageCookieAsync(Who who, bool keep)
         {
-            if (pageCookies.TryGetValue(who, out var known))
+            if (keep && pageCookies.TryGetValue(who, out var known))
             {
                 return known;
             }
@@ -715,7 +740,11 @@ public sealed class AccessMatrixTests(WebFixture fixture)
                 cookie = await SignInPage.CookieAsync(http, email, who == Who.Admin ? TestSecrets.AdminPassword : TestSecrets.Password);
             }
 
-            pageCookies[who] = cookie;
+            if (keep)
+            {
+                pageCookies[who] = cookie;
+            }
+
             return cookie;
         }
     }

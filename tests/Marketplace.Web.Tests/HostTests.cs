@@ -1,4 +1,7 @@
 using System.Net;
+using Marketplace.Web.Accounts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Marketplace.Web.Tests;
 
@@ -35,4 +38,35 @@ public sealed class HostTests(WebFixture fixture)
     [InlineData("/health/ready")]
     public async Task Health_endpoints_answer(string path) =>
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(path)).StatusCode);
+
+    /// <summary>
+    /// The accounts tables (Identity, Data Protection, the OpenID Connect provider's stores) are created by the
+    /// migrator's SQL, not by EF; every table and column the EF model maps must exist under the name it maps to.
+    /// </summary>
+    [Fact]
+    public async Task Every_table_and_column_the_accounts_model_maps_exists_in_the_migrated_database()
+    {
+        await using var scope = fixture.Factory.Services.CreateAsyncScope();
+        var model = scope.ServiceProvider.GetRequiredService<AccountsDbContext>().Model;
+        var missing = new List<string>();
+        foreach (var entity in model.GetEntityTypes().Where(e => e.GetTableName() is not null))
+        {
+            var table = entity.GetTableName()!;
+            var store = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(table, entity.GetSchema());
+            foreach (var property in entity.GetProperties())
+            {
+                var column = property.GetColumnName(store)!;
+                var exists = await fixture.Database.ScalarAsync<long>(
+                    "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' AND table_name = @table AND column_name = @column",
+                    ("table", table), ("column", column));
+                if (exists != 1)
+                {
+                    missing.Add($"{table}.{column}");
+                }
+            }
+        }
+
+        Assert.Contains(model.GetEntityTypes(), e => e.GetTableName() == "oidc_tokens");
+        Assert.Empty(missing);
+    }
 }

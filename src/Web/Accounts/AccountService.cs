@@ -132,6 +132,36 @@ public sealed partial class AccountService(
         return (user, IdentityResult.Success);
     }
 
+    /// <summary>
+    /// A shopper account for someone who came from the outside provider with an email no account has: no password
+    /// (they sign in through the provider, or set one with "forgot password"), linked to the provider's identity, the
+    /// address confirmed only if the provider says it verified it (otherwise a verification email commits with it).
+    /// </summary>
+    public async Task<(MarketplaceUser User, IdentityResult Result)> RegisterExternalAsync(
+        string email, string displayName, bool emailVerified, UserLoginInfo login, CancellationToken ct)
+    {
+        var user = NewUser(email, displayName, sellerId: null, clock.GetUtcNow());
+        user.Culture = AccountEmails.CultureOf(CultureInfo.CurrentUICulture);
+        user.EmailConfirmed = emailVerified;
+        await using var tx = await accounts.Database.BeginTransactionAsync(ct);
+        var created = await users.CreateAsync(user);
+        if (!created.Succeeded)
+        {
+            return (user, created);
+        }
+
+        Check(await users.AddToRoleAsync(user, RoleNames.Shopper));
+        Check(await users.AddLoginAsync(user, login));
+        if (!emailVerified)
+        {
+            await emails.QueueVerificationAsync(user, ct);
+        }
+
+        await tx.CommitAsync(ct);
+        emails.Committed();
+        return (user, IdentityResult.Success);
+    }
+
     public Task<SignInResult> SignInAsync(LoginRequest request, CancellationToken ct) => SignInAsync(request, forWeb: false, ct);
 
     /// <summary>Checks the credentials and starts a session: API tokens, or the claims of a web page cookie when <paramref name="forWeb"/>.</summary>

@@ -23,6 +23,9 @@ public static class MarketplaceClaims
 
     public const string PasswordMethod = "pwd";
     public const string MultiFactorMethod = "mfa";
+
+    /// <summary>Signed in through another site's OpenID Connect provider.</summary>
+    public const string ExternalMethod = "ext";
 }
 
 public sealed record IssuedToken(string Token, DateTimeOffset ExpiresAt);

@@ -48,6 +48,15 @@ public static class SecurityHeaders
     /// </summary>
     public static readonly PathString EmailPreviewPath = "/admin/email/preview/html";
 
+    private const string FormTargetItem = "marketplace.form-target";
+
+    /// <summary>
+    /// Lets this response's forms lead (through redirects) to one more origin: a sign-in or consent page whose form ends
+    /// at a registered OpenID Connect client's redirect URI. The caller has checked the URI is registered.
+    /// </summary>
+    public static void AllowFormTarget(HttpContext http, Uri target) =>
+        http.Items[FormTargetItem] = target.GetLeftPart(UriPartial.Authority);
+
     public static IServiceCollection AddMarketplaceSecurityHeaders(this IServiceCollection services)
     {
         services.AddOptions<SecurityHeadersOptions>().BindConfiguration(SecurityHeadersOptions.Section);
@@ -105,7 +114,10 @@ public static class SecurityHeaders
         public void Apply(HttpContext http)
         {
             var headers = http.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy(http.Request.Path);
+            var policy = ContentSecurityPolicy(http.Request.Path);
+            headers.ContentSecurityPolicy = http.Items.TryGetValue(FormTargetItem, out var target) && target is string origin
+                ? policy.Replace("form-action 'self'", $"form-action 'self' {origin}", StringComparison.Ordinal)
+                : policy;
             headers.XFrameOptions = http.Request.Path.Equals(EmailPreviewPath, StringComparison.OrdinalIgnoreCase) ? "SAMEORIGIN" : "DENY";
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";

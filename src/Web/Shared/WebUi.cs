@@ -94,6 +94,9 @@ public static class WebUi
                  || path.StartsWithSegments("/metrics") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/docs")
                  || path.StartsWithSegments("/media") || path.StartsWithSegments("/embed") || path.StartsWithSegments("/admin/dashboard")
                  || path.StartsWithSegments(BenchmarkModule.RoutePrefix)
+                 // The OpenID Connect provider's machine endpoints answer in the protocol's own terms.
+                 || path.StartsWithSegments(OpenId.OidcSetup.TokenPath) || path.StartsWithSegments(OpenId.OidcSetup.UserInfoPath)
+                 || path.StartsWithSegments("/.well-known")
                  || path.StartsWithSegments(AssetsPath));
     }
 

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Claims;
 using Marketplace.Web.Shared;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
@@ -35,11 +34,21 @@ public sealed class LoginModel(AccountService accounts, IDataProtectionProvider 
 
     public bool SecondStep => Ticket is not null;
 
-    public void OnGet() => ViewData["Title"] = T["Sign in"].Value;
+    public async Task OnGetAsync(string? external)
+    {
+        ViewData["Title"] = T["Sign in"].Value;
+        if (external == "failed")
+        {
+            ModelState.AddModelError("", T["Signing in with the other site did not work. Try again, or sign in with your password."]);
+        }
+
+        await OpenId.OidcReturn.AllowFormTargetAsync(HttpContext, ReturnUrl);
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         ViewData["Title"] = T["Sign in"].Value;
+        await OpenId.OidcReturn.AllowFormTargetAsync(HttpContext, ReturnUrl);
         var protector = protection.CreateProtector("web-login").ToTimeLimitedDataProtector();
         if (Ticket is not null)
         {
@@ -75,7 +84,7 @@ public sealed class LoginModel(AccountService accounts, IDataProtectionProvider 
         switch (result.Failure)
         {
             case SignInFailure.None:
-                await SignInKeepingCartAsync(HttpContext, accounts, result.WebClaims!, ct);
+                await WebSignIn.KeepingCartAsync(HttpContext, accounts, result.WebClaims!, ct);
                 return RedirectLocal(ReturnUrl);
             case SignInFailure.TwoFactorRequired:
                 Ticket = protector.Protect(Email + "\n" + Password, TicketLifetime);
@@ -96,25 +105,5 @@ public sealed class LoginModel(AccountService accounts, IDataProtectionProvider 
                 ModelState.AddModelError("", T["The email or password is not correct."]);
                 return Page();
         }
-    }
-
-    /// <summary>
-    /// Signs the browser in and brings along what it collected as a guest: the account takes over the guest identity
-    /// the cookie proves, and the guest's cart is merged into the account's. (The caller it sets for the merge does not
-    /// outlive this method; handlers that call grains afterwards use <see cref="WebSession.ActAsCurrentUser"/>.)
-    /// </summary>
-    public static async Task SignInKeepingCartAsync(HttpContext http, AccountService accounts, IReadOnlyList<Claim> claims, CancellationToken ct)
-    {
-        var guestId = http.User.IsInRole(RoleNames.Guest) ? http.User.FindFirstValue(MarketplaceClaims.Subject) : null;
-        await WebSession.SignInUserAsync(http, claims);
-        if (guestId is null)
-        {
-            return;
-        }
-
-        var userId = http.User.UserId();
-        await accounts.AdoptGuestAsync(guestId, userId, ct);
-        CallerContext.Set(CallerIdentity.From(http.User)! with { ProvenGuestId = guestId });
-        await http.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<Marketplace.Contracts.Cart.ICartGrain>(userId).MergeGuest(guestId);
     }
 }

@@ -16,15 +16,17 @@ public sealed class RegisterModel(AccountService accounts, IOptions<Microsoft.As
     [BindProperty]
     public RegisterForm Form { get; set; } = new();
 
-    public void OnGet(string? role)
+    public async Task OnGetAsync(string? role)
     {
         ViewData["Title"] = T["Create an account"].Value;
         Form.Seller = role == "seller";
+        await OpenId.OidcReturn.AllowFormTargetAsync(HttpContext, ReturnUrl);
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         ViewData["Title"] = T["Create an account"].Value;
+        await OpenId.OidcReturn.AllowFormTargetAsync(HttpContext, ReturnUrl);
         if (Form.Seller && string.IsNullOrWhiteSpace(Form.StoreName))
         {
             ModelState.AddModelError("Form.StoreName", T["Name your store."]);
@@ -71,7 +73,7 @@ public sealed class RegisterModel(AccountService accounts, IOptions<Microsoft.As
         }
 
         var claims = await accounts.StartWebSessionAsync(user, MarketplaceClaims.PasswordMethod, ct);
-        await LoginModel.SignInKeepingCartAsync(HttpContext, accounts, claims, ct);
+        await WebSignIn.KeepingCartAsync(HttpContext, accounts, claims, ct);
         Flash = Form.Seller ? T["Welcome! Your store is open: add your first product."] : T["Welcome to the marketplace!"];
         return Form.Seller ? Redirect("/seller") : RedirectLocal(ReturnUrl);
     }
