@@ -81,7 +81,8 @@ public sealed class PageTourTests(BrowserFixture fixture) : IAsyncLifetime
         await VisitAsync([("admin", admin, "/admin"), ("admin-users", admin, "/admin/users"), ("admin-stores", admin, "/admin/stores"),
             ("admin-api-keys", admin, "/admin/api-keys"), ("admin-announcements", admin, "/admin/announcements"),
             ("admin-commission", admin, "/admin/commission"), ("admin-payouts", admin, "/admin/payouts"),
-            ("admin-reports", admin, "/admin/reports"), ("admin-webhooks", admin, "/admin/webhooks")], width);
+            ("admin-reports", admin, "/admin/reports"), ("admin-webhooks", admin, "/admin/webhooks"),
+            ("admin-sign-on", admin, "/admin/sign-on")], width);
     }
 
     [Fact]

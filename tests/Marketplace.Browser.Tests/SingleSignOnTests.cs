@@ -19,7 +19,23 @@ namespace Marketplace.Browser.Tests;
 [Collection(SingleSignOnCollection.Name)]
 public sealed class SingleSignOnTests(SingleSignOnFixture fixture)
 {
+    /// <summary>
+    /// The installation acting as the provider: the directory, except in the key rotation test, which rotates the
+    /// marketplace's own provider keys so the marketplace's cached copy of the directory's keys (it signs people in
+    /// through the directory) stays right for the other tests.
+    /// </summary>
+    private string provider = fixture.DirectoryOrigin;
+
     private string ClientCallback => fixture.ClientOrigin + "/callback";
+
+    private HttpClient ProviderClient() => new() { BaseAddress = new Uri(provider) };
+
+    private async Task<HttpClient> ProviderAdminAsync()
+    {
+        var http = ProviderClient();
+        http.UseToken(await http.LoginAsync(TestSecrets.AdminEmail, TestSecrets.AdminPassword));
+        return http;
+    }
 
     [Fact]
     public async Task A_site_signs_a_person_in_with_a_code_and_PKCE_and_each_misuse_is_refused()
@@ -114,6 +130,7 @@ public sealed class SingleSignOnTests(SingleSignOnFixture fixture)
     [Fact]
     public async Task Rotating_the_keys_keeps_tokens_signed_with_the_old_key_valid_until_they_expire()
     {
+        provider = fixture.MarketplaceOrigin;
         var client = await RegisterClientAsync(requireConsent: false);
         var (email, password) = await RegisterDirectoryUserAsync();
         var page = await fixture.NewVisitorAsync();
@@ -122,7 +139,7 @@ public sealed class SingleSignOnTests(SingleSignOnFixture fixture)
         var before = (await ExchangeAsync(client, callback["code"], verifier)).Json;
         var oldKey = new JsonWebToken(before.GetProperty("access_token").GetString()).Kid;
 
-        using var admin = await fixture.DirectoryAdminAsync();
+        using var admin = await ProviderAdminAsync();
         var rotated = await admin.PostAsync("/api/admin/oidc/keys/rotate", null);
         Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
         var keys = (await rotated.ReadJsonAsync()).EnumerateArray().Where(k => k.GetProperty("use").GetString() == "sig").ToList();
@@ -131,7 +148,7 @@ public sealed class SingleSignOnTests(SingleSignOnFixture fixture)
         Assert.NotEqual(oldKey, newKey);
 
         // Both are published; the old token still works; new tokens are signed with the new key and validate.
-        using var http = fixture.DirectoryClient();
+        using var http = ProviderClient();
         var jwks = await http.GetFromJsonAsync<JsonElement>("/.well-known/jwks");
         var published = jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()).ToList();
         Assert.Contains(oldKey, published);
@@ -209,6 +226,59 @@ public sealed class SingleSignOnTests(SingleSignOnFixture fixture)
     }
 
     [Fact]
+    public async Task An_account_with_two_factor_sign_in_asks_for_its_code_after_the_directory_too()
+    {
+        var (email, directoryPassword) = await RegisterDirectoryUserAsync();
+        var marketplacePassword = TestSecrets.Password + "-2fa";
+        string key;
+        using (var marketplace = fixture.MarketplaceClient())
+        {
+            var registered = await marketplace.PostAsJsonAsync("/api/auth/register", new { email, password = marketplacePassword, displayName = "Tess Twofactor", role = "shopper" });
+            marketplace.UseToken((await registered.ReadJsonAsync()).GetProperty("accessToken").GetString());
+            key = (await (await marketplace.PostAsync("/api/me/two-factor/setup", null)).ReadJsonAsync()).GetProperty("sharedKey").GetString()!;
+            Assert.Equal(HttpStatusCode.OK, (await marketplace.PostAsJsonAsync("/api/me/two-factor/enable", new { code = Totp.Code(key) })).StatusCode);
+        }
+
+        // Linking: the password, then (asked for) the code with it.
+        var page = await fixture.NewVisitorAsync();
+        await StartExternalSignInAsync(page);
+        await SignInOnPageAsync(page, email, directoryPassword);
+        await ArriveAsync(page, fixture.MarketplaceOrigin + "/account/external/link");
+        await page.GetByLabel("Password").FillAsync(marketplacePassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Link and sign in" }).ClickAsync();
+        await page.GetByLabel("Password").FillAsync(marketplacePassword);
+        await page.GetByLabel("Code from your authenticator app").FillAsync(Totp.Code(key));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Link and sign in" }).ClickAsync();
+        await Expect(page.Locator("details.menu summary")).ToContainTextAsync("Tess Twofactor");
+        Assert.Equal(1L, await LinksAsync(email));
+
+        // Linked: the directory alone is not enough, the code still is asked for; a wrong one gets nothing.
+        await page.Locator("details.menu summary").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await StartExternalSignInAsync(page, directorySignedIn: true);
+        await ArriveAsync(page, fixture.MarketplaceOrigin + "/account/external/link");
+        await Expect(page.GetByText("Your account uses two-factor sign-in.")).ToBeVisibleAsync();
+        var wrong = Totp.Code(key) == "000000" ? "111111" : "000000";
+        await page.GetByLabel("Code from your authenticator app").FillAsync(wrong);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
+        await Expect(page.GetByText("The code is not valid.", new() { Exact = false })).ToBeVisibleAsync();
+        await Expect(page.Locator("details.menu summary")).ToHaveCountAsync(0);
+        await page.GetByLabel("Code from your authenticator app").FillAsync(Totp.Code(key));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
+        await Expect(page.Locator("details.menu summary")).ToContainTextAsync("Tess Twofactor");
+    }
+
+    private async Task StartExternalSignInAsync(IPage page, bool directorySignedIn = false)
+    {
+        await page.GotoAsync(fixture.MarketplaceOrigin + "/account/login");
+        await page.GetByRole(AriaRole.Link, new() { Name = $"Sign in with {SingleSignOnFixture.ProviderName}" }).ClickAsync();
+        if (!directorySignedIn)
+        {
+            await page.WaitForURLAsync(url => url.StartsWith(fixture.DirectoryOrigin + "/account/login", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task Client_registration_is_for_admins_and_refuses_bad_redirect_uris_with_a_clear_answer()
     {
         using var admin = await fixture.DirectoryAdminAsync();
@@ -255,7 +325,7 @@ public sealed class SingleSignOnTests(SingleSignOnFixture fixture)
 
     private async Task<Client> RegisterClientAsync(bool requireConsent)
     {
-        using var admin = await fixture.DirectoryAdminAsync();
+        using var admin = await ProviderAdminAsync();
         var response = await admin.PostAsJsonAsync("/api/admin/oidc/clients", new
         {
             displayName = "Directory search",
@@ -270,13 +340,13 @@ public sealed class SingleSignOnTests(SingleSignOnFixture fixture)
 
     private async Task<(string Email, string Password)> RegisterDirectoryUserAsync()
     {
-        using var http = fixture.DirectoryClient();
+        using var http = ProviderClient();
         var account = await http.RegisterAsync("shopper");
         return (account.Email, TestSecrets.Password);
     }
 
     private string AuthorizeUrl(string clientId, string challenge, string state, string nonce, string? redirectUri = null) =>
-        QueryHelpers.AddQueryString(fixture.DirectoryOrigin + "/connect/authorize", new Dictionary<string, string?>
+        QueryHelpers.AddQueryString(provider + "/connect/authorize", new Dictionary<string, string?>
         {
             ["client_id"] = clientId,
             ["redirect_uri"] = redirectUri ?? ClientCallback,
@@ -319,7 +389,7 @@ public sealed class SingleSignOnTests(SingleSignOnFixture fixture)
 
     private async Task<(HttpStatusCode Status, JsonElement Json)> TokenAsync(Client client, Dictionary<string, string> form)
     {
-        using var http = fixture.DirectoryClient();
+        using var http = ProviderClient();
         form["client_id"] = client.Id;
         form["client_secret"] = client.Secret;
         var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(form));
@@ -328,7 +398,7 @@ public sealed class SingleSignOnTests(SingleSignOnFixture fixture)
 
     private async Task<(HttpStatusCode Status, JsonElement Json)> UserInfoAsync(string accessToken)
     {
-        using var http = fixture.DirectoryClient();
+        using var http = ProviderClient();
         http.UseToken(accessToken);
         var response = await http.GetAsync("/connect/userinfo");
         var body = await response.Content.ReadAsStringAsync();
@@ -338,11 +408,11 @@ public sealed class SingleSignOnTests(SingleSignOnFixture fixture)
     /// <summary>Checks an identity token the way a client does: signature against the published keys, issuer, audience, lifetime.</summary>
     private async Task<JsonWebToken> ValidateAsync(string token, string clientId)
     {
-        using var http = fixture.DirectoryClient();
+        using var http = ProviderClient();
         var jwks = new JsonWebKeySet(await http.GetStringAsync("/.well-known/jwks"));
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
         {
-            ValidIssuer = fixture.DirectoryOrigin + "/",
+            ValidIssuer = provider + "/",
             ValidAudience = clientId,
             IssuerSigningKeys = jwks.GetSigningKeys(),
         });

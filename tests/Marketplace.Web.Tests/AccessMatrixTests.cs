@@ -505,6 +505,7 @@ public sealed class AccessMatrixTests(WebFixture fixture)
             ["GET admin/users"] = Pages.Console("/admin/users?q=test", who => who == Who.Admin),
             ["GET admin/stores"] = Pages.Console("/admin/stores", who => who == Who.Admin),
             ["GET admin/api-keys"] = Pages.Console("/admin/api-keys", who => who == Who.Admin),
+            ["GET admin/sign-on"] = Pages.Console("/admin/sign-on", who => who == Who.Admin),
             ["GET admin/email"] = Pages.Console("/admin/email?status=queued", who => who == Who.Admin),
             ["GET admin/announcements"] = Pages.Console("/admin/announcements", who => who == Who.Admin),
             ["GET admin/payouts"] = Pages.Console("/admin/payouts", who => who == Who.Admin),

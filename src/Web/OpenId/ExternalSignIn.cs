@@ -97,7 +97,12 @@ public static class ExternalSignIn
         var returnUrl = Links.Local(result.Properties?.RedirectUri);
         var issuer = IssuerKey(options.Value);
         var linked = await users.FindByLoginAsync(issuer, subject);
-        if (linked is not null && !linked.TwoFactorEnabled && !await users.IsLockedOutAsync(linked))
+        if (linked is not null && await users.IsLockedOutAsync(linked))
+        {
+            return Results.Redirect("/account/login?external=locked");
+        }
+
+        if (linked is not null && !linked.TwoFactorEnabled)
         {
             var claims = await accounts.StartWebSessionAsync(linked, MarketplaceClaims.ExternalMethod, ct);
             await WebSignIn.KeepingCartAsync(http, accounts, claims, ct);

@@ -181,7 +181,7 @@ public static class OidcClientsApi
         return TypedResults.Ok(Describe(await ring.ListAsync(ct), clock.GetUtcNow()));
     }
 
-    private static IReadOnlyList<OidcKeyResponse> Describe(IReadOnlyList<OidcKeyTimes> keys, DateTimeOffset now) =>
+    public static IReadOnlyList<OidcKeyResponse> Describe(IReadOnlyList<OidcKeyTimes> keys, DateTimeOffset now) =>
         keys.OrderByDescending(k => k.ActiveFrom).Select(k => new OidcKeyResponse(
             k.Id, OidcKeyRing.UseName(k.Use),
             k.ActiveAt(now) ? "active" : k.ActiveFrom > now ? "next" : k.KeptAt(now) ? "kept" : "retired",

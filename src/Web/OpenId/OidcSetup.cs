@@ -86,7 +86,9 @@ public static class OidcSetup
             {
                 o.AllowAuthorizationCodeFlow();
                 o.SetRedirectionEndpointUris(ExternalCallbackPath[1..]);
-                o.UseAspNetCore().EnableRedirectionEndpointPassthrough().DisableTransportSecurityRequirement();
+                // Errors (refused at the provider, a stale key set after an emergency rotation) reach the callback,
+                // which sends the person back to the sign-in page to try again.
+                o.UseAspNetCore().EnableRedirectionEndpointPassthrough().EnableErrorPassthrough().DisableTransportSecurityRequirement();
                 o.UseSystemNetHttp();
                 o.AddRegistration(new OpenIddictClientRegistration
                 {

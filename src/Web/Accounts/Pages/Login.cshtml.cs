@@ -41,6 +41,10 @@ public sealed class LoginModel(AccountService accounts, IDataProtectionProvider 
         {
             ModelState.AddModelError("", T["Signing in with the other site did not work. Try again, or sign in with your password."]);
         }
+        else if (external == "locked")
+        {
+            ModelState.AddModelError("", T["Too many failed attempts. The account is locked; try again later."]);
+        }
 
         await OpenId.OidcReturn.AllowFormTargetAsync(HttpContext, ReturnUrl);
     }

@@ -64,14 +64,30 @@ public sealed class ExternalModel(
         }
 
         var user = await PrepareAsync(pending);
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
         switch (Now)
         {
             case Step.Code:
+                // Wrong codes count towards the account's lockout, as on the sign-in page.
+                if (await users.IsLockedOutAsync(user!))
+                {
+                    ModelState.AddModelError("", T["Too many failed attempts. The account is locked; try again later."]);
+                    Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                    return Page();
+                }
+
                 if (string.IsNullOrWhiteSpace(Code) || !await accounts.VerifyAuthenticatorCodeAsync(user!, Code))
                 {
+                    await users.AccessFailedAsync(user!);
                     ModelState.AddModelError(nameof(Code), T["The code is not valid. Use the current code from your authenticator app, or a recovery code."]);
                     return Page();
                 }
+
+                await users.ResetAccessFailedCountAsync(user!);
 
                 return await FinishAsync(pending, await accounts.StartWebSessionAsync(
                     user!, MarketplaceClaims.ExternalMethod + " " + MarketplaceClaims.MultiFactorMethod, ct), ct);
