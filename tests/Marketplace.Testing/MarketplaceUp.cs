@@ -99,11 +99,56 @@ public sealed partial class MarketplaceUp : IAsyncDisposable
     /// <paramref name="silos"/> silos; <paramref name="environment"/> adds settings it passes on to its processes.
     /// </summary>
     public static MarketplaceUp Start(string name, IEnumerable<string> arguments, int silos = 1,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, string? dataFolder = null)
     {
         var port = ClaimPort(silos);
-        var data = Path.Combine(Path.GetTempPath(), $"marketplace-up-{name}-{Guid.NewGuid():N}"[..40]);
-        return new MarketplaceUp(name, port, data, arguments, environment);
+        return new MarketplaceUp(name, port, dataFolder ?? NewDataFolder(name), arguments, environment);
+    }
+
+    /// <summary>A data folder name nobody uses yet, under the system's temporary folder.</summary>
+    public static string NewDataFolder(string name) => Path.Combine(Path.GetTempPath(), $"marketplace-up-{name}-{Guid.NewGuid():N}"[..40]);
+
+    /// <summary>
+    /// Runs another <c>./marketplace</c> command (e.g. <c>backup</c>) on this installation, as its operator would: same
+    /// data folder and ports. Answers its exit code and output.
+    /// </summary>
+    public async Task<(int ExitCode, string Output)> RunCommandAsync(TimeSpan timeout, params string[] arguments)
+    {
+        var info = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = TestEnvironment.RepositoryRoot,
+        };
+        info.ArgumentList.Add(Path.Combine(TestEnvironment.RepositoryRoot, "marketplace"));
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("MARKETPLACE_", StringComparison.Ordinal)).ToList())
+        {
+            info.Environment.Remove(key);
+        }
+
+        info.Environment["MARKETPLACE_PORT"] = Port.ToString(CultureInfo.InvariantCulture);
+        info.Environment["MARKETPLACE_DATA"] = DataFolder;
+        using var command = Process.Start(info)!;
+        var stdout = command.StandardOutput.ReadToEndAsync();
+        var stderr = command.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await command.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            command.Kill(entireProcessTree: true);
+            throw new TimeoutException($"./marketplace {string.Join(' ', arguments)} did not finish within {timeout}:\n{await stdout}{await stderr}");
+        }
+
+        return (command.ExitCode, await stdout + await stderr);
     }
 
     /// <summary>Waits until <c>up</c> prints that the marketplace is running; throws with its output if it stops first.</summary>
