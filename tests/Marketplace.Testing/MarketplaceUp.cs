@@ -31,19 +31,7 @@ public sealed partial class MarketplaceUp : IAsyncDisposable
         this.name = name;
         Port = port;
         DataFolder = dataFolder;
-        var info = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = TestEnvironment.RepositoryRoot,
-        };
-        info.ArgumentList.Add(Path.Combine(TestEnvironment.RepositoryRoot, "marketplace"));
-        info.ArgumentList.Add("up");
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
+        var info = Script(["up", .. arguments]);
 
         // Only what this installation is told; nothing of the test run's own settings that `up` would pass on.
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("MARKETPLACE_", StringComparison.Ordinal)
@@ -105,14 +93,8 @@ public sealed partial class MarketplaceUp : IAsyncDisposable
         return new MarketplaceUp(name, port, dataFolder ?? NewDataFolder(name), arguments, environment);
     }
 
-    /// <summary>A data folder name nobody uses yet, under the system's temporary folder.</summary>
-    public static string NewDataFolder(string name) => Path.Combine(Path.GetTempPath(), $"marketplace-up-{name}-{Guid.NewGuid():N}"[..40]);
-
-    /// <summary>
-    /// Runs another <c>./marketplace</c> command (e.g. <c>backup</c>) on this installation, as its operator would: same
-    /// data folder and ports. Answers its exit code and output.
-    /// </summary>
-    public async Task<(int ExitCode, string Output)> RunCommandAsync(TimeSpan timeout, params string[] arguments)
+    /// <summary><c>./marketplace</c> with <paramref name="arguments"/>, run from the repository, its output read by the caller.</summary>
+    private static ProcessStartInfo Script(IEnumerable<string> arguments)
     {
         var info = new ProcessStartInfo("bash")
         {
@@ -127,6 +109,19 @@ public sealed partial class MarketplaceUp : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
+        return info;
+    }
+
+    /// <summary>A data folder name nobody uses yet, under the system's temporary folder.</summary>
+    public static string NewDataFolder(string name) => Path.Combine(Path.GetTempPath(), $"marketplace-up-{name}-{Guid.NewGuid():N}"[..40]);
+
+    /// <summary>
+    /// Runs another <c>./marketplace</c> command (e.g. <c>backup</c>) on this installation, as its operator would: same
+    /// data folder and ports. Answers its exit code and output.
+    /// </summary>
+    public async Task<(int ExitCode, string Output)> RunCommandAsync(TimeSpan timeout, params string[] arguments)
+    {
+        var info = Script(arguments);
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("MARKETPLACE_", StringComparison.Ordinal)).ToList())
         {
             info.Environment.Remove(key);
