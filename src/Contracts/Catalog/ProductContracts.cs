@@ -127,16 +127,16 @@ public interface IProductGrain : IGrainWithStringKey
     Task<ProductDetails> SetStock(IReadOnlyList<StockSetting> items);
 
     /// <summary>
-    /// Records the rating the product's reviews add up to (sum of stars and count). Called by the reviews grain; the
-    /// version is not bumped, so a store editing the product is not refused because someone reviewed it.
-    /// </summary>
-    /// <summary>
     /// Creates the product or brings it to the imported fields, stock and images, writing only what differs (the
     /// store's import calls it after checking its staff).
     /// </summary>
     [Alias("Import")]
     Task<ImportResult> Import(string sellerId, string sellerName, ImportedProduct item);
 
+    /// <summary>
+    /// Records the rating the product's reviews add up to (sum of stars and count). Called by the reviews grain; the
+    /// version is not bumped, so a store editing the product is not refused because someone reviewed it.
+    /// </summary>
     [Alias("SetRating")]
     Task SetRating(long sum, int count);
 }

@@ -120,11 +120,7 @@ public sealed partial class ProductGrain(
         }
 
         var draft = s.Created ? ProductImport.Complete(s, item.Draft) : item.Draft;
-        DomainException.ThrowIfInvalid(CatalogRules.Validate(draft));
-        if (item.Images?.Count > CatalogRules.MaxImages)
-        {
-            throw DomainException.Invalid(new Dictionary<string, string[]> { ["images"] = [$"At most {CatalogRules.MaxImages} images."] });
-        }
+        DomainException.ThrowIfInvalid(ProductImport.Problems(draft, item.Images));
 
         if (!s.Created)
         {

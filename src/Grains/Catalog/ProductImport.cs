@@ -3,6 +3,15 @@ namespace Marketplace.Grains.Catalog;
 /// <summary>What an import changes on a product that exists: nothing when the file says what the product already is.</summary>
 public static class ProductImport
 {
+    /// <summary>The catalog's rules an imported product breaks (its draft's, and the number of images), by field.</summary>
+    public static IReadOnlyDictionary<string, string[]> Problems(ProductDraft draft, IReadOnlyList<ProductImage>? images)
+    {
+        var problems = CatalogRules.Validate(draft);
+        return images?.Count > CatalogRules.MaxImages
+            ? new Dictionary<string, string[]>(problems, StringComparer.Ordinal) { ["images"] = [$"At most {CatalogRules.MaxImages} images."] }
+            : problems;
+    }
+
     /// <summary>The draft as the product would store it: attributes it keeps when the file has none (null).</summary>
     public static ProductDraft Complete(ProductState current, ProductDraft draft) =>
         draft.Attributes is null ? draft with { Attributes = current.Attributes } : draft;

@@ -127,14 +127,9 @@ public sealed partial class SellerGrain(
         var problems = new List<ImportProblem>();
         for (var i = 0; i < batch.Count; i++)
         {
-            foreach (var (field, messages) in CatalogRules.Validate(batch[i].Draft))
+            foreach (var (field, messages) in ProductImport.Problems(batch[i].Draft, batch[i].Images))
             {
                 problems.AddRange(messages.Select(m => new ImportProblem(i, field, m)));
-            }
-
-            if (batch[i].Images?.Count > CatalogRules.MaxImages)
-            {
-                problems.Add(new ImportProblem(i, "images", $"At most {CatalogRules.MaxImages} images."));
             }
         }
 

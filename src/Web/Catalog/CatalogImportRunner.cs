@@ -37,8 +37,19 @@ public sealed partial class CatalogImportRunner(
     private readonly string host = Environment.MachineName + "/" + Guid.NewGuid().ToString("N")[..8];
     private readonly SemaphoreSlim wake = new(0);
 
-    /// <summary>Runs an import queued on this host now rather than at the next poll.</summary>
-    public void Wake() => wake.Release();
+    /// <summary>
+    /// Queues an uploaded file to import (or only check) for the store as <paramref name="caller"/>, and wakes this
+    /// host's runner so it starts now rather than at the next poll. Answers the import's id.
+    /// </summary>
+    public async Task<string> QueueAsync(string storeId, Caller caller, IFormFile file, bool dryRun, CancellationToken ct)
+    {
+        using var content = new MemoryStream();
+        await file.CopyToAsync(content, ct);
+        var name = Path.GetFileName(file.FileName);
+        var id = await imports.EnqueueAsync(storeId, caller, name.Length is > 0 and <= 200 ? name : "catalog.csv", content.ToArray(), dryRun, ct);
+        wake.Release();
+        return id;
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Marketplace.Web.Accounts;
 using Marketplace.Web.Catalog;
 using Marketplace.Web.Shared;
@@ -11,7 +9,7 @@ namespace Marketplace.Web.SellerConsole.Pages;
 /// The store's catalog as a spreadsheet: upload one to import (or only check it), follow the import live, cancel it,
 /// and download the catalog in the same columns.
 /// </summary>
-[RequestSizeLimit(20 * 1024 * 1024 + 64 * 1024)]
+[RequestSizeLimit(CatalogImportApi.MaxUploadBytes)]
 public sealed class CatalogModel(CatalogImports imports, CatalogImportRunner runner) : SellerPage
 {
     public override string Section => "catalog";
@@ -36,10 +34,8 @@ public sealed class CatalogModel(CatalogImports imports, CatalogImportRunner run
 
     public async Task<IActionResult> OnGetExportAsync(CancellationToken ct)
     {
-        var entries = await Store.GetCatalogEntries();
-        using var text = new StringWriter(CultureInfo.InvariantCulture);
-        await CatalogCsv.WriteAsync(text, CatalogExport.Products(Grains, entries, ct));
-        return File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", $"catalog-{DateTime.UtcNow:yyyy-MM-dd}.csv");
+        var (content, fileName) = await CatalogExport.CsvAsync(Grains, SellerId, ct);
+        return File(content, CatalogExport.ContentType, fileName);
     }
 
     public async Task<IActionResult> OnPostImportAsync(IFormFile? file, bool dryRun, CancellationToken ct)
@@ -50,12 +46,7 @@ public sealed class CatalogModel(CatalogImports imports, CatalogImportRunner run
             return RedirectToPage();
         }
 
-        using var content = new MemoryStream();
-        await file.CopyToAsync(content, ct);
-        var name = Path.GetFileName(file.FileName);
-        var id = await imports.EnqueueAsync(SellerId, CallerIdentity.From(User)!, name.Length is > 0 and <= 200 ? name : "catalog.csv",
-            content.ToArray(), dryRun, ct);
-        runner.Wake();
+        var id = await runner.QueueAsync(SellerId, CallerIdentity.From(User)!, file, dryRun, ct);
         Flash = T[dryRun ? "Checking the file…" : "Importing the file…"];
         return RedirectToPage(new { import = id });
     }
