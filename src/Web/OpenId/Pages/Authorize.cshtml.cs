@@ -45,8 +45,13 @@ public sealed class AuthorizeModel(
             }
 
             // The sign-in page brings the browser back here with the same request.
-            var here = Request.PathBase + Request.Path + QueryOf(request);
+            var here = Request.PathBase + Request.Path + QueryString.Create(OwnParameters(request).Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)));
             return Redirect("/account/login?returnUrl=" + Uri.EscapeDataString(here));
+        }
+
+        if (decision == "deny")
+        {
+            return Refuse(Errors.AccessDenied, "The person did not allow it.");
         }
 
         var application = await applications.FindByClientIdAsync(request.ClientId!)
@@ -60,11 +65,6 @@ public sealed class AuthorizeModel(
         }
 
         var asks = await applications.HasConsentTypeAsync(application, ConsentTypes.Explicit);
-        if (decision == "deny")
-        {
-            return Refuse(Errors.AccessDenied, "The person did not allow it.");
-        }
-
         if (existing.Count == 0 && asks && decision != "allow")
         {
             if (request.HasPromptValue(PromptValues.None))
@@ -76,9 +76,7 @@ public sealed class AuthorizeModel(
             ViewData["NoIndex"] = true;
             ClientName = await applications.GetLocalizedDisplayNameAsync(application) ?? request.ClientId!;
             Scopes = scopes.Where(s => s != OpenIddictConstants.Scopes.OpenId).ToList();
-            Parameters = request.GetParameters()
-                .Where(p => p.Key != "decision" && p.Key != "__RequestVerificationToken")
-                .Select(p => new KeyValuePair<string, string>(p.Key, p.Value.ToString()!)).ToList();
+            Parameters = OwnParameters(request);
             SecurityHeaders.AllowFormTarget(HttpContext, new Uri(request.RedirectUri!, UriKind.Absolute));
             return Page();
         }
@@ -86,21 +84,16 @@ public sealed class AuthorizeModel(
         var principal = OidcEndpoints.Principal(user, scopes, authorizationId: null);
         var kept = existing.LastOrDefault()
                    ?? await authorizations.CreateAsync(principal, user.Id, applicationId!, AuthorizationTypes.Permanent, scopes);
-        principal = OidcEndpoints.Principal(user, scopes, await authorizations.GetIdAsync(kept));
+        principal.SetAuthorizationId(await authorizations.GetIdAsync(kept));
         return SignIn(principal, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    private static string QueryOf(OpenIddictRequest request) =>
-        QueryString.Create(request.GetParameters()
+    /// <summary>The authorization request's own parameters: without this page's answer and form token.</summary>
+    private static List<KeyValuePair<string, string>> OwnParameters(OpenIddictRequest request) =>
+        request.GetParameters()
             .Where(p => p.Key != "decision" && p.Key != "__RequestVerificationToken")
-            .Select(p => new KeyValuePair<string, string?>(p.Key, p.Value.ToString()))).ToString();
+            .Select(p => KeyValuePair.Create(p.Key, p.Value.ToString()!)).ToList();
 
     private ForbidResult Refuse(string error, string description) =>
-        Forbid(
-            new AuthenticationProperties(new Dictionary<string, string?>
-            {
-                [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
-                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
-            }),
-            OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        Forbid(OidcEndpoints.Error(error, description), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
 }

@@ -75,9 +75,7 @@ public sealed class ExternalModel(
                 // Wrong codes count towards the account's lockout, as on the sign-in page.
                 if (await users.IsLockedOutAsync(user!))
                 {
-                    ModelState.AddModelError("", T["Too many failed attempts. The account is locked; try again later."]);
-                    Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                    return Page();
+                    return LockedOut();
                 }
 
                 if (string.IsNullOrWhiteSpace(Code) || !await accounts.VerifyAuthenticatorCodeAsync(user!, Code))
@@ -155,13 +153,18 @@ public sealed class ExternalModel(
                 ModelState.AddModelError(nameof(Code), T["The code is not valid. Use the current code from your authenticator app, or a recovery code."]);
                 return Page();
             case SignInFailure.LockedOut:
-                ModelState.AddModelError("", T["Too many failed attempts. The account is locked; try again later."]);
-                Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                return Page();
+                return LockedOut();
             default:
                 ModelState.AddModelError(nameof(Password), T["The password is not correct."]);
                 return Page();
         }
+    }
+
+    private IActionResult LockedOut()
+    {
+        ModelState.AddModelError("", T["Too many failed attempts. The account is locked; try again later."]);
+        Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        return Page();
     }
 
     private async Task<IActionResult> FinishAsync(ExternalIdentity pending, IReadOnlyList<System.Security.Claims.Claim> claims, CancellationToken ct)
