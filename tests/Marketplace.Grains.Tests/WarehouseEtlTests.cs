@@ -28,7 +28,7 @@ public sealed class WarehouseEtlTests : IAsyncLifetime
     [Fact]
     public async Task A_second_run_loads_nothing_and_a_rebuild_equals_the_incremental_load()
     {
-        await Workload("a", 600).WriteAsync(db.DataSource, TestContext.Current.CancellationToken);
+        await WriteAsync(Workload("a", 600));
         var incremental = Open("incremental");
         var first = await Etl(incremental).RunAsync(rebuild: false, TestContext.Current.CancellationToken);
         Assert.Equal(await Count("order_events"), first.OrderEvents);
@@ -41,7 +41,7 @@ public sealed class WarehouseEtlTests : IAsyncLifetime
         Assert.Equal(afterFirst, Fingerprint(incremental));
 
         // More history arrives: only it is read, and the result is what one load of everything gives.
-        await Workload("b", 300).WriteAsync(db.DataSource, TestContext.Current.CancellationToken);
+        await WriteAsync(Workload("b", 300));
         var third = await Etl(incremental).RunAsync(rebuild: false, TestContext.Current.CancellationToken);
         Assert.Equal(300, third.Orders);
         var rebuilt = Open("rebuilt");
@@ -57,7 +57,7 @@ public sealed class WarehouseEtlTests : IAsyncLifetime
     [Fact]
     public async Task A_run_stopped_between_chunks_resumes_where_it_stopped()
     {
-        await Workload("c", 500).WriteAsync(db.DataSource, TestContext.Current.CancellationToken);
+        await WriteAsync(Workload("c", 500));
         var resumed = Open("resumed");
         await Assert.ThrowsAsync<OperationCanceledException>(() =>
             new WarehouseEtl(db.DataSource, resumed, new InsightsOptions(), TimeProvider.System, chunkSize: 150) { StopAfterChunks = 4 }
@@ -88,6 +88,7 @@ public sealed class WarehouseEtlTests : IAsyncLifetime
         Assert.Equal(0, before.OrderEvents);
 
         await transaction.CommitAsync(TestContext.Current.CancellationToken);
+        await EarlierTransactionsEndedAsync();
         var after = await Etl(warehouse).RunAsync(rebuild: false, TestContext.Current.CancellationToken);
         Assert.Equal(2, after.OrderEvents);
         var again = await Etl(warehouse).RunAsync(rebuild: false, TestContext.Current.CancellationToken);
@@ -98,13 +99,14 @@ public sealed class WarehouseEtlTests : IAsyncLifetime
     [Fact]
     public async Task Erased_visitors_and_events_past_the_retention_leave_both_stores()
     {
-        await Workload("d", 200).WriteAsync(db.DataSource, TestContext.Current.CancellationToken);
+        await WriteAsync(Workload("d", 200));
         var warehouse = Open("erasure");
         await Etl(warehouse).RunAsync(rebuild: false, TestContext.Current.CancellationToken);
         const string visitor = "usr_d_1";
         Assert.True(VisitorEvents(warehouse, visitor) > 0);
 
         await Execute("DELETE FROM analytics_events WHERE visitor_id = $1; INSERT INTO analytics_erasures (visitor_id) VALUES ($1)", visitor);
+        await EarlierTransactionsEndedAsync();
         // Everything older than a week before the workload's last day is past a retention that short.
         var now = new DateTimeOffset(From.AddDays(30).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var run = await new WarehouseEtl(db.DataSource, warehouse, new InsightsOptions { Retention = TimeSpan.FromDays(7) }, new FixedClock(now))
@@ -123,7 +125,7 @@ public sealed class WarehouseEtlTests : IAsyncLifetime
     public async Task Reports_equal_the_same_figures_computed_over_the_order_tables()
     {
         var workload = Workload("e", 1500);
-        await workload.WriteAsync(db.DataSource, TestContext.Current.CancellationToken);
+        await WriteAsync(workload);
         var warehouse = Open("reports");
         await Etl(warehouse).RunAsync(rebuild: false, TestContext.Current.CancellationToken);
         var reports = new WarehouseReports(warehouse);
@@ -167,6 +169,27 @@ public sealed class WarehouseEtlTests : IAsyncLifetime
     }
 
     private static InsightsWorkload Workload(string tag, int orders) => new(tag, orders, Stores: 10, Buyers: orders / 3, ProductsPerStore: 12, From, Days: 30);
+
+    private async Task WriteAsync(InsightsWorkload workload)
+    {
+        await workload.WriteAsync(db.DataSource, TestContext.Current.CancellationToken);
+        await EarlierTransactionsEndedAsync();
+    }
+
+    /// <summary>
+    /// Waits until every transaction that began before now has ended, anywhere on the server: a run reads only below the
+    /// oldest one still running, and the tests of other classes, each in a database of its own, share this server.
+    /// </summary>
+    private async Task EarlierTransactionsEndedAsync()
+    {
+        var now = await db.ScalarAsync<string>("SELECT pg_current_xact_id()::text");
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!await db.ScalarAsync<bool>("SELECT pg_snapshot_xmin(pg_current_snapshot()) > @now::xid8", ("now", now!)))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "a transaction older than the test's writes stayed open for a minute");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
 
     private Warehouse Open(string name)
     {
