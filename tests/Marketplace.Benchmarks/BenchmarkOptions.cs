@@ -4,11 +4,12 @@ namespace Marketplace.Benchmarks;
 
 /// <summary>
 /// Command-line knobs shared by the benchmarks; <see cref="Silos"/> is the number of silo processes and
-/// <see cref="Coupon"/> has every purchase enter a store coupon (checkout).
+/// <see cref="Coupon"/> has every purchase enter a store coupon (checkout); <see cref="Orders"/> is the size of the
+/// generated order history (backup).
 /// </summary>
-public sealed record BenchmarkOptions(int Seconds, int Clients, int? Products, int? Rate = null, int Silos = 1, bool Coupon = false)
+public sealed record BenchmarkOptions(int Seconds, int Clients, int? Products, int? Rate = null, int Silos = 1, bool Coupon = false, int? Orders = null)
 {
-    public const string Usage = "inventory|search|checkout|realtime|announce|om|insights|catalog [--seconds N] [--clients N] [--products N] [--rate N] [--silos N] [--coupon]";
+    public const string Usage = "inventory|search|checkout|realtime|announce|om|insights|catalog|backup [--seconds N] [--clients N] [--products N] [--rate N] [--silos N] [--coupon] [--orders N]";
 
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -19,7 +20,7 @@ public sealed record BenchmarkOptions(int Seconds, int Clients, int? Products, i
         }
 
         return new BenchmarkOptions(Value("--seconds") ?? 10, Value("--clients") ?? 0, Value("--products"), Value("--rate"), Value("--silos") ?? 1,
-            args.Contains("--coupon"));
+            args.Contains("--coupon"), Value("--orders"));
     }
 }
 

@@ -26,6 +26,9 @@ switch (name)
     case "catalog":
         await CatalogImportBenchmark.RunAsync(options);
         break;
+    case "backup":
+        await BackupBenchmark.RunAsync(options);
+        break;
     case "om":
         await OnlineMarketplaceBenchmark.RunAsync(options);
         break;

@@ -192,24 +192,46 @@ public sealed partial class MarketplaceUp : IAsyncDisposable
             : throw new InvalidOperationException($"up ({name}) did not start {processName}:\n{Output}");
     }
 
-    /// <summary>The PostgreSQL server's pid (it leads a process group of its own: its sessions and helpers).</summary>
-    public int PostgresId => int.Parse(File.ReadLines(Path.Combine(PostgresData, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+    /// <summary>
+    /// The primary PostgreSQL server's pid (it leads a process group of its own: its sessions and helpers). With
+    /// <c>--standby</c> the primary is node 1 until a failover (<c>pg-primary</c> says which).
+    /// </summary>
+    public int PostgresId => int.Parse(File.ReadLines(Path.Combine(PostgresData(PrimaryNode), "postmaster.pid")).First(), CultureInfo.InvariantCulture);
 
-    /// <summary>The installation's database, as its silos and web hosts reach it.</summary>
+    /// <summary>Which node is the primary: 1, or 2 after a failover of <c>up --standby</c>.</summary>
+    public int PrimaryNode => File.Exists(Path.Combine(DataFolder, "pg-primary"))
+        ? int.Parse(File.ReadAllText(Path.Combine(DataFolder, "pg-primary")).Trim(), CultureInfo.InvariantCulture)
+        : 1;
+
+    /// <summary>
+    /// The installation's database, as its silos and web hosts reach it: with a standby, both nodes, of which Npgsql
+    /// takes the one that accepts writes.
+    /// </summary>
     public string ConnectionString
     {
         get
         {
-            // postmaster.pid's fourth line is the port the server listens on.
-            var port = File.ReadLines(Path.Combine(PostgresData, "postmaster.pid")).ElementAt(3).Trim();
             var password = File.ReadAllText(Path.Combine(DataFolder, "pg-password")).Trim();
-            return $"Host=127.0.0.1;Port={port};Database=marketplace;Username=marketplace;Password={password}";
+            var credentials = $"Database=marketplace;Username=marketplace;Password={password}";
+            if (Directory.Exists(NodeFolder(2)))
+            {
+                return $"Host=127.0.0.1:{PostgresPort},127.0.0.1:{PostgresPort + 20};{credentials};Target Session Attributes=read-write;Host Recheck Seconds=1";
+            }
+
+            // postmaster.pid's fourth line is the port the server listens on.
+            var port = File.ReadLines(Path.Combine(PostgresData(1), "postmaster.pid")).ElementAt(3).Trim();
+            return $"Host=127.0.0.1;Port={port};{credentials}";
         }
     }
 
-    private string PostgresData => File.Exists(Path.Combine(DataFolder, "pg-location"))
-        ? File.ReadAllText(Path.Combine(DataFolder, "pg-location")).Trim()
-        : Path.Combine(DataFolder, "pg");
+    /// <summary>Node 1's PostgreSQL port; a standby's is 20 above it.</summary>
+    private int PostgresPort => 55432 + Port - 8080;
+
+    private string NodeFolder(int node) => node == 1 ? DataFolder : Path.Combine(DataFolder, $"node-{node}");
+
+    private string PostgresData(int node) => File.Exists(Path.Combine(NodeFolder(node), "pg-location"))
+        ? File.ReadAllText(Path.Combine(NodeFolder(node), "pg-location")).Trim()
+        : Path.Combine(NodeFolder(node), "pg");
 
     /// <summary>Pauses every PostgreSQL process (SIGSTOP) for <paramref name="duration"/>, then lets them go on.</summary>
     public async Task PausePostgresAsync(TimeSpan duration)
@@ -315,9 +337,12 @@ public sealed partial class MarketplaceUp : IAsyncDisposable
                 }
             }
 
-            if (Directory.Exists(PostgresData) && PostgresData != Path.Combine(DataFolder, "pg"))
+            foreach (var node in new[] { 1, 2 })
             {
-                Directory.Delete(PostgresData, recursive: true);
+                if (Directory.Exists(PostgresData(node)) && !PostgresData(node).StartsWith(DataFolder + "/", StringComparison.Ordinal))
+                {
+                    Directory.Delete(PostgresData(node), recursive: true);
+                }
             }
 
             if (Directory.Exists(DataFolder))
@@ -338,16 +363,16 @@ public sealed partial class MarketplaceUp : IAsyncDisposable
     [GeneratedRegex(@"^Marketplace is running: ", RegexOptions.Multiline)]
     private static partial Regex RunningLine();
 
-    [GeneratedRegex(@"^\[marketplace\] PostgreSQL (?:is )?running (?:again )?\(pid (\d+)", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\[marketplace\] (?:PostgreSQL (?:is )?running (?:again )?|node \d runs as the standby )\(pid (\d+)", RegexOptions.Multiline)]
     private static partial Regex PostgresLine();
 
-    /// <summary>Every PostgreSQL server <c>up</c> reported running; each leads a process group of its own.</summary>
+    /// <summary>Every PostgreSQL server <c>up</c> reported running, standbys too; each leads a process group of its own.</summary>
     private IEnumerable<int> PostgresGroups() =>
         PostgresLine().Matches(Output).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Distinct();
 
     /// <summary>
     /// A MARKETPLACE_PORT whose derived ports (web host, sandbox at +50, mail inbox and SMTP at +51 and +52, silo health at
-    /// +100+i, silo and gateway ports and PostgreSQL shifted by its distance from 8080) are all free, and not handed to
+    /// +100+i, silo and gateway ports and PostgreSQL and its standby shifted by its distance from 8080) are all free, and not handed to
     /// another installation of this run.
     /// </summary>
     private static int ClaimPort(int silos)
@@ -357,7 +382,7 @@ public sealed partial class MarketplaceUp : IAsyncDisposable
             foreach (var port in Bases.OrderBy(_ => Random.Shared.Next()))
             {
                 var offset = port - 8080;
-                int[] ports = [port, port + 50, port + 51, port + 52, 55432 + offset, .. Enumerable.Range(1, silos)
+                int[] ports = [port, port + 50, port + 51, port + 52, 55432 + offset, 55452 + offset, .. Enumerable.Range(1, silos)
                     .SelectMany(i => new[] { port + 100 + i, 11110 + i + offset, 30000 + i + offset })];
                 if (!BasesInUse.Contains(port) && ports.All(IsFree))
                 {

@@ -89,6 +89,7 @@ public static class SiloSetup
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddSingleton(_ => MarketplaceDatabase.CreateDataSource(settings.ConnectionString, "marketplace-silo"));
         silo.Services.TryAddSingleton<IInventoryStore, PostgresInventoryStore>();
+        silo.Services.AddHostedService<ReplicationMonitor>();
         silo.Services.AddOptions<InventoryOptions>().BindConfiguration("Inventory");
         silo.Services.AddOptions<Marketplace.Grains.Finance.CommissionOptions>().BindConfiguration("Commission");
         silo.Services.AddOptions<OrderOptions>().BindConfiguration("Orders");
