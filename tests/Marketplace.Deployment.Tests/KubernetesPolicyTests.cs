@@ -187,7 +187,26 @@ public sealed class KubernetesPolicyTests
             Assert.True(network.Allows(silo, postgres, 5432) && network.Allows(web, postgres, 5432) && network.Allows(Pod("migrator"), postgres, 5432));
             Assert.False(network.Allows(Pod("sandbox"), postgres, 5432), "the sandbox has no business in the database");
             Assert.False(network.Allows(stranger, postgres, 5432));
+            Assert.True(network.Allows(postgres, postgres, 5432), "each PostgreSQL pod copies and streams from the other");
         }
+    }
+
+    [Fact]
+    public void The_dev_database_is_a_primary_and_a_standby_and_the_processes_use_whichever_takes_writes()
+    {
+        var objects = Render("dev");
+        var postgres = Single<V1StatefulSet>(objects, "postgres");
+        Assert.Equal(2, postgres.Spec.Replicas);
+        var container = Assert.Single(postgres.Spec.Template.Spec.Containers);
+        Assert.Equal(["bash", "/scripts/start.sh"], container.Command);
+        var scripts = Single<V1ConfigMap>(objects, "postgres-scripts");
+        Assert.Contains("pg_rewind", scripts.Data["start.sh"]);
+        Assert.Contains("host replication all all scram-sha-256", scripts.Data["pg_hba.conf"]);
+        Assert.Equal("None", Single<V1Service>(objects, "postgres").Spec.ClusterIP);
+
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(Single<V1Secret>(objects, "marketplace-db").StringData["connection-string"]);
+        Assert.Equal("postgres-0.postgres,postgres-1.postgres", connection.Host);
+        Assert.Equal("read-write", connection.TargetSessionAttributes);
     }
 
     [Fact]
