@@ -19,14 +19,7 @@ public sealed class BackupTests(ITestOutputHelper output)
     public async Task A_restore_to_a_moment_under_load_holds_exactly_the_orders_committed_before_it_and_runs_on()
     {
         var clock = Stopwatch.StartNew();
-        var settings = new Dictionary<string, string>(MarketplaceCluster.FastSandbox)
-        {
-            ["Orders__PaymentTimeout"] = PaymentTimeout.ToString(),
-            ["Orders__ConfirmationTimeout"] = PaymentTimeout.ToString(),
-            ["Orders__RetryDelay"] = "00:00:01",
-            ["MARKETPLACE_RATE_LIMITS"] = "off",
-            ["Auth__SellersMustVerifyEmail"] = "false",
-        };
+        var settings = CheckoutLoad.UpSettings(PaymentTimeout);
         await using var up = MarketplaceUp.Start("backup", ["--no-demo"], environment: settings);
         await up.WaitRunningAsync(StartTimeout);
         await using var database = TestDatabase.Attach(up.ConnectionString);
@@ -37,12 +30,12 @@ public sealed class BackupTests(ITestOutputHelper output)
         // Four shoppers buy before the moment, two others after it (a shopper's checkout keys repeat from one load to
         // the next, and a repeated key answers the same order).
         var load = CheckoutLoad.Start(up.BaseAddress, tokens.Take(4).ToList(), products);
-        await WhileAsync(() => load.Count("paid") < 10, TimeSpan.FromSeconds(60));
+        await CheckoutLoad.WhileAsync(() => load.Count("paid") < 10, TimeSpan.FromSeconds(60));
         var backup = await up.RunCommandAsync(CommandTimeout, "backup");
         output.WriteLine(backup.Output);
         Assert.True(backup.ExitCode == 0, backup.Output);
         var placedAtBackup = load.Count("placed");
-        await WhileAsync(() => load.Count("placed") < placedAtBackup + 20, TimeSpan.FromSeconds(60));
+        await CheckoutLoad.WhileAsync(() => load.Count("placed") < placedAtBackup + 20, TimeSpan.FromSeconds(60));
         await load.StopAsync();
         var before = load.OrderIds();
         output.WriteLine($"load: {load.Summary}; {before.Count} orders answered, {placedAtBackup} of them before the backup");
@@ -59,7 +52,7 @@ public sealed class BackupTests(ITestOutputHelper output)
         var moment = await database.ScalarAsync<DateTime>("SELECT clock_timestamp()");
         await Task.Delay(TimeSpan.FromSeconds(1));
         var later = CheckoutLoad.Start(up.BaseAddress, tokens.Skip(4).ToList(), products);
-        await WhileAsync(() => later.Count("placed") < 3, TimeSpan.FromSeconds(30));
+        await CheckoutLoad.WhileAsync(() => later.Count("placed") < 3, TimeSpan.FromSeconds(30));
         await later.StopAsync();
         var after = later.OrderIds();
         Assert.NotEmpty(after);
@@ -95,12 +88,4 @@ public sealed class BackupTests(ITestOutputHelper output)
         output.WriteLine($"whole test: {clock.Elapsed.TotalSeconds:F1} s");
     }
 
-    private static async Task WhileAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (condition() && deadline.Elapsed < timeout)
-        {
-            await Task.Delay(100);
-        }
-    }
 }

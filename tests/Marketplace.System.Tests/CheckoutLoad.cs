@@ -49,6 +49,30 @@ internal sealed class CheckoutLoad
     public static CheckoutLoad Start(Uri baseAddress, IReadOnlyList<string> tokens, IReadOnlyList<string> products, LoadStore? store = null) =>
         new(baseAddress, tokens, products, store);
 
+    /// <summary>
+    /// The settings of an installation of <c>up</c> that takes this load: the fast sandbox, unpaid orders that expire
+    /// after <paramref name="paymentTimeout"/>, no rate limits, and sellers who open their store through the API
+    /// without reading their verification email.
+    /// </summary>
+    public static Dictionary<string, string> UpSettings(TimeSpan paymentTimeout) => new(MarketplaceCluster.FastSandbox)
+    {
+        ["Orders__PaymentTimeout"] = paymentTimeout.ToString(),
+        ["Orders__ConfirmationTimeout"] = paymentTimeout.ToString(),
+        ["Orders__RetryDelay"] = "00:00:01",
+        ["MARKETPLACE_RATE_LIMITS"] = "off",
+        ["Auth__SellersMustVerifyEmail"] = "false",
+    };
+
+    /// <summary>Waits while <paramref name="condition"/> holds, at most <paramref name="timeout"/>.</summary>
+    public static async Task WhileAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (condition() && deadline.Elapsed < timeout)
+        {
+            await Task.Delay(100);
+        }
+    }
+
     public int Count(string what) => Counts.GetValueOrDefault(what);
 
     /// <summary>The ids of the orders of every answered checkout.</summary>

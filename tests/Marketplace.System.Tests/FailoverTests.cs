@@ -20,15 +20,7 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
     public async Task Killing_the_primary_under_checkout_load_promotes_the_standby_and_loses_no_answered_order()
     {
         var clock = Stopwatch.StartNew();
-        var settings = new Dictionary<string, string>(MarketplaceCluster.FastSandbox)
-        {
-            ["Orders__PaymentTimeout"] = PaymentTimeout.ToString(),
-            ["Orders__ConfirmationTimeout"] = PaymentTimeout.ToString(),
-            ["Orders__RetryDelay"] = "00:00:01",
-            ["MARKETPLACE_RATE_LIMITS"] = "off",
-            ["Auth__SellersMustVerifyEmail"] = "false",
-        };
-        await using var up = MarketplaceUp.Start("failover", ["--no-demo", "--standby"], environment: settings);
+        await using var up = MarketplaceUp.Start("failover", ["--no-demo", "--standby"], environment: CheckoutLoad.UpSettings(PaymentTimeout));
         await up.WaitRunningAsync(StartTimeout);
         Assert.Matches(SynchronousLine(), up.Output);
         await using (var primary = TestDatabase.Attach(up.ConnectionString))
@@ -41,7 +33,7 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
         using var http = new HttpClient { BaseAddress = up.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var (products, tokens) = await ProcessCluster.OpenShopAsync(http, products: 4, stock: 500, shoppers: Shoppers);
         var load = CheckoutLoad.Start(up.BaseAddress, tokens, products);
-        await WhileAsync(() => load.Count("paid") < 10, TimeSpan.FromSeconds(60));
+        await CheckoutLoad.WhileAsync(() => load.Count("paid") < 10, TimeSpan.FromSeconds(60));
         await AssertMetricAsync(up, "marketplace_db_standbys", 1);
 
         // The primary and every process of it die at once, as when its machine goes away.
@@ -51,7 +43,7 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
         await up.WaitForOutputAsync(FailoverLine(), TimeSpan.FromSeconds(30));
         var promotedAfter = killed.Elapsed;
         // A shopper has at most one checkout under way at the kill; more answers than shoppers means one began after it.
-        await WhileAsync(() => load.Count("placed") <= placedAtKill + Shoppers, TimeSpan.FromSeconds(90));
+        await CheckoutLoad.WhileAsync(() => load.Count("placed") <= placedAtKill + Shoppers, TimeSpan.FromSeconds(90));
         var answeringAfter = killed.Elapsed;
         output.WriteLine($"failover: promoted {promotedAfter.TotalSeconds:F1} s after the kill, checkouts answered again within {answeringAfter.TotalSeconds:F1} s");
         Assert.True(load.Count("placed") > placedAtKill + Shoppers, $"no checkout was answered within 90 s of the kill: {load.Summary}\n{up.Output}");
@@ -59,10 +51,10 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
 
         // The old primary comes back as the standby of the new one, and commits wait for it again.
         await up.WaitForOutputAsync(RejoinedLine(), TimeSpan.FromSeconds(90));
-        await WhileAsync(() => SynchronousLine().Matches(up.Output).Count < 2, TimeSpan.FromSeconds(30));
+        await CheckoutLoad.WhileAsync(() => SynchronousLine().Matches(up.Output).Count < 2, TimeSpan.FromSeconds(30));
         Assert.True(SynchronousLine().Matches(up.Output).Count >= 2, "commits do not wait for the new standby:\n" + up.Output);
         var placedAfterRejoin = load.Count("placed");
-        await WhileAsync(() => load.Count("placed") < placedAfterRejoin + 10, TimeSpan.FromSeconds(60));
+        await CheckoutLoad.WhileAsync(() => load.Count("placed") < placedAfterRejoin + 10, TimeSpan.FromSeconds(60));
         await load.StopAsync();
         var answered = load.OrderIds();
         output.WriteLine($"load: {load.Summary}; {answered.Count} orders answered");
@@ -84,7 +76,7 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
         Assert.True(back.ExitCode == 0, back.Output + "\n" + up.Output);
         Assert.Equal(1, up.PrimaryNode);
         var again = CheckoutLoad.Start(up.BaseAddress, tokens.Take(2).ToList(), products);
-        await WhileAsync(() => again.Count("placed") < 3, TimeSpan.FromSeconds(60));
+        await CheckoutLoad.WhileAsync(() => again.Count("placed") < 3, TimeSpan.FromSeconds(60));
         await again.StopAsync();
         Assert.True(again.Count("placed") >= 3, $"after the planned failover: {again.Summary}");
         await using (var first = TestDatabase.Attach(up.ConnectionString))
@@ -118,14 +110,6 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
         Assert.Fail($"{name} was not {value} within 45 s:\n" + string.Join('\n', metrics.Split('\n').Where(l => l.StartsWith("marketplace_db", StringComparison.Ordinal))));
     }
 
-    private static async Task WhileAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (condition() && deadline.Elapsed < timeout)
-        {
-            await Task.Delay(100);
-        }
-    }
 
     [GeneratedRegex(@"^\[marketplace\] the standby \(node \d\) streams: commits wait for it", RegexOptions.Multiline)]
     private static partial Regex SynchronousLine();

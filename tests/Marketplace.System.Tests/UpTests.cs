@@ -20,15 +20,7 @@ public sealed class UpTests(ITestOutputHelper output)
     public async Task Up_restarts_a_killed_silo_and_waits_out_a_paused_postgres_while_shoppers_check_out()
     {
         var clock = Stopwatch.StartNew();
-        await using var up = MarketplaceUp.Start("supervise", ["--silos", "3", "--no-demo"], silos: 3, new Dictionary<string, string>(MarketplaceCluster.FastSandbox)
-        {
-            ["Orders__PaymentTimeout"] = PaymentTimeout.ToString(),
-            ["Orders__ConfirmationTimeout"] = PaymentTimeout.ToString(),
-            ["Orders__RetryDelay"] = "00:00:01",
-            ["MARKETPLACE_RATE_LIMITS"] = "off",
-            // The shop is opened through the API by sellers who never read their verification email.
-            ["Auth__SellersMustVerifyEmail"] = "false",
-        });
+        await using var up = MarketplaceUp.Start("supervise", ["--silos", "3", "--no-demo"], silos: 3, CheckoutLoad.UpSettings(PaymentTimeout));
         await up.WaitRunningAsync(StartTimeout);
         output.WriteLine($"up with 3 silos running after {clock.Elapsed.TotalSeconds:F1} s");
         await using var database = TestDatabase.Attach(up.ConnectionString);
@@ -36,7 +28,7 @@ public sealed class UpTests(ITestOutputHelper output)
         var (products, tokens) = await ProcessCluster.OpenShopAsync(http, products: 4, stock: 500, shoppers: 6);
 
         var load = CheckoutLoad.Start(up.BaseAddress, tokens, products);
-        await WhileAsync(() => load.Count("paid") < 10, TimeSpan.FromSeconds(30));
+        await CheckoutLoad.WhileAsync(() => load.Count("paid") < 10, TimeSpan.FromSeconds(30));
         var killed = up.ProcessId("silo 2");
         Assert.True(Signals.Send(killed, Signals.Kill));
         await up.WaitForOutputAsync(new Regex($@"silo 2 \(pid {killed}\) exited with status 137 \(killed by SIGKILL\).*; restarting in 1 s"), TimeSpan.FromSeconds(10));
@@ -51,7 +43,7 @@ public sealed class UpTests(ITestOutputHelper output)
         output.WriteLine($"silo 2 ready again as pid {restarted}, {back.Elapsed.TotalSeconds:F1} s after PostgreSQL went on");
         Assert.NotEqual(killed, restarted);
         var placedBefore = load.Count("placed");
-        await WhileAsync(() => load.Count("placed") < placedBefore + 15, TimeSpan.FromSeconds(30));
+        await CheckoutLoad.WhileAsync(() => load.Count("placed") < placedBefore + 15, TimeSpan.FromSeconds(30));
         await load.StopAsync();
         output.WriteLine("load: " + load.Summary);
 
@@ -148,12 +140,4 @@ public sealed class UpTests(ITestOutputHelper output)
         Assert.Empty(leftovers);
     }
 
-    private static async Task WhileAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (condition() && deadline.Elapsed < timeout)
-        {
-            await Task.Delay(100);
-        }
-    }
 }
