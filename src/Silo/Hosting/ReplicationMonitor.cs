@@ -44,10 +44,11 @@ public sealed partial class ReplicationMonitor(NpgsqlDataSource db, ILogger<Repl
             {
                 latest = await SampleAsync(stoppingToken);
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                // The database is away (a failover, a restart): the last figures stand until it answers again.
-                LogSampleFailed(logger, e.Message);
+                // Figures never stop a silo. Usually the database is away (a failover, a restart): the last figures stand
+                // until it answers again.
+                LogSampleFailed(logger, e.GetType().Name, e.Message);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
@@ -67,6 +68,6 @@ public sealed partial class ReplicationMonitor(NpgsqlDataSource db, ILogger<Repl
         return new Sample(reader.GetInt32(0), reader.GetInt32(1), reader.GetDouble(2), reader.GetInt64(3));
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Replication figures not sampled: {Reason}")]
-    private static partial void LogSampleFailed(ILogger logger, string reason);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Replication figures not sampled: {Kind}: {Reason}")]
+    private static partial void LogSampleFailed(ILogger logger, string kind, string reason);
 }
