@@ -39,7 +39,7 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
         // The primary and every process of it die at once, as when its machine goes away.
         var placedAtKill = load.Count("placed");
         var killed = Stopwatch.StartNew();
-        Assert.True(Signals.Send(-up.PostgresId, Signals.Kill), "the primary's process group could not be killed");
+        KillWithItsProcesses(up.PostgresId);
         await up.WaitForOutputAsync(FailoverLine(), TimeSpan.FromSeconds(30));
         var promotedAfter = killed.Elapsed;
         // A shopper has at most one checkout under way at the kill; more answers than shoppers means one began after it.
@@ -87,6 +87,35 @@ public sealed partial class FailoverTests(ITestOutputHelper output)
 
         await AssertMetricAsync(up, "marketplace_db_standbys", 1);
         output.WriteLine($"whole test: {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    /// <summary>
+    /// SIGKILL to a PostgreSQL server and to every process it started: each of those leads a session of its own, so a
+    /// signal to the server's process group would reach the server alone and leave them to notice its death.
+    /// </summary>
+    private static void KillWithItsProcesses(int postmaster)
+    {
+        var children = Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ParentOf(pid) == postmaster)
+            .ToList();
+        Assert.True(Signals.Send(postmaster, Signals.Kill), $"PostgreSQL (pid {postmaster}) could not be killed");
+        Assert.NotEmpty(children);
+        children.ForEach(child => Signals.Send(child, Signals.Kill));
+    }
+
+    /// <summary>A process's parent, from /proc/PID/stat ("pid (name) state ppid …"); null when it is gone.</summary>
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], global::System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Waits until the first silo's <c>/metrics</c> gives <paramref name="name"/> the value (sampled every 10 s).</summary>

@@ -29,7 +29,7 @@ public sealed partial class ReplicationMonitor(NpgsqlDataSource db, ILogger<Repl
             "Streaming standbys that commits wait for (synchronous_standby_names).");
         Meter.CreateObservableGauge("marketplace.db.replication.lag", () => latest.LagSeconds, "s",
             "Time between a commit on the primary and its replay on the slowest standby (0 when idle and caught up).");
-        Meter.CreateObservableGauge("marketplace.db.replication.lag_bytes", () => latest.LagBytes, "By",
+        Meter.CreateObservableGauge("marketplace.db.replication.lag.wal", () => latest.LagBytes, "By",
             "WAL the primary has written that the slowest standby has not replayed.");
     }
 
