@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Marketplace.Testing;
-using Npgsql;
 
 namespace Marketplace.Benchmarks;
 
@@ -21,19 +20,20 @@ public static class BackupBenchmark
         var orders = options.Orders ?? 1_000_000;
         await using var up = MarketplaceUp.Start("bench-backup", ["--no-demo"]);
         await up.WaitRunningAsync(TimeSpan.FromMinutes(3));
-        await using var db = new NpgsqlDataSourceBuilder(up.ConnectionString) { ConnectionStringBuilder = { CommandTimeout = 3600 } }.Build();
+        // Statements over a million rows take minutes.
+        await using var database = TestDatabase.Attach(up.ConnectionString + ";Command Timeout=3600");
 
         var clock = Stopwatch.StartNew();
         await new InsightsWorkload("bk", orders, Stores: 200, Buyers: orders / 4, ProductsPerStore: 50,
-            DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-365), Days: 364).WriteAsync(db);
-        await Execute(db, OrderStates);
-        await Execute(db, "CHECKPOINT");
+            DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-365), Days: 364).WriteAsync(database.DataSource);
+        await database.ScalarAsync<object>(OrderStates);
+        await database.ScalarAsync<object>("CHECKPOINT");
         Console.WriteLine($"backup benchmark: generated {orders:N0} orders in {clock.Elapsed.TotalSeconds:F0} s; " +
-                          $"database {await Scalar<long>(db, "SELECT pg_database_size(current_database())") / 1e6:N0} MB " +
-                          $"({await Scalar<long>(db, "SELECT count(*) FROM order_listing_lines"):N0} order lines, " +
-                          $"{await Scalar<long>(db, "SELECT (SELECT count(*) FROM order_events) + (SELECT count(*) FROM analytics_events)"):N0} events, " +
-                          $"{await Scalar<long>(db, "SELECT count(*) FROM grain_states WHERE grain_type = 'order'"):N0} order states " +
-                          $"averaging {await Scalar<double>(db, "SELECT avg(octet_length(payload::text))::float8 FROM grain_states WHERE grain_type = 'order'"):N0} bytes)");
+                          $"database {await database.ScalarAsync<long>("SELECT pg_database_size(current_database())") / 1e6:N0} MB " +
+                          $"({await database.ScalarAsync<long>("SELECT count(*) FROM order_listing_lines"):N0} order lines, " +
+                          $"{await database.ScalarAsync<long>("SELECT (SELECT count(*) FROM order_events) + (SELECT count(*) FROM analytics_events)"):N0} events, " +
+                          $"{await database.ScalarAsync<long>("SELECT count(*) FROM grain_states WHERE grain_type = 'order'"):N0} order states " +
+                          $"averaging {await database.ScalarAsync<double>("SELECT avg(octet_length(payload::text))::float8 FROM grain_states WHERE grain_type = 'order'"):N0} bytes)");
 
         clock.Restart();
         var backup = await up.RunCommandAsync(CommandTimeout, "backup");
@@ -41,10 +41,10 @@ public static class BackupBenchmark
         Console.WriteLine($"  backup: {clock.Elapsed.TotalSeconds:F1} s; {Last(backup.Output)}");
 
         // A few more orders after the backup, then the moment to restore to, and its WAL archived.
-        await new InsightsWorkload("after", 100, Stores: 5, Buyers: 20, ProductsPerStore: 5, DateOnly.FromDateTime(DateTime.UtcNow), Days: 1).WriteAsync(db);
-        var moment = await Scalar<DateTime>(db, "SELECT clock_timestamp()");
-        var segment = await Scalar<string>(db, "SELECT pg_walfile_name(pg_switch_wal())");
-        while (string.CompareOrdinal(await Scalar<string>(db, "SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver"), segment) < 0)
+        await new InsightsWorkload("after", 100, Stores: 5, Buyers: 20, ProductsPerStore: 5, DateOnly.FromDateTime(DateTime.UtcNow), Days: 1).WriteAsync(database.DataSource);
+        var moment = await database.ScalarAsync<DateTime>("SELECT clock_timestamp()");
+        var segment = await database.ScalarAsync<string>("SELECT pg_walfile_name(pg_switch_wal())");
+        while (string.CompareOrdinal(await database.ScalarAsync<string>("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver"), segment) < 0)
         {
             await Task.Delay(200);
         }
@@ -59,8 +59,8 @@ public static class BackupBenchmark
 
         await using var restored = MarketplaceUp.Start("bench-restored", ["--no-demo"], dataFolder: folder);
         await restored.WaitRunningAsync(TimeSpan.FromMinutes(5));
-        await using var restoredDb = NpgsqlDataSource.Create(restored.ConnectionString);
-        Console.WriteLine($"  the restored installation runs and holds {await Scalar<long>(restoredDb, "SELECT count(*) FROM order_listings"):N0} orders " +
+        await using var restoredDatabase = TestDatabase.Attach(restored.ConnectionString);
+        Console.WriteLine($"  the restored installation runs and holds {await restoredDatabase.ScalarAsync<long>("SELECT count(*) FROM order_listings"):N0} orders " +
                           $"({orders + 100:N0} expected)");
     }
 
@@ -83,18 +83,6 @@ public static class BackupBenchmark
                    'Shipment', json_build_object('Carrier', 'sandbox', 'Tracking', 'trk_' || md5(o.order_id || 't')))
         FROM order_listings o
         """;
-
-    private static async Task Execute(NpgsqlDataSource db, string sql)
-    {
-        await using var command = db.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<T> Scalar<T>(NpgsqlDataSource db, string sql)
-    {
-        await using var command = db.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
 
     private static void Require((int ExitCode, string Output) result, string what)
     {
